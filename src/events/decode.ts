@@ -1,0 +1,27 @@
+import { EventValidationError } from './errors.js';
+import type { OutboundEvent } from './types.js';
+import { type ValidateOptions, validateEvent } from './validate.js';
+
+/**
+ * The variables of a form body. A variable given twice is refused: a form parser would keep
+ * only one of the values, so the receiver and we would disagree on what was sent.
+ */
+export function formFields(body: string | URLSearchParams): Record<string, string> {
+  const params = typeof body === 'string' ? new URLSearchParams(body) : body;
+  const fields: Record<string, string> = {};
+  for (const [key, value] of params) {
+    if (Object.hasOwn(fields, key)) {
+      throw new EventValidationError(`${key} appears more than once`, key);
+    }
+    fields[key] = value;
+  }
+  return fields;
+}
+
+/** Parses and validates a schema-1 form body (as a recipient receives it). */
+export function decodeEvent(
+  body: string | URLSearchParams,
+  options: ValidateOptions = {},
+): OutboundEvent {
+  return validateEvent(formFields(body), options);
+}

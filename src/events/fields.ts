@@ -1,0 +1,22 @@
+import type { EventName } from './names.js';
+
+/** Variables every event carries, in the order they are encoded. */
+export const STANDARD_FIELDS = ['event', 'version', 'timestamp', 'lsid', 'external_key'] as const;
+
+const MEMBER_FIELDS = ['type', 'display_name', 'user_id', 'username'] as const;
+
+/** The variables each event adds to the standard ones, in the order they are encoded. */
+export const EVENT_FIELDS: Readonly<Record<EventName, readonly string[]>> = {
+  support_conference_begin: [],
+  support_conference_end: [],
+  support_conference_owner_changed: ['conference_id', 'conference_name'],
+  support_conference_member_added: MEMBER_FIELDS,
+  support_conference_member_departed: MEMBER_FIELDS,
+  support_conference_customer_exit_survey_completed: [],
+  support_conference_representative_exit_survey_completed: [],
+};
+
+/** Every variable `name` may carry, in encoding order. */
+export function fieldsOf(name: EventName): readonly string[] {
+  return [...STANDARD_FIELDS, ...EVENT_FIELDS[name]];
+}

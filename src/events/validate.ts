@@ -1,0 +1,141 @@
+import { EventValidationError } from './errors.js';
+import { EVENT_FIELDS, fieldsOf } from './fields.js';
+import { canonicalEventName, EVENT_NAMES, type EventName, SCHEMA_VERSION } from './names.js';
+import type { OutboundEvent } from './types.js';
+
+export interface ValidateOptions {
+  /**
+   * Fill in what the API lets a caller leave out: `version` (1) and `timestamp` (this clock,
+   * Unix seconds). Without it both are required, as they are on the wire.
+   */
+  defaultTimestamp?: () => number;
+  /** `strict` (default) refuses variables schema 1 does not define; `lenient` drops them. */
+  mode?: 'strict' | 'lenient';
+}
+
+/** Longest value accepted for any variable: far beyond any real name, short of abuse. */
+export const MAX_FIELD_LENGTH = 4096;
+/** Latest accepted timestamp: 9999-12-31, so that every date formatter can show it. */
+const MAX_TIMESTAMP = 253_402_300_799;
+
+/**
+ * Checks that `input` (a parsed JSON object, or the variables of a form body, all strings) is
+ * one schema-1 event, and returns it typed, with `version` and `timestamp` as numbers. Throws
+ * EventValidationError naming the field at fault.
+ */
+export function validateEvent(input: unknown, options: ValidateOptions = {}): OutboundEvent {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new EventValidationError('an event must be an object of schema-1 variables');
+  }
+  const record = input as Record<string, unknown>;
+  const name = eventName(record.event);
+  const allowed = new Set(fieldsOf(name));
+  const out: Record<string, unknown> = { event: name };
+
+  for (const key of Object.keys(record)) {
+    if (!allowed.has(key) && options.mode !== 'lenient') {
+      throw new EventValidationError(`unknown field "${key}" for ${name}`, key);
+    }
+  }
+
+  out.version = version(record.version, options.defaultTimestamp !== undefined);
+  out.timestamp = timestamp(record.timestamp, options.defaultTimestamp);
+  out.lsid = requiredString(record, 'lsid');
+  const externalKey = optionalString(record, 'external_key');
+  if (externalKey !== undefined) out.external_key = externalKey;
+
+  if (name === 'support_conference_owner_changed') {
+    out.conference_id = requiredString(record, 'conference_id');
+    out.conference_name = requiredString(record, 'conference_name');
+  } else if (EVENT_FIELDS[name].includes('type')) {
+    Object.assign(out, member(record));
+  }
+  return out as unknown as OutboundEvent;
+}
+
+function eventName(value: unknown): EventName {
+  if (value === undefined || value === null || value === '') {
+    throw new EventValidationError('event is required', 'event');
+  }
+  if (typeof value !== 'string') throw new EventValidationError('event must be a string', 'event');
+  const name = canonicalEventName(value);
+  if (name === undefined) {
+    throw new EventValidationError(
+      `unknown event "${value}"; expected one of ${EVENT_NAMES.join(', ')}`,
+      'event',
+    );
+  }
+  return name;
+}
+
+function version(value: unknown, defaulted: boolean): 1 {
+  if (value === undefined && defaulted) return SCHEMA_VERSION;
+  if (value === SCHEMA_VERSION || value === String(SCHEMA_VERSION)) return SCHEMA_VERSION;
+  if (value === undefined) throw new EventValidationError('version is required', 'version');
+  throw new EventValidationError(`version must be ${SCHEMA_VERSION}`, 'version');
+}
+
+function timestamp(value: unknown, fallback: (() => number) | undefined): number {
+  if (value === undefined && fallback) return fallback();
+  if (value === undefined) throw new EventValidationError('timestamp is required', 'timestamp');
+  const seconds =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : Number.NaN;
+  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_TIMESTAMP) {
+    throw new EventValidationError(
+      'timestamp must be Unix seconds: a whole number from 0 to 253402300799',
+      'timestamp',
+    );
+  }
+  return seconds;
+}
+
+function requiredString(record: Record<string, unknown>, field: string): string {
+  const value = record[field];
+  if (value === undefined) throw new EventValidationError(`${field} is required`, field);
+  return checkedString(value, field);
+}
+
+function optionalString(record: Record<string, unknown>, field: string): string | undefined {
+  const value = record[field];
+  return value === undefined ? undefined : checkedString(value, field);
+}
+
+function checkedString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new EventValidationError(`${field} must be a non-empty string`, field);
+  }
+  if (value.length > MAX_FIELD_LENGTH) {
+    throw new EventValidationError(
+      `${field} must be at most ${MAX_FIELD_LENGTH} characters`,
+      field,
+    );
+  }
+  if (!value.isWellFormed()) {
+    throw new EventValidationError(`${field} must be valid Unicode text`, field);
+  }
+  return value;
+}
+
+function member(record: Record<string, unknown>): Record<string, string> {
+  const type = record.type;
+  if (type === undefined) throw new EventValidationError('type is required', 'type');
+  if (type !== 'customer' && type !== 'representative') {
+    throw new EventValidationError('type must be "customer" or "representative"', 'type');
+  }
+  const out: Record<string, string> = {
+    type,
+    display_name: requiredString(record, 'display_name'),
+  };
+  for (const field of ['user_id', 'username']) {
+    if (type === 'representative') {
+      out[field] = requiredString(record, field);
+    } else if (record[field] !== undefined) {
+      throw new EventValidationError(`${field} is only sent for a representative`, field);
+    }
+  }
+  return out;
+}
