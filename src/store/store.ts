@@ -1,0 +1,119 @@
+import type {
+  AcceptResult,
+  ApiToken,
+  Attempt,
+  AttemptOutcome,
+  Delivery,
+  DeliveryState,
+  LaneStats,
+  NewEvent,
+  PendingDelivery,
+  Recipient,
+  RecipientInput,
+  RecipientPatch,
+  StoredEvent,
+} from '../types.js';
+
+/** What a backend can and cannot do, declared once instead of tested by dialect. */
+export interface StoreCapabilities {
+  /** Only one process may write at a time (SQLite): lanes need no lease. */
+  singleWriter: boolean;
+}
+
+export interface MigrationReport {
+  applied: string[];
+  current: number;
+}
+
+export interface DeliveryQuery {
+  state?: DeliveryState;
+  /** Deliveries with seq below this, for paging back from the newest. */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface PruneReport {
+  deliveries: number;
+  attempts: number;
+  events: number;
+}
+
+/**
+ * The one storage interface. Every method is one transaction; the delivery logic sees only
+ * this, never which backend it has. Times are milliseconds since the epoch.
+ */
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+  migrate(): Promise<MigrationReport>;
+  close(): Promise<void>;
+  /** The database answers. */
+  ping(): Promise<void>;
+
+  /**
+   * Stores the events, and one pending delivery for each enabled recipient subscribed to each
+   * event's type, in one durable transaction.
+   */
+  acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult>;
+  getEvent(id: number): Promise<StoredEvent | undefined>;
+
+  createRecipient(input: RecipientInput, now: number): Promise<Recipient>;
+  /** Undefined when no such recipient. */
+  updateRecipient(id: number, patch: RecipientPatch, now: number): Promise<Recipient | undefined>;
+  /** Deletes the recipient with its queue and history; false when no such recipient. */
+  deleteRecipient(id: number): Promise<boolean>;
+  getRecipient(id: number): Promise<Recipient | undefined>;
+  findRecipientByName(name: string): Promise<Recipient | undefined>;
+  listRecipients(): Promise<Recipient[]>;
+
+  /** The first `limit` pending deliveries of a lane with seq above `afterSeq`, in order. */
+  pendingDeliveries(
+    recipientId: number,
+    limit: number,
+    afterSeq?: number,
+  ): Promise<PendingDelivery[]>;
+  /**
+   * Records a 200. Must be visible to a restarted process before the lane sends the next
+   * event, so that a killed process re-sends only the head.
+   */
+  markDelivered(recipientId: number, seq: number, outcome: AttemptOutcome): Promise<void>;
+  /** Records a failed attempt and when to try again. */
+  recordFailure(
+    recipientId: number,
+    seq: number,
+    outcome: AttemptOutcome,
+    nextAttemptAt: number,
+  ): Promise<void>;
+  /** Marks a pending delivery failed (kept and replayable), with the failed attempt if any. */
+  setAside(
+    recipientId: number,
+    seq: number,
+    now: number,
+    outcome?: AttemptOutcome,
+  ): Promise<boolean>;
+  /** Makes the head due now; false when the lane is empty. */
+  retryNow(recipientId: number, now: number): Promise<boolean>;
+  /**
+   * Puts failed deliveries back in the queue at their original place (all of them, or only
+   * `seqs`); returns how many.
+   */
+  replayFailed(recipientId: number, now: number, seqs?: number[]): Promise<number>;
+  /**
+   * Queues again every event accepted in [from, to] that the recipient subscribes to, whether
+   * it was delivered, failed or never queued for it; returns how many.
+   */
+  replayRange(recipientId: number, from: number, to: number, now: number): Promise<number>;
+  listDeliveries(recipientId: number, query: DeliveryQuery): Promise<Delivery[]>;
+  listAttempts(recipientId: number, seq: number): Promise<Attempt[]>;
+  laneStats(): Promise<LaneStats[]>;
+  /**
+   * Deletes up to `batchSize` delivered deliveries (with their attempts) accepted before
+   * `cutoff`, then events accepted before it that no longer have any delivery.
+   */
+  pruneBatch(cutoff: number, batchSize: number): Promise<PruneReport>;
+
+  createToken(name: string, hash: string, now: number): Promise<ApiToken>;
+  /** The live (not revoked) token with this hash; records its use. */
+  useToken(hash: string, now: number): Promise<ApiToken | undefined>;
+  listTokens(): Promise<ApiToken[]>;
+  revokeToken(id: number, now: number): Promise<boolean>;
+}
