@@ -8,7 +8,8 @@ import { type ValidateOptions, validateEvent } from './validate.js';
  */
 export function formFields(body: string | URLSearchParams): Record<string, string> {
   const params = typeof body === 'string' ? new URLSearchParams(body) : body;
-  const fields: Record<string, string> = {};
+  // No prototype: a `__proto__` variable must be kept (and refused as unknown), not swallowed.
+  const fields: Record<string, string> = Object.create(null);
   for (const [key, value] of params) {
     if (Object.hasOwn(fields, key)) {
       throw new EventValidationError(`${key} appears more than once`, key);

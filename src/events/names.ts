@@ -33,5 +33,7 @@ export function isEventName(value: string): value is EventName {
 
 /** The guide's name for `value`, following the alias; undefined when it names no event. */
 export function canonicalEventName(value: string): EventName | undefined {
-  return isEventName(value) ? value : EVENT_ALIASES[value];
+  if (isEventName(value)) return value;
+  // Own keys only: `constructor`, `__proto__`… are no event.
+  return Object.hasOwn(EVENT_ALIASES, value) ? EVENT_ALIASES[value] : undefined;
 }

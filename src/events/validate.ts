@@ -90,7 +90,7 @@ function timestamp(value: unknown, fallback: (() => number) | undefined): number
       'timestamp',
     );
   }
-  return seconds;
+  return seconds === 0 ? 0 : seconds; // -0 (JSON `-0`) would not survive the wire as itself
 }
 
 function requiredString(record: Record<string, unknown>, field: string): string {

@@ -1,0 +1,15 @@
+import type { Dispatcher } from '../delivery/index.js';
+import type { GroupCommitter } from '../store/group-commit.js';
+import type { Store } from '../store/store.js';
+import type { TokenAuth } from './auth.js';
+
+/** What the routes work with. */
+export interface ApiContext {
+  store: Store;
+  committer: GroupCommitter;
+  dispatcher: Dispatcher;
+  auth: TokenAuth;
+  clock: () => number;
+  /** False once shutdown began: /readyz answers 503. */
+  isReady: () => boolean;
+}

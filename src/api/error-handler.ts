@@ -1,0 +1,51 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { EventValidationError } from '../events/index.js';
+import { HttpError } from './http-error.js';
+
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  500: 'internal',
+  503: 'unavailable',
+};
+
+/** Every error leaves as `{ error, message, field? }` with the right status. */
+export function sendError(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  let status = 500;
+  let message = 'internal error; see the server log';
+  let field: string | undefined;
+  if (error instanceof HttpError) {
+    status = error.status;
+    message = error.message;
+    field = error.field;
+  } else if (error instanceof EventValidationError) {
+    status = 400;
+    message = error.message;
+    field = error.field;
+  } else if (
+    'statusCode' in error &&
+    typeof error.statusCode === 'number' &&
+    error.statusCode < 500
+  ) {
+    // Fastify's own: malformed JSON, body too large, unsupported content type.
+    status = error.statusCode;
+    message =
+      status === 413
+        ? 'request body is too large'
+        : error.message.replace(/^Body cannot be empty.*/, 'request body is empty');
+  } else {
+    request.log.error({ err: error }, 'request failed');
+  }
+  return reply
+    .status(status)
+    .send({ error: CODES[status] ?? 'error', message, ...(field ? { field } : {}) });
+}

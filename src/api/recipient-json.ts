@@ -1,0 +1,272 @@
+import { X509Certificate } from 'node:crypto';
+import type { LaneStatus } from '../delivery/index.js';
+import { canonicalEventName, type EventName } from '../events/index.js';
+import type { LaneStats, Recipient, RecipientInput, RecipientPatch } from '../types.js';
+import { badRequest } from './http-error.js';
+
+/** Defaults of a new recipient, in the API's units. */
+export const RECIPIENT_DEFAULTS = {
+  enabled: true,
+  paused: false,
+  events: 'all' as const,
+  retryIntervalSeconds: 10,
+  retryMaxIntervalSeconds: 600,
+  retryDurationSeconds: 0,
+  timeoutSeconds: 10,
+  tlsVerify: true,
+};
+
+const FIELDS = [
+  'name',
+  'url',
+  'enabled',
+  'paused',
+  'events',
+  'retryIntervalSeconds',
+  'retryMaxIntervalSeconds',
+  'retryDurationSeconds',
+  'timeoutSeconds',
+  'tlsVerify',
+  'caCertificate',
+  'headers',
+  'secret',
+];
+
+/** Headers a recipient may not set: they belong to the request itself or to its signature. */
+const RESERVED_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'host',
+  'transfer-encoding',
+  'connection',
+  'user-agent',
+]);
+
+/** Validates a new recipient (`POST`), filling in defaults. */
+export function parseRecipientInput(body: unknown): RecipientInput {
+  const patch = parseRecipientPatch(body);
+  if (patch.name === undefined) throw badRequest('name is required', 'name');
+  if (patch.url === undefined) throw badRequest('url is required', 'url');
+  const retryIntervalMs = patch.retryIntervalMs ?? RECIPIENT_DEFAULTS.retryIntervalSeconds * 1000;
+  const input: RecipientInput = {
+    name: patch.name,
+    url: patch.url,
+    enabled: patch.enabled ?? RECIPIENT_DEFAULTS.enabled,
+    paused: patch.paused ?? RECIPIENT_DEFAULTS.paused,
+    events: patch.events ?? RECIPIENT_DEFAULTS.events,
+    retryIntervalMs,
+    retryMaxIntervalMs:
+      patch.retryMaxIntervalMs ??
+      Math.max(RECIPIENT_DEFAULTS.retryMaxIntervalSeconds * 1000, retryIntervalMs),
+    retryDurationMs: patch.retryDurationMs ?? RECIPIENT_DEFAULTS.retryDurationSeconds * 1000,
+    timeoutMs: patch.timeoutMs ?? RECIPIENT_DEFAULTS.timeoutSeconds * 1000,
+    tlsVerify: patch.tlsVerify ?? RECIPIENT_DEFAULTS.tlsVerify,
+    caPem: patch.caPem ?? null,
+    headers: patch.headers ?? {},
+    secret: patch.secret ?? null,
+  };
+  checkIntervals(input);
+  return input;
+}
+
+/** Checks the merged result of a `PATCH`. */
+export function checkIntervals(r: Pick<Recipient, 'retryIntervalMs' | 'retryMaxIntervalMs'>): void {
+  if (r.retryMaxIntervalMs < r.retryIntervalMs) {
+    throw badRequest(
+      'retryMaxIntervalSeconds must be at least retryIntervalSeconds',
+      'retryMaxIntervalSeconds',
+    );
+  }
+}
+
+/** Validates the fields given in a `PATCH` (or a `POST` before defaults). */
+export function parseRecipientPatch(body: unknown, current?: Recipient): RecipientPatch {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('the body must be a JSON object with the recipient fields');
+  }
+  const b = body as Record<string, unknown>;
+  for (const key of Object.keys(b)) {
+    if (key === 'id' || key === 'createdAt' || key === 'updatedAt' || key === 'status') continue;
+    if (!FIELDS.includes(key))
+      throw badRequest(`unknown field "${key}"; known: ${FIELDS.join(', ')}`, key);
+  }
+  const out: RecipientPatch = {};
+  if (b.name !== undefined) out.name = text(b.name, 'name', 200);
+  if (b.url !== undefined) out.url = url(b.url);
+  if (b.enabled !== undefined) out.enabled = bool(b.enabled, 'enabled');
+  if (b.paused !== undefined) out.paused = bool(b.paused, 'paused');
+  if (b.events !== undefined) out.events = events(b.events);
+  if (b.retryIntervalSeconds !== undefined) {
+    out.retryIntervalMs = seconds(b.retryIntervalSeconds, 'retryIntervalSeconds', 0.01, 86_400);
+  }
+  if (b.retryMaxIntervalSeconds !== undefined) {
+    out.retryMaxIntervalMs = seconds(
+      b.retryMaxIntervalSeconds,
+      'retryMaxIntervalSeconds',
+      0.01,
+      86_400,
+    );
+  }
+  if (b.retryDurationSeconds !== undefined) {
+    out.retryDurationMs = seconds(b.retryDurationSeconds, 'retryDurationSeconds', 0, 365 * 86_400);
+  }
+  if (b.timeoutSeconds !== undefined)
+    out.timeoutMs = seconds(b.timeoutSeconds, 'timeoutSeconds', 0.01, 600);
+  if (b.tlsVerify !== undefined) out.tlsVerify = bool(b.tlsVerify, 'tlsVerify');
+  if (b.caCertificate !== undefined) out.caPem = certificate(b.caCertificate);
+  if (b.headers !== undefined) out.headers = headers(b.headers);
+  if (b.secret !== undefined) {
+    // A client that PATCHes back what it read sends the masked secret: keep the real one.
+    if (current?.secret && b.secret === maskSecret(current.secret)) {
+      // unchanged
+    } else {
+      out.secret = secret(b.secret);
+    }
+  }
+  return out;
+}
+
+function text(value: unknown, field: string, max: number): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw badRequest(`${field} must be a non-empty string`, field);
+  if (value.length > max) throw badRequest(`${field} must be at most ${max} characters`, field);
+  return value;
+}
+
+function url(value: unknown): string {
+  const given = text(value, 'url', 4096);
+  let parsed: URL;
+  try {
+    parsed = new URL(given);
+  } catch {
+    throw badRequest('url must be an absolute http:// or https:// URL', 'url');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw badRequest('url must be an absolute http:// or https:// URL', 'url');
+  }
+  if (parsed.hash !== '')
+    throw badRequest('url must not have a #fragment (it is never sent)', 'url');
+  // Stored exactly as given: integrations authenticate with the query string.
+  return given;
+}
+
+function bool(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw badRequest(`${field} must be true or false`, field);
+  return value;
+}
+
+function events(value: unknown): EventName[] | 'all' {
+  if (value === 'all') return 'all';
+  if (!Array.isArray(value) || value.length === 0) {
+    throw badRequest('events must be "all" or a non-empty array of event names', 'events');
+  }
+  const names = new Set<EventName>();
+  for (const item of value) {
+    const name = typeof item === 'string' ? canonicalEventName(item) : undefined;
+    if (name === undefined) throw badRequest(`events: unknown event "${String(item)}"`, 'events');
+    names.add(name);
+  }
+  return [...names];
+}
+
+function seconds(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw badRequest(`${field} must be a number of seconds from ${min} to ${max}`, field);
+  }
+  return Math.round(value * 1000);
+}
+
+function certificate(value: unknown): string | null {
+  if (value === null) return null;
+  const pem = text(value, 'caCertificate', 256 * 1024);
+  try {
+    new X509Certificate(pem);
+  } catch {
+    throw badRequest(
+      'caCertificate must be a PEM certificate (-----BEGIN CERTIFICATE-----)',
+      'caCertificate',
+    );
+  }
+  return pem;
+}
+
+function headers(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badRequest('headers must be an object of header names to string values', 'headers');
+  }
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(value)) {
+    const field = `headers.${name}`;
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      throw badRequest(`${field}: not a valid header name`, field);
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-')) {
+      throw badRequest(`${field}: this header is set by Outbound and cannot be overridden`, field);
+    }
+    if (typeof v !== 'string' || /[\r\n\0]/.test(v)) {
+      throw badRequest(`${field} must be a string without line breaks`, field);
+    }
+    out[lower] = v;
+  }
+  return out;
+}
+
+function secret(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value)) {
+    throw badRequest(
+      'secret must be a Standard Webhooks secret: whsec_ followed by base64',
+      'secret',
+    );
+  }
+  const bytes = Buffer.from(value.slice(6), 'base64').length;
+  if (bytes < 24 || bytes > 64)
+    throw badRequest('secret must hold 24 to 64 bytes (base64)', 'secret');
+  return value;
+}
+
+export function maskSecret(secret: string): string {
+  return `whsec_…${secret.slice(-4)}`;
+}
+
+/** A recipient as the API shows it: seconds, masked secret, and its delivery status. */
+export function recipientJson(
+  r: Recipient,
+  stats?: LaneStats,
+  lane?: LaneStatus,
+  now = Date.now(),
+) {
+  return {
+    id: r.id,
+    name: r.name,
+    url: r.url,
+    enabled: r.enabled,
+    paused: r.paused,
+    events: r.events,
+    retryIntervalSeconds: r.retryIntervalMs / 1000,
+    retryMaxIntervalSeconds: r.retryMaxIntervalMs / 1000,
+    retryDurationSeconds: r.retryDurationMs / 1000,
+    timeoutSeconds: r.timeoutMs / 1000,
+    tlsVerify: r.tlsVerify,
+    caCertificate: r.caPem,
+    headers: r.headers,
+    secret: r.secret === null ? null : maskSecret(r.secret),
+    createdAt: new Date(r.createdAt).toISOString(),
+    updatedAt: new Date(r.updatedAt).toISOString(),
+    status: {
+      state: !r.enabled ? 'disabled' : r.paused ? 'paused' : (lane?.state ?? 'idle'),
+      queued: stats?.pending ?? 0,
+      failed: stats?.failed ?? 0,
+      oldestPendingAgeSeconds:
+        stats?.oldestPendingAt == null ? null : Math.max(0, (now - stats.oldestPendingAt) / 1000),
+      nextAttemptAt: iso(lane?.nextAttemptAt),
+      lastSuccessAt: iso(lane?.lastSuccessAt),
+      lastFailureAt: iso(lane?.lastFailureAt),
+      lastError: lane?.lastError ?? null,
+    },
+  };
+}
+
+function iso(ms: number | null | undefined): string | null {
+  return ms == null ? null : new Date(ms).toISOString();
+}

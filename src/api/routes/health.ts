@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { Gauge, renderMetrics } from '../../metrics/registry.js';
+import type { ApiContext } from '../context.js';
+
+export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    if (!ctx.isReady()) return reply.status(503).send({ status: 'shutting down' });
+    try {
+      await ctx.store.ping();
+    } catch (error) {
+      return reply.status(503).send({ status: 'store unavailable', message: String(error) });
+    }
+    return { status: 'ready' };
+  });
+
+  const queued = new Gauge('outbound_queue_depth', 'Pending deliveries per recipient.');
+  const oldest = new Gauge(
+    'outbound_oldest_pending_age_seconds',
+    'Age of the oldest pending delivery per recipient (0 when none): a retry that stopped shows here.',
+  );
+  const failed = new Gauge(
+    'outbound_failed_deliveries',
+    'Deliveries set aside as failed, per recipient.',
+  );
+  const inFlight = new Gauge('outbound_requests_in_flight', 'Delivery requests in flight.');
+
+  app.get('/metrics', async (_request, reply) => {
+    const now = ctx.clock();
+    const [stats, recipients] = await Promise.all([
+      ctx.store.laneStats(),
+      ctx.store.listRecipients(),
+    ]);
+    const names = new Map(recipients.map((r) => [r.id, r.name]));
+    const labels = (id: number) => ({ recipient: id, name: names.get(id) ?? '' });
+    queued.set(stats.map((s) => [labels(s.recipientId), s.pending]));
+    oldest.set(
+      stats.map((s) => [
+        labels(s.recipientId),
+        s.oldestPendingAt === null ? 0 : Math.max(0, now - s.oldestPendingAt) / 1000,
+      ]),
+    );
+    failed.set(stats.map((s) => [labels(s.recipientId), s.failed]));
+    inFlight.set([[{}, ctx.dispatcher.inFlight]]);
+    return reply
+      .type('text/plain; version=0.0.4; charset=utf-8')
+      .send(renderMetrics([queued, oldest, failed, inFlight, ...ctx.dispatcher.metrics.all()]));
+  });
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_DATABASE_URL } from '../store/open.js';
+
+/** Settings of `outbound serve`. Flags override env (OUTBOUND_*), which overrides the file. */
+export interface Config {
+  /** TCP port. Default 8080 (env OUTBOUND_PORT). */
+  port: number;
+  /** Interface to listen on. Default 127.0.0.1; use 0.0.0.0 to serve other machines. */
+  host: string;
+  /** `sqlite:PATH`. Default sqlite:./data/outbound.db (env OUTBOUND_DATABASE_URL). */
+  databaseUrl: string;
+  /** Most delivery requests in flight across all recipients. Default 64. */
+  concurrency: number;
+  /** Delivered events are pruned after this many days; 0 keeps them. Default 7. */
+  retentionDays: number;
+  /** Largest accepted request body, in bytes. Default 1 MiB. */
+  bodyLimitBytes: number;
+  /** How long shutdown waits for requests in flight. Default 10 s. */
+  shutdownTimeoutMs: number;
+  /** Period of the safety-net sweep over all lanes. Default 1 s. */
+  sweepIntervalMs: number;
+  /** pino level: fatal, error, warn, info, debug, trace or silent. Default info. */
+  logLevel: string;
+}
+
+export const DEFAULTS = {
+  port: 8080,
+  host: '127.0.0.1',
+  databaseUrl: DEFAULT_DATABASE_URL,
+  concurrency: 64,
+  retentionDays: 7,
+  bodyLimitBytes: 1024 * 1024,
+  shutdownTimeoutMs: 10_000,
+  sweepIntervalMs: 1000,
+  logLevel: 'info',
+} satisfies Config;
+
+const ENV: Record<keyof Config, string> = {
+  port: 'OUTBOUND_PORT',
+  host: 'OUTBOUND_HOST',
+  databaseUrl: 'OUTBOUND_DATABASE_URL',
+  concurrency: 'OUTBOUND_CONCURRENCY',
+  retentionDays: 'OUTBOUND_RETENTION_DAYS',
+  bodyLimitBytes: 'OUTBOUND_BODY_LIMIT_BYTES',
+  shutdownTimeoutMs: 'OUTBOUND_SHUTDOWN_TIMEOUT_MS',
+  sweepIntervalMs: 'OUTBOUND_SWEEP_INTERVAL_MS',
+  logLevel: 'OUTBOUND_LOG_LEVEL',
+};
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export class ConfigError extends Error {
+  readonly code = 'OUTBOUND_CONFIG';
+}
+
+/**
+ * The configuration from, in rising precedence: defaults, the JSON file `configFile`
+ * (env OUTBOUND_CONFIG), the environment, and `flags`. Throws ConfigError naming the setting.
+ */
+export function loadConfig(
+  flags: Partial<Record<keyof Config, unknown>> = {},
+  env: NodeJS.ProcessEnv = process.env,
+  configFile: string | undefined = env.OUTBOUND_CONFIG,
+): Config {
+  const file = configFile === undefined ? {} : readConfigFile(configFile);
+  const config: Record<string, unknown> = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS) as (keyof Config)[]) {
+    const fromEnv = env[ENV[key]];
+    const value =
+      flags[key] ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined) ?? file[key];
+    if (value !== undefined) config[key] = coerce(key, value);
+  }
+  return config as unknown as Config;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`config file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  for (const key of Object.keys(parsed)) {
+    if (!(key in DEFAULTS)) {
+      throw new ConfigError(
+        `config file ${path}: unknown setting "${key}"; known: ${Object.keys(DEFAULTS).join(', ')}`,
+      );
+    }
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function coerce(key: keyof Config, value: unknown): unknown {
+  const where = `${key} (env ${ENV[key]})`;
+  if (typeof DEFAULTS[key] === 'number') {
+    const n = typeof value === 'number' ? value : Number(String(value).trim());
+    const integer = key !== 'retentionDays';
+    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+      throw new ConfigError(
+        `${where} must be a ${integer ? 'whole ' : ''}number ≥ 0, got "${value}"`,
+      );
+    }
+    if (key === 'port' && n > 65535) throw new ConfigError(`${where} must be at most 65535`);
+    if (key === 'concurrency' && n < 1) throw new ConfigError(`${where} must be at least 1`);
+    return n;
+  }
+  const text = String(value);
+  if (key === 'logLevel' && !LOG_LEVELS.includes(text)) {
+    throw new ConfigError(`${where} must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  if (text === '') throw new ConfigError(`${where} must not be empty`);
+  return text;
+}

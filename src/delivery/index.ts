@@ -1,0 +1,4 @@
+export { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+export type { LaneState, LaneStatus } from './lane.js';
+export { afterFailure, type RetryDecision } from './retry-policy.js';
+export type { Sender, SendResult } from './sender.js';

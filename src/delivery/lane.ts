@@ -1,0 +1,256 @@
+import type { DeliveryMetrics } from '../metrics/delivery-metrics.js';
+import type { Store } from '../store/store.js';
+import type { PendingDelivery, Recipient } from '../types.js';
+import { afterFailure } from './retry-policy.js';
+import type { Semaphore } from './semaphore.js';
+import type { Sender, SendResult } from './sender.js';
+
+/** How many pending deliveries a lane reads ahead from the store. */
+const PREFETCH = 128;
+/** Pause before a lane tries again after its store failed. */
+const STORE_ERROR_PAUSE_MS = 1000;
+
+export type LaneState = 'idle' | 'fetching' | 'sending' | 'waiting' | 'paused' | 'held' | 'stopped';
+
+export interface LaneContext {
+  store: Store;
+  sender: Sender;
+  semaphore: Semaphore;
+  metrics: DeliveryMetrics;
+  clock: () => number;
+  onError: (error: unknown, recipientId: number) => void;
+}
+
+export interface LaneStatus {
+  state: LaneState;
+  /** When the head is due again, while the lane waits to retry it. */
+  nextAttemptAt: number | null;
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  lastError: string | null;
+}
+
+/**
+ * One recipient's queue, sent one request at a time in acceptance order. A lane runs while it
+ * has due work, sleeps on a timer until its head's next attempt, and goes idle when empty;
+ * `wake` starts it again at once when new work is committed.
+ */
+export class Lane {
+  private buffer: PendingDelivery[] = [];
+  private state: LaneState = 'idle';
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private dueAt: number | null = null;
+  /** New work was committed since the last read from the store. */
+  private news = false;
+  /** The store changed under the read-ahead buffer: read again before the next send. */
+  private stale = false;
+  private holds = 0;
+  private stopped = false;
+  private abandoned = false;
+  private exclusiveChain: Promise<unknown> = Promise.resolve();
+  private lastSuccessAt: number | null = null;
+  private lastFailureAt: number | null = null;
+  private lastError: string | null = null;
+
+  constructor(
+    private recipient: Recipient,
+    private readonly ctx: LaneContext,
+  ) {}
+
+  get recipientId(): number {
+    return this.recipient.id;
+  }
+
+  get config(): Recipient {
+    return this.recipient;
+  }
+
+  status(): LaneStatus {
+    return {
+      state: this.state,
+      nextAttemptAt: this.dueAt,
+      lastSuccessAt: this.lastSuccessAt,
+      lastFailureAt: this.lastFailureAt,
+      lastError: this.lastError,
+    };
+  }
+
+  /** New deliveries were committed for this lane. */
+  wake(): void {
+    this.news = true;
+    // A lane waiting to retry its head keeps waiting: newer events go after it.
+    if (this.timer === undefined) this.start();
+  }
+
+  /** The recipient's settings or its queue changed: read both again. */
+  reload(recipient?: Recipient): void {
+    if (recipient !== undefined) this.recipient = recipient;
+    this.stale = true;
+    this.news = true;
+    this.clearTimer();
+    this.start();
+  }
+
+  /**
+   * Safety net against a lost wake-up or timer: an idle lane looks at the store again, and a
+   * waiting lane whose head is overdue runs now. Returns true when it had to be kicked.
+   */
+  nudge(now: number): boolean {
+    if (this.running !== null || this.stopped || this.holds > 0) return false;
+    if (this.timer !== undefined && this.dueAt !== null && this.dueAt > now - 1000) return false;
+    this.clearTimer();
+    this.news = true;
+    this.start();
+    return true;
+  }
+
+  /**
+   * Runs `fn` while no request of this lane is in flight (waiting for the current one to end),
+   * then reads the queue again: how operator actions change a lane without racing it.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      this.holds++;
+      this.clearTimer();
+      try {
+        await this.running;
+        return await fn();
+      } finally {
+        this.holds--;
+        this.reload();
+      }
+    };
+    const result = this.exclusiveChain.then(run, run);
+    this.exclusiveChain = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Stops the lane: waits up to `deadlineMs` for a request in flight, then abandons it (its
+   * outcome is not recorded, so the head is sent again after a restart).
+   */
+  async stop(deadlineMs: number): Promise<void> {
+    this.stopped = true;
+    this.clearTimer();
+    const running = this.running;
+    if (running !== null) {
+      let timeout: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => {
+        timeout = setTimeout(() => resolve('expired'), deadlineMs);
+      });
+      if ((await Promise.race([running, expired])) === 'expired') this.abandoned = true;
+      clearTimeout(timeout);
+    }
+    this.state = 'stopped';
+  }
+
+  private start(): void {
+    if (this.running !== null || this.stopped || this.holds > 0) return;
+    this.running = this.run().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.stopped || this.holds > 0) {
+          if (this.holds > 0) this.state = 'held';
+          return;
+        }
+        if (!this.recipient.enabled || this.recipient.paused) {
+          this.state = 'paused';
+          this.buffer = [];
+          return;
+        }
+        if (this.stale) {
+          this.buffer = [];
+          this.stale = false;
+        }
+        if (this.buffer.length === 0) {
+          this.news = false;
+          this.state = 'fetching';
+          this.buffer = await this.ctx.store.pendingDeliveries(this.recipient.id, PREFETCH);
+          if (this.stale) continue;
+          if (this.buffer.length === 0) {
+            if (this.news) continue;
+            this.state = 'idle';
+            return;
+          }
+        }
+        const head = this.buffer[0] as PendingDelivery;
+        if (head.nextAttemptAt > this.ctx.clock()) {
+          this.schedule(head.nextAttemptAt);
+          return;
+        }
+        await this.attempt(head);
+      }
+    } catch (error) {
+      this.ctx.onError(error, this.recipient.id);
+      this.stale = true;
+      if (!this.stopped) this.schedule(this.ctx.clock() + STORE_ERROR_PAUSE_MS);
+    }
+  }
+
+  private async attempt(head: PendingDelivery): Promise<void> {
+    this.state = 'sending';
+    const recipient = this.recipient;
+    const waiting = this.ctx.semaphore.acquire();
+    if (waiting !== undefined) await waiting;
+    let result: SendResult;
+    try {
+      result = await this.ctx.sender.send(recipient, head);
+    } finally {
+      this.ctx.semaphore.release();
+    }
+    if (this.abandoned) return;
+    const now = this.ctx.clock();
+    const labels = { recipient: recipient.id };
+    this.ctx.metrics.requestDuration.observe(labels, result.latencyMs / 1000);
+    if (result.ok) {
+      await this.ctx.store.markDelivered(recipient.id, head.seq, result);
+      this.buffer.shift();
+      this.lastSuccessAt = now;
+      this.ctx.metrics.attempts.inc({ recipient: recipient.id, outcome: 'delivered' });
+      this.ctx.metrics.deliveryLatency.observe(labels, Math.max(0, now - head.acceptedAt) / 1000);
+      return;
+    }
+    this.lastFailureAt = now;
+    this.lastError = result.error;
+    this.ctx.metrics.attempts.inc({
+      recipient: recipient.id,
+      outcome: result.errorCode ?? 'failed',
+    });
+    const decision = afterFailure(recipient, head, now, result.retryAfterMs);
+    if (decision.kind === 'set-aside') {
+      await this.ctx.store.setAside(recipient.id, head.seq, now, result);
+      this.buffer.shift();
+      this.ctx.metrics.setAside.inc(labels);
+      return;
+    }
+    await this.ctx.store.recordFailure(recipient.id, head.seq, result, decision.at);
+    head.attempts++;
+    head.firstFailedAt ??= now;
+    head.nextAttemptAt = decision.at;
+  }
+
+  private schedule(at: number): void {
+    this.clearTimer();
+    this.state = 'waiting';
+    this.dueAt = at;
+    // Node timers overflow past 2^31-1 ms; the sweep re-arms a lane that waits longer.
+    const delay = Math.min(Math.max(0, at - this.ctx.clock()), 2 ** 31 - 1);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.dueAt = null;
+      this.start();
+    }, delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.dueAt = null;
+  }
+}

@@ -1,0 +1,20 @@
+import type { AttemptOutcome, PendingDelivery, Recipient } from '../types.js';
+
+/** How one POST ended; `ok` only for exactly HTTP 200. */
+export interface SendResult extends AttemptOutcome {
+  ok: boolean;
+  /** From a Retry-After header on 429 or 503. */
+  retryAfterMs: number | null;
+}
+
+/** What a lane needs from the HTTP side; HttpSender is the real one. */
+export interface Sender {
+  send(
+    recipient: Recipient,
+    delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+  ): Promise<SendResult>;
+  /** Drops the recipient's connections (its settings changed or it was deleted). */
+  forget(recipientId: number): Promise<void> | void;
+  /** Closes every connection, aborting requests still in flight. */
+  close(): Promise<void>;
+}

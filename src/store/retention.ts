@@ -1,0 +1,62 @@
+import type { PruneReport, Store } from './store.js';
+
+export interface RetentionOptions {
+  /** Delivered events and their attempts older than this are deleted. 0 keeps everything. */
+  retentionMs: number;
+  /** Rows per transaction: small, so that a lane never waits long for the write lock. */
+  batchSize?: number;
+  /** Between two runs. Default one minute. */
+  intervalMs?: number;
+  clock?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Deletes old delivered history in small batches, yielding between them, so that pruning a
+ * large backlog never stalls delivery. Failed (set-aside) and pending deliveries are kept.
+ */
+export class Retention {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<PruneReport> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: RetentionOptions,
+  ) {}
+
+  start(): void {
+    if (this.options.retentionMs <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.running === null) {
+        this.running = this.runOnce().finally(() => {
+          this.running = null;
+        });
+        this.running.catch((error) => this.options.onError?.(error));
+      }
+    }, this.options.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** Prunes until nothing old is left; returns the totals. */
+  async runOnce(): Promise<PruneReport> {
+    const total: PruneReport = { deliveries: 0, attempts: 0, events: 0 };
+    const batchSize = this.options.batchSize ?? 500;
+    const cutoff = (this.options.clock ?? Date.now)() - this.options.retentionMs;
+    while (!this.stopped) {
+      const report = await this.store.pruneBatch(cutoff, batchSize);
+      total.deliveries += report.deliveries;
+      total.attempts += report.attempts;
+      total.events += report.events;
+      if (report.deliveries < batchSize && report.events < batchSize) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+}

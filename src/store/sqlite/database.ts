@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SyncLevel = 'FULL' | 'NORMAL';
+
+/**
+ * One connection in WAL mode. `synchronous` is switched per transaction: FULL (an fsync at
+ * commit) for what the API acknowledges, NORMAL for a lane's bookkeeping, which a killed
+ * process keeps and only a power cut can roll back (see README, "What a crash can cause").
+ */
+export class SqliteConnection {
+  readonly db: Database.Database;
+  private level: SyncLevel = 'FULL';
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    // Other processes (the CLI) may hold the write lock for a moment.
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction committed at the given durability. */
+  transaction<T>(level: SyncLevel, fn: () => T): T {
+    if (level !== this.level) {
+      this.db.pragma(`synchronous = ${level}`);
+      this.level = level;
+    }
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

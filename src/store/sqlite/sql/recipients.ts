@@ -1,0 +1,25 @@
+const COLUMNS = `id, name, url, enabled, paused, events, retry_interval_ms, retry_max_interval_ms,
+  retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret, created_at, updated_at`;
+
+export const INSERT_RECIPIENT = `
+INSERT INTO recipients (name, url, enabled, paused, events, retry_interval_ms,
+  retry_max_interval_ms, retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret,
+  created_at, updated_at)
+VALUES (@name, @url, @enabled, @paused, @events, @retry_interval_ms, @retry_max_interval_ms,
+  @retry_duration_ms, @timeout_ms, @tls_verify, @ca_pem, @headers, @secret, @created_at,
+  @updated_at)
+RETURNING ${COLUMNS}`;
+
+export const UPDATE_RECIPIENT = `
+UPDATE recipients SET name = @name, url = @url, enabled = @enabled, paused = @paused,
+  events = @events, retry_interval_ms = @retry_interval_ms,
+  retry_max_interval_ms = @retry_max_interval_ms, retry_duration_ms = @retry_duration_ms,
+  timeout_ms = @timeout_ms, tls_verify = @tls_verify, ca_pem = @ca_pem, headers = @headers,
+  secret = @secret, updated_at = @updated_at
+WHERE id = @id
+RETURNING ${COLUMNS}`;
+
+export const DELETE_RECIPIENT = `DELETE FROM recipients WHERE id = ?`;
+export const GET_RECIPIENT = `SELECT ${COLUMNS} FROM recipients WHERE id = ?`;
+export const FIND_RECIPIENT_BY_NAME = `SELECT ${COLUMNS} FROM recipients WHERE name = ?`;
+export const LIST_RECIPIENTS = `SELECT ${COLUMNS} FROM recipients ORDER BY id`;

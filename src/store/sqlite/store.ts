@@ -1,0 +1,406 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { EventName } from '../../events/index.js';
+import type {
+  AcceptResult,
+  ApiToken,
+  Attempt,
+  AttemptOutcome,
+  Delivery,
+  LaneStats,
+  NewEvent,
+  PendingDelivery,
+  Recipient,
+  RecipientInput,
+  RecipientPatch,
+  StoredEvent,
+} from '../../types.js';
+import type {
+  DeliveryQuery,
+  MigrationReport,
+  PruneReport,
+  Store,
+  StoreCapabilities,
+} from '../store.js';
+import { SqliteConnection } from './database.js';
+import { migrate } from './migrate.js';
+import {
+  type AttemptRow,
+  type DeliveryRow,
+  type EventRow,
+  type PendingRow,
+  type RecipientRow,
+  recipientParams,
+  type TokenRow,
+  toAttempt,
+  toDelivery,
+  toEvent,
+  toPending,
+  toRecipient,
+  toToken,
+} from './rows.js';
+import { LIST_ATTEMPTS, listDeliveries } from './sql/deliveries.js';
+import { ENABLED_RECIPIENTS, GET_EVENT, INSERT_DELIVERY, INSERT_EVENT } from './sql/events.js';
+import {
+  HEAD_SEQ,
+  INSERT_ATTEMPT,
+  LANE_STATS,
+  MARK_DELIVERED,
+  PENDING_DELIVERIES,
+  RECORD_FAILURE,
+  RETRY_NOW,
+  SET_ASIDE,
+} from './sql/lane.js';
+import {
+  CUTOFF_SEQ,
+  DELETE_ATTEMPTS,
+  DELETE_DELIVERY,
+  DELETE_EVENT,
+  OLD_DELIVERED,
+  ORPHAN_EVENTS,
+  RECIPIENT_IDS,
+} from './sql/prune.js';
+import {
+  DELETE_RECIPIENT,
+  FIND_RECIPIENT_BY_NAME,
+  GET_RECIPIENT,
+  INSERT_RECIPIENT,
+  LIST_RECIPIENTS,
+  UPDATE_RECIPIENT,
+} from './sql/recipients.js';
+import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQ, replayRange } from './sql/replay.js';
+import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens.js';
+
+interface Subscription {
+  id: number;
+  updatedAt: number;
+  events: ReadonlySet<string> | 'all';
+}
+
+/** The embedded store: one SQLite file, one connection, WAL. */
+export class SqliteStore implements Store {
+  readonly capabilities: StoreCapabilities = { singleWriter: true };
+  private readonly conn: SqliteConnection;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  /** Parsed subscriptions, reused while a recipient's updated_at is unchanged. */
+  private readonly subscriptions = new Map<number, Subscription>();
+
+  constructor(path: string) {
+    this.conn = new SqliteConnection(path);
+  }
+
+  private sql(text: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.conn.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  async migrate(): Promise<MigrationReport> {
+    return migrate(this.conn.db);
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    this.conn.close();
+  }
+
+  async ping(): Promise<void> {
+    this.conn.db.prepare('SELECT 1').get();
+  }
+
+  async acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult> {
+    return this.conn.transaction('FULL', () => {
+      const subscribers = this.enabledSubscriptions();
+      const insertEvent = this.sql(INSERT_EVENT);
+      const insertDelivery = this.sql(INSERT_DELIVERY);
+      const ids: number[] = [];
+      const touched = new Set<number>();
+      for (const event of events) {
+        const id = Number(
+          insertEvent.run(
+            event.uid,
+            event.name,
+            event.lsid,
+            event.externalKey,
+            event.timestamp,
+            event.body,
+            now,
+          ).lastInsertRowid,
+        );
+        ids.push(id);
+        for (const recipient of subscribers) {
+          if (recipient.events !== 'all' && !recipient.events.has(event.name)) continue;
+          insertDelivery.run(recipient.id, id, id, now, now);
+          touched.add(recipient.id);
+        }
+      }
+      return { ids, recipientIds: [...touched] };
+    });
+  }
+
+  private enabledSubscriptions(): Subscription[] {
+    const rows = this.sql(ENABLED_RECIPIENTS).all() as {
+      id: number;
+      events: string;
+      updated_at: number;
+    }[];
+    return rows.map((row) => {
+      const cached = this.subscriptions.get(row.id);
+      if (cached !== undefined && cached.updatedAt === row.updated_at) return cached;
+      const parsed = JSON.parse(row.events) as string[] | 'all';
+      const fresh: Subscription = {
+        id: row.id,
+        updatedAt: row.updated_at,
+        events: parsed === 'all' ? 'all' : new Set(parsed),
+      };
+      this.subscriptions.set(row.id, fresh);
+      return fresh;
+    });
+  }
+
+  async getEvent(id: number): Promise<StoredEvent | undefined> {
+    const row = this.sql(GET_EVENT).get(id) as EventRow | undefined;
+    return row && toEvent(row);
+  }
+
+  async createRecipient(input: RecipientInput, now: number): Promise<Recipient> {
+    return this.conn.transaction('FULL', () => {
+      const row = this.sql(INSERT_RECIPIENT).get({
+        ...recipientParams(input),
+        created_at: now,
+        updated_at: now,
+      }) as RecipientRow;
+      return toRecipient(row);
+    });
+  }
+
+  async updateRecipient(
+    id: number,
+    patch: RecipientPatch,
+    now: number,
+  ): Promise<Recipient | undefined> {
+    return this.conn.transaction('FULL', () => {
+      const row = this.sql(GET_RECIPIENT).get(id) as RecipientRow | undefined;
+      if (row === undefined) return undefined;
+      const merged = { ...toRecipient(row), ...patch };
+      const updated = this.sql(UPDATE_RECIPIENT).get({
+        ...recipientParams(merged),
+        id,
+        // updated_at must change on every update: subscriptions are cached by it.
+        updated_at: Math.max(now, row.updated_at + 1),
+      }) as RecipientRow;
+      return toRecipient(updated);
+    });
+  }
+
+  async deleteRecipient(id: number): Promise<boolean> {
+    return this.conn.transaction('FULL', () => {
+      this.subscriptions.delete(id);
+      return this.sql(DELETE_RECIPIENT).run(id).changes > 0;
+    });
+  }
+
+  async getRecipient(id: number): Promise<Recipient | undefined> {
+    const row = this.sql(GET_RECIPIENT).get(id) as RecipientRow | undefined;
+    return row && toRecipient(row);
+  }
+
+  async findRecipientByName(name: string): Promise<Recipient | undefined> {
+    const row = this.sql(FIND_RECIPIENT_BY_NAME).get(name) as RecipientRow | undefined;
+    return row && toRecipient(row);
+  }
+
+  async listRecipients(): Promise<Recipient[]> {
+    return (this.sql(LIST_RECIPIENTS).all() as RecipientRow[]).map(toRecipient);
+  }
+
+  async pendingDeliveries(
+    recipientId: number,
+    limit: number,
+    afterSeq = 0,
+  ): Promise<PendingDelivery[]> {
+    const rows = this.sql(PENDING_DELIVERIES).all(recipientId, afterSeq, limit) as PendingRow[];
+    return rows.map(toPending);
+  }
+
+  async markDelivered(recipientId: number, seq: number, outcome: AttemptOutcome): Promise<void> {
+    const statement = this.sql(MARK_DELIVERED);
+    this.conn.transaction('NORMAL', () =>
+      statement.run(outcome.at, outcome.status, outcome.latencyMs, outcome.at, recipientId, seq),
+    );
+  }
+
+  async recordFailure(
+    recipientId: number,
+    seq: number,
+    outcome: AttemptOutcome,
+    nextAttemptAt: number,
+  ): Promise<void> {
+    this.conn.transaction('NORMAL', () => {
+      const row = this.sql(RECORD_FAILURE).get(
+        outcome.at,
+        outcome.at,
+        outcome.status,
+        outcome.error,
+        outcome.latencyMs,
+        nextAttemptAt,
+        recipientId,
+        seq,
+      ) as { attempts: number } | undefined;
+      if (row !== undefined) this.insertAttempt(recipientId, seq, row.attempts, outcome);
+    });
+  }
+
+  private insertAttempt(recipientId: number, seq: number, n: number, outcome: AttemptOutcome) {
+    this.sql(INSERT_ATTEMPT).run(
+      recipientId,
+      seq,
+      n,
+      outcome.at,
+      outcome.status,
+      outcome.errorCode,
+      outcome.error,
+      outcome.latencyMs,
+      outcome.snippet,
+    );
+  }
+
+  async setAside(
+    recipientId: number,
+    seq: number,
+    now: number,
+    outcome?: AttemptOutcome,
+  ): Promise<boolean> {
+    return this.conn.transaction('NORMAL', () => {
+      if (outcome !== undefined) {
+        const row = this.sql(RECORD_FAILURE).get(
+          outcome.at,
+          outcome.at,
+          outcome.status,
+          outcome.error,
+          outcome.latencyMs,
+          null,
+          recipientId,
+          seq,
+        ) as { attempts: number } | undefined;
+        if (row !== undefined) this.insertAttempt(recipientId, seq, row.attempts, outcome);
+      }
+      return this.sql(SET_ASIDE).run(now, recipientId, seq).changes > 0;
+    });
+  }
+
+  async retryNow(recipientId: number, now: number): Promise<boolean> {
+    return this.conn.transaction('FULL', () => {
+      const head = this.sql(HEAD_SEQ).get(recipientId) as { seq: number } | undefined;
+      if (head === undefined) return false;
+      this.sql(RETRY_NOW).run(now, recipientId, head.seq);
+      return true;
+    });
+  }
+
+  async replayFailed(recipientId: number, now: number, seqs?: number[]): Promise<number> {
+    return this.conn.transaction('FULL', () => {
+      if (seqs === undefined) {
+        return this.sql(REPLAY_ALL_FAILED).run({ recipient_id: recipientId, now }).changes;
+      }
+      const one = this.sql(REPLAY_FAILED_SEQ);
+      let count = 0;
+      for (const seq of seqs) count += one.run({ recipient_id: recipientId, now, seq }).changes;
+      return count;
+    });
+  }
+
+  async replayRange(recipientId: number, from: number, to: number, now: number): Promise<number> {
+    return this.conn.transaction('FULL', () => {
+      const row = this.sql(GET_RECIPIENT).get(recipientId) as RecipientRow | undefined;
+      if (row === undefined) return 0;
+      const events = toRecipient(row).events;
+      const params: Record<string, unknown> = { recipient_id: recipientId, now, from, to };
+      let filter = '';
+      if (events !== 'all') {
+        if (events.length === 0) return 0;
+        filter = `AND e.name IN (${events.map((_, i) => `@n${i}`).join(', ')})`;
+        events.forEach((name: EventName, i) => {
+          params[`n${i}`] = name;
+        });
+      }
+      return this.conn.db.prepare(replayRange(filter)).run(params).changes;
+    });
+  }
+
+  async listDeliveries(recipientId: number, query: DeliveryQuery): Promise<Delivery[]> {
+    const params: Record<string, unknown> = { recipient_id: recipientId, limit: query.limit };
+    if (query.state !== undefined) params.state = query.state;
+    if (query.beforeSeq !== undefined) params.before = query.beforeSeq;
+    const text = listDeliveries(query.state !== undefined, query.beforeSeq !== undefined);
+    return (this.sql(text).all(params) as DeliveryRow[]).map(toDelivery);
+  }
+
+  async listAttempts(recipientId: number, seq: number): Promise<Attempt[]> {
+    return (this.sql(LIST_ATTEMPTS).all(recipientId, seq) as AttemptRow[]).map(toAttempt);
+  }
+
+  async laneStats(): Promise<LaneStats[]> {
+    const rows = this.sql(LANE_STATS).all() as {
+      recipient_id: number;
+      pending: number;
+      oldest: number | null;
+      failed: number;
+    }[];
+    return rows.map((row) => ({
+      recipientId: row.recipient_id,
+      pending: row.pending,
+      oldestPendingAt: row.oldest,
+      failed: row.failed,
+    }));
+  }
+
+  async pruneBatch(cutoff: number, batchSize: number): Promise<PruneReport> {
+    return this.conn.transaction('NORMAL', () => {
+      const report: PruneReport = { deliveries: 0, attempts: 0, events: 0 };
+      const cutoffSeq = (this.sql(CUTOFF_SEQ).get(cutoff) as { seq: number | null }).seq;
+      if (cutoffSeq === null) return report;
+      const recipients = this.sql(RECIPIENT_IDS).all() as { id: number }[];
+      for (const { id } of recipients) {
+        const budget = batchSize - report.deliveries;
+        if (budget <= 0) break;
+        const old = this.sql(OLD_DELIVERED).all({
+          recipient_id: id,
+          cutoff: cutoffSeq,
+          limit: budget,
+        }) as { recipient_id: number; seq: number }[];
+        for (const row of old) {
+          report.attempts += this.sql(DELETE_ATTEMPTS).run(row.recipient_id, row.seq).changes;
+          report.deliveries += this.sql(DELETE_DELIVERY).run(row.recipient_id, row.seq).changes;
+        }
+      }
+      const orphans = this.sql(ORPHAN_EVENTS).all(cutoffSeq, batchSize) as { id: number }[];
+      for (const { id } of orphans) report.events += this.sql(DELETE_EVENT).run(id).changes;
+      return report;
+    });
+  }
+
+  async createToken(name: string, hash: string, now: number): Promise<ApiToken> {
+    return this.conn.transaction('FULL', () =>
+      toToken(this.sql(INSERT_TOKEN).get(name, hash, now) as TokenRow),
+    );
+  }
+
+  async useToken(hash: string, now: number): Promise<ApiToken | undefined> {
+    // Bookkeeping only: losing last_used_at on a power cut is harmless.
+    const row = this.conn.transaction('NORMAL', () => this.sql(USE_TOKEN).get(now, hash)) as
+      | TokenRow
+      | undefined;
+    return row && toToken(row);
+  }
+
+  async listTokens(): Promise<ApiToken[]> {
+    return (this.sql(LIST_TOKENS).all() as TokenRow[]).map(toToken);
+  }
+
+  async revokeToken(id: number, now: number): Promise<boolean> {
+    return this.conn.transaction('FULL', () => this.sql(REVOKE_TOKEN).run(now, id).changes > 0);
+  }
+}
