@@ -62,9 +62,11 @@ export interface NewEvent {
   timestamp: number;
   /** The exact form body sent to recipients. */
   body: string;
+  /** A test event: queued for this recipient only, whatever it subscribes to. */
+  onlyRecipientId?: number;
 }
 
-export interface StoredEvent extends NewEvent {
+export interface StoredEvent extends Omit<NewEvent, 'onlyRecipientId'> {
   id: number;
   acceptedAt: number;
 }

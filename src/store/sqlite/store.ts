@@ -131,7 +131,9 @@ export class SqliteStore implements Store {
         );
         ids.push(id);
         for (const recipient of subscribers) {
-          if (recipient.events !== 'all' && !recipient.events.has(event.name)) continue;
+          if (event.onlyRecipientId !== undefined) {
+            if (recipient.id !== event.onlyRecipientId) continue;
+          } else if (recipient.events !== 'all' && !recipient.events.has(event.name)) continue;
           insertDelivery.run(recipient.id, id, id, now, now);
           touched.add(recipient.id);
         }

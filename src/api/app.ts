@@ -1,0 +1,50 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ApiContext } from './context.js';
+import { sendError } from './error-handler.js';
+import { HttpError } from './http-error.js';
+import { OPENAPI } from './openapi.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { recipientRoutes } from './routes/recipients.js';
+
+export interface AppOptions {
+  bodyLimitBytes: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The HTTP API: routes, token check on /api/v1, JSON errors. */
+export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes,
+    // A log line per request would cost more than storing the event.
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+
+  // Events may come as a form body, exactly as the appliance would send them.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: options.bodyLimitBytes },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.setErrorHandler(sendError);
+  app.setNotFoundHandler((request, reply) =>
+    sendError(new HttpError(404, `no route ${request.method} ${request.url.split('?')[0]}`), request, reply),
+  );
+
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/v1/') && !request.url.startsWith('/api/v1/openapi.json')) {
+      await ctx.auth.check(request.headers.authorization);
+    }
+  });
+
+  app.get('/api/v1/openapi.json', async () => OPENAPI);
+  healthRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  recipientRoutes(app, ctx);
+  deliveryRoutes(app, ctx);
+  return app;
+}

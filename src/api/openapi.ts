@@ -1,0 +1,138 @@
+import { EVENT_NAMES } from '../events/index.js';
+
+const error = { $ref: '#/components/schemas/Error' };
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const errors = {
+  400: { description: 'Bad input; `message` and `field` name what is wrong', ...json(error) },
+  401: { description: 'Missing, unknown or revoked API token', ...json(error) },
+  404: { description: 'No such recipient', ...json(error) },
+};
+const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }];
+const action = (summary: string, response: object, body?: object) => ({
+  post: {
+    summary,
+    parameters: idParam,
+    ...(body ? { requestBody: json(body) } : {}),
+    responses: { 200: { description: 'Done', ...json(response) }, ...errors },
+  },
+});
+
+/** The API's OpenAPI 3.1 document, served at /api/v1/openapi.json. */
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Outbound API',
+    version: '1',
+    description:
+      'Accepts schema-1 support-session events and delivers them, in order, to HTTP recipients. Every call needs `Authorization: Bearer <token>` (`outbound token create --name NAME`).',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error', 'message'],
+        properties: { error: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+      },
+      Event: {
+        type: 'object',
+        required: ['event', 'lsid'],
+        description:
+          'A schema-1 event with its variables. `version` defaults to 1 and `timestamp` (Unix seconds) to now. `external_key` only when one is assigned; `conference_id`/`conference_name` for owner_changed; `type`, `display_name` (and `user_id`, `username` for a representative) for member events.',
+        properties: {
+          event: { type: 'string', enum: EVENT_NAMES },
+          version: { const: 1 },
+          timestamp: { type: 'integer' },
+          lsid: { type: 'string' },
+          external_key: { type: 'string' },
+          conference_id: { type: 'string' },
+          conference_name: { type: 'string' },
+          type: { enum: ['customer', 'representative'] },
+          display_name: { type: 'string' },
+          user_id: { type: 'string' },
+          username: { type: 'string' },
+        },
+        additionalProperties: false,
+      },
+      Recipient: {
+        type: 'object',
+        required: ['name', 'url'],
+        properties: {
+          id: { type: 'integer', readOnly: true },
+          name: { type: 'string' },
+          url: { type: 'string', description: 'Used exactly as given, query string included' },
+          enabled: { type: 'boolean', default: true },
+          paused: { type: 'boolean', default: false },
+          events: {
+            oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', enum: EVENT_NAMES } }],
+            default: 'all',
+          },
+          retryIntervalSeconds: { type: 'number', default: 10 },
+          retryMaxIntervalSeconds: { type: 'number', default: 600 },
+          retryDurationSeconds: { type: 'number', default: 0, description: '0 = retry forever' },
+          timeoutSeconds: { type: 'number', default: 10 },
+          tlsVerify: { type: 'boolean', default: true },
+          caCertificate: { type: ['string', 'null'], description: 'PEM root certificate to trust' },
+          headers: { type: 'object', additionalProperties: { type: 'string' } },
+          secret: { type: ['string', 'null'], description: 'whsec_… signing secret; returned masked' },
+          status: { type: 'object', readOnly: true },
+        },
+      },
+    },
+  },
+  paths: {
+    '/api/v1/events': {
+      post: {
+        summary: 'Accept one event, or an array of them, durably',
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: { oneOf: [{ $ref: '#/components/schemas/Event' }, { type: 'array', items: { $ref: '#/components/schemas/Event' } }] },
+            },
+            'application/x-www-form-urlencoded': { schema: { $ref: '#/components/schemas/Event' } },
+          },
+        },
+        responses: {
+          202: { description: 'Stored durably', ...json({ type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } } } }) },
+          400: errors[400],
+          401: errors[401],
+          413: { description: 'Body too large', ...json(error) },
+        },
+      },
+    },
+    '/api/v1/recipients': {
+      get: { summary: 'List recipients with their delivery status', responses: { 200: { description: 'Recipients' } } },
+      post: {
+        summary: 'Create a recipient',
+        requestBody: json({ $ref: '#/components/schemas/Recipient' }),
+        responses: { 201: { description: 'Created', ...json({ $ref: '#/components/schemas/Recipient' }) }, 400: errors[400], 409: { description: 'Name taken', ...json(error) } },
+      },
+    },
+    '/api/v1/recipients/{id}': {
+      get: { summary: 'One recipient', parameters: idParam, responses: { 200: { description: 'Recipient' }, 404: errors[404] } },
+      patch: { summary: 'Change some fields', parameters: idParam, requestBody: json({ $ref: '#/components/schemas/Recipient' }), responses: { 200: { description: 'Updated' }, ...errors } },
+      delete: { summary: 'Delete with its queue and history', parameters: idParam, responses: { 204: { description: 'Deleted' }, 404: errors[404] } },
+    },
+    '/api/v1/recipients/{id}/deliveries': {
+      get: {
+        summary: 'Deliveries (pending head first; delivered and failed newest first) with failed attempts',
+        parameters: [
+          ...idParam,
+          { name: 'state', in: 'query', schema: { enum: ['pending', 'delivered', 'failed'] } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', default: 50, maximum: 500 } },
+          { name: 'before', in: 'query', schema: { type: 'integer' }, description: 'Page: seq below this' },
+        ],
+        responses: { 200: { description: 'Deliveries' }, ...errors },
+      },
+    },
+    '/api/v1/recipients/{id}/test': action('Queue a test event for this recipient only', { type: 'object' }, { $ref: '#/components/schemas/Event' }),
+    '/api/v1/recipients/{id}/retry': action('Retry the head now', { type: 'object', properties: { retried: { type: 'boolean' } } }),
+    '/api/v1/recipients/{id}/set-aside': action('Set the head aside as failed', { type: 'object', properties: { setAside: { type: 'integer' } } }),
+    '/api/v1/recipients/{id}/replay': action('Queue failed deliveries again (all, or `seqs`)', { type: 'object', properties: { replayed: { type: 'integer' } } }, { type: 'object', properties: { seqs: { type: 'array', items: { type: 'integer' } } } }),
+    '/api/v1/recipients/{id}/replay-range': action('Queue again every subscribed event accepted in [from, to]', { type: 'object', properties: { replayed: { type: 'integer' } } }, { type: 'object', required: ['from', 'to'], properties: { from: { type: ['string', 'number'] }, to: { type: ['string', 'number'] } } }),
+    '/api/v1/recipients/{id}/pause': action('Pause delivery (events keep being queued)', { $ref: '#/components/schemas/Recipient' }),
+    '/api/v1/recipients/{id}/resume': action('Resume delivery', { $ref: '#/components/schemas/Recipient' }),
+  },
+} as const;

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { encodeEvent, validateEvent } from '../../events/index.js';
+import { newEventUid } from '../../ids.js';
+import type { Attempt, Delivery, DeliveryState } from '../../types.js';
+import type { ApiContext } from '../context.js';
+import { badRequest, conflict } from '../http-error.js';
+import { loadRecipient } from './recipients.js';
+import { toNewEvent } from './events.js';
+
+const STATES: DeliveryState[] = ['pending', 'delivered', 'failed'];
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function deliveryJson(d: Delivery, attempts: Attempt[]) {
+  return {
+    seq: d.seq,
+    eventId: d.eventUid,
+    event: d.eventName,
+    lsid: d.lsid,
+    state: d.state,
+    attemptCount: d.attempts,
+    acceptedAt: iso(d.acceptedAt),
+    firstFailedAt: iso(d.firstFailedAt),
+    nextAttemptAt: iso(d.nextAttemptAt),
+    lastAttemptAt: iso(d.lastAttemptAt),
+    lastStatus: d.lastStatus,
+    lastError: d.lastError,
+    deliveredAt: iso(d.deliveredAt),
+    failedAt: iso(d.failedAt),
+    failedAttempts: attempts.map((a) => ({
+      n: a.n,
+      at: iso(a.at),
+      status: a.status,
+      errorCode: a.errorCode,
+      error: a.error,
+      latencyMs: a.latencyMs,
+      snippet: a.snippet,
+    })),
+  };
+}
+
+export function deliveryRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/api/v1/recipients/:id/deliveries', async (request) => {
+    const recipient = await loadRecipient(ctx, request.params);
+    const q = request.query as Record<string, string | undefined>;
+    const state = q.state as DeliveryState | undefined;
+    if (state !== undefined && !STATES.includes(state)) {
+      throw badRequest(`state must be one of ${STATES.join(', ')}`, 'state');
+    }
+    const limit = q.limit === undefined ? 50 : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit must be 1 to 500', 'limit');
+    const before = q.before === undefined ? undefined : Number(q.before);
+    if (before !== undefined && !Number.isSafeInteger(before)) throw badRequest('before must be a seq number', 'before');
+    const deliveries = await ctx.store.listDeliveries(recipient.id, {
+      limit,
+      ...(state ? { state } : {}),
+      ...(before !== undefined ? { beforeSeq: before } : {}),
+    });
+    const out = [];
+    for (const d of deliveries) {
+      const attempts = d.attempts > 0 ? await ctx.store.listAttempts(recipient.id, d.seq) : [];
+      out.push(deliveryJson(d, attempts));
+    }
+    return { deliveries: out };
+  });
+
+  /**
+   * Queues a test event for this recipient only, behind what is already queued for it. The
+   * body may give the event; by default a support_conference_begin with lsid "outbound-test".
+   */
+  app.post('/api/v1/recipients/:id/test', async (request, reply) => {
+    const recipient = await loadRecipient(ctx, request.params);
+    if (!recipient.enabled) throw conflict('the recipient is disabled: enable it first');
+    const now = ctx.clock();
+    const given = request.body;
+    const event =
+      given === undefined || given === null || (typeof given === 'object' && Object.keys(given).length === 0)
+        ? { uid: newEventUid(now), ...testEvent(now) }
+        : toNewEvent(given, now);
+    await ctx.committer.submit([{ ...event, onlyRecipientId: recipient.id }]);
+    return reply.status(202).send({ ids: [event.uid] });
+  });
+}
+
+function testEvent(now: number) {
+  const event = validateEvent({
+    event: 'support_conference_begin',
+    version: 1,
+    timestamp: Math.floor(now / 1000),
+    lsid: 'outbound-test',
+  });
+  return { name: event.event, lsid: event.lsid, externalKey: null, timestamp: event.timestamp, body: encodeEvent(event) };
+}

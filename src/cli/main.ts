@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { migrateCommand } from './migrate.js';
+import { recipientCommands } from './recipient.js';
+import { serveCommand } from './serve.js';
+import { tokenCommands } from './token.js';
+
+const program = new Command('outbound')
+  .description('Outbound: durable, ordered delivery of schema-1 support-session events to HTTP recipients')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+serveCommand(program);
+migrateCommand(program);
+tokenCommands(program);
+recipientCommands(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  checkIntervals,
+  parseRecipientInput,
+  parseRecipientPatch,
+  recipientJson,
+} from '../api/recipient-json.js';
+import type { Store } from '../store/store.js';
+import type { Recipient } from '../types.js';
+import { action, UsageError, withStore } from './store-command.js';
+
+interface RecipientFlags {
+  events?: string;
+  retryInterval?: string;
+  retryMaxInterval?: string;
+  retryDuration?: string;
+  timeout?: string;
+  enabled?: boolean;
+  disabled?: boolean;
+  tlsVerify?: boolean;
+  ca?: string;
+  header?: string[];
+  secret?: string;
+  url?: string;
+  name?: string;
+  json?: boolean;
+  databaseUrl?: string;
+}
+
+function withRecipientOptions(command: Command): Command {
+  return command
+    .option('--events <list>', 'comma-separated event names, or "all"')
+    .option('--retry-interval <seconds>', 'first retry after this (default 10)')
+    .option('--retry-max-interval <seconds>', 'backoff cap (default 600)')
+    .option('--retry-duration <seconds>', 'set the head aside after failing this long; 0 = forever (default 0)')
+    .option('--timeout <seconds>', 'request time-out (default 10)')
+    .option('--disabled', 'queue nothing for it')
+    .option('--enabled', 'enable it again')
+    .option('--no-tls-verify', 'do not validate its TLS certificate (only when you must)')
+    .option('--ca <file>', 'PEM root certificate to trust for it')
+    .option('--header <header...>', 'extra header "Name: value" (repeatable)')
+    .option('--secret <whsec>', 'Standard Webhooks signing secret (whsec_…)')
+    .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)');
+}
+
+function number(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number of seconds, got "${value}"`);
+  return n;
+}
+
+/** The flags as the API's JSON body, so that both are validated by the same code. */
+function body(flags: RecipientFlags, command: Command): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (flags.name !== undefined) out.name = flags.name;
+  if (flags.url !== undefined) out.url = flags.url;
+  if (flags.events !== undefined) {
+    out.events = flags.events.trim() === 'all' ? 'all' : flags.events.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  const seconds = {
+    retryIntervalSeconds: number(flags.retryInterval, '--retry-interval'),
+    retryMaxIntervalSeconds: number(flags.retryMaxInterval, '--retry-max-interval'),
+    retryDurationSeconds: number(flags.retryDuration, '--retry-duration'),
+    timeoutSeconds: number(flags.timeout, '--timeout'),
+  };
+  for (const [key, value] of Object.entries(seconds)) if (value !== undefined) out[key] = value;
+  if (flags.disabled) out.enabled = false;
+  if (flags.enabled) out.enabled = true;
+  if (command.getOptionValueSource('tlsVerify') === 'cli') out.tlsVerify = flags.tlsVerify;
+  if (flags.ca !== undefined) {
+    try {
+      out.caCertificate = readFileSync(flags.ca, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--ca ${flags.ca}: ${(error as Error).message}`);
+    }
+  }
+  if (flags.header !== undefined) {
+    const headers: Record<string, string> = {};
+    for (const h of flags.header) {
+      const colon = h.indexOf(':');
+      if (colon <= 0) throw new UsageError(`--header must look like "Name: value", got "${h}"`);
+      headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
+    }
+    out.headers = headers;
+  }
+  if (flags.secret !== undefined) out.secret = flags.secret;
+  return out;
+}
+
+async function find(store: Store, ref: string): Promise<Recipient> {
+  const byId = /^\d+$/.test(ref) ? await store.getRecipient(Number(ref)) : undefined;
+  const recipient = byId ?? (await store.findRecipientByName(ref));
+  if (recipient === undefined) throw new UsageError(`no recipient with id or name "${ref}"`);
+  return recipient;
+}
+
+function print(recipient: Recipient, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(recipientJson(recipient))}\n`);
+    return;
+  }
+  const events = recipient.events === 'all' ? 'all' : recipient.events.join(',');
+  const state = !recipient.enabled ? 'disabled' : recipient.paused ? 'paused' : 'enabled';
+  process.stdout.write(`${recipient.id}\t${recipient.name}\t${state}\t${recipient.url}\t${events}\n`);
+}
+
+export function recipientCommands(program: Command): void {
+  const recipient = program
+    .command('recipient')
+    .description('manage HTTP recipients (a running serve picks changes up within a second)');
+
+  withRecipientOptions(
+    recipient.command('add').description('add an HTTP recipient').argument('<name>').argument('<url>'),
+  )
+    .option('--json', 'print the recipient as JSON')
+    .action(
+      action(async (name: string, url: string, flags: RecipientFlags, command: Command) => {
+        const input = parseRecipientInput(body({ ...flags, name, url }, command));
+        const created = await withStore(flags.databaseUrl, async (store) => {
+          if (await store.findRecipientByName(name)) throw new UsageError(`a recipient named "${name}" already exists`);
+          return store.createRecipient(input, Date.now());
+        });
+        print(created, flags.json);
+      }),
+    );
+
+  recipient
+    .command('list')
+    .description('list recipients')
+    .option('--json', 'one JSON object per line')
+    .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)')
+    .action(
+      action(async (flags: RecipientFlags) => {
+        const all = await withStore(flags.databaseUrl, (store) => store.listRecipients());
+        for (const r of all) print(r, flags.json);
+      }),
+    );
+
+  recipient
+    .command('show')
+    .description('show one recipient as JSON')
+    .argument('<id-or-name>')
+    .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)')
+    .action(
+      action(async (ref: string, flags: RecipientFlags) => {
+        const found = await withStore(flags.databaseUrl, (store) => find(store, ref));
+        process.stdout.write(`${JSON.stringify(recipientJson(found), null, 2)}\n`);
+      }),
+    );
+
+  withRecipientOptions(recipient.command('update').description('change a recipient').argument('<id-or-name>'))
+    .option('--name <name>', 'new name')
+    .option('--url <url>', 'new URL')
+    .option('--json', 'print the recipient as JSON')
+    .action(
+      action(async (ref: string, flags: RecipientFlags, command: Command) => {
+        const updated = await withStore(flags.databaseUrl, async (store) => {
+          const current = await find(store, ref);
+          const patch = parseRecipientPatch(body(flags, command), current);
+          checkIntervals({ ...current, ...patch });
+          return store.updateRecipient(current.id, patch, Date.now());
+        });
+        if (updated) print(updated, flags.json);
+      }),
+    );
+
+  for (const [verb, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    recipient
+      .command(verb)
+      .description(paused ? 'stop sending (events keep being queued)' : 'send again')
+      .argument('<id-or-name>')
+      .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)')
+      .action(
+        action(async (ref: string, flags: RecipientFlags) => {
+          const updated = await withStore(flags.databaseUrl, async (store) =>
+            store.updateRecipient((await find(store, ref)).id, { paused }, Date.now()),
+          );
+          if (updated) print(updated, false);
+        }),
+      );
+  }
+
+  recipient
+    .command('remove')
+    .description('delete a recipient with its queue and history')
+    .argument('<id-or-name>')
+    .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)')
+    .action(
+      action(async (ref: string, flags: RecipientFlags) => {
+        const removed = await withStore(flags.databaseUrl, async (store) => {
+          const found = await find(store, ref);
+          await store.deleteRecipient(found.id);
+          return found;
+        });
+        process.stdout.write(`removed recipient ${removed.id} (${removed.name})\n`);
+      }),
+    );
+}

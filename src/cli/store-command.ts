@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from '../config/config.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+
+/** Errors a command reports as one line, with exit code 2, instead of a stack trace. */
+export class UsageError extends Error {}
+
+/** Opens and migrates the store of OUTBOUND_DATABASE_URL (or --database-url), runs `fn`, closes. */
+export async function withStore<T>(databaseUrl: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+  const config = loadConfig(databaseUrl === undefined ? {} : { databaseUrl });
+  const store = openStore(config.databaseUrl);
+  try {
+    await store.migrate();
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs a command's action, turning expected errors into a message and exit code 2. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (error) {
+      const expected =
+        error instanceof UsageError ||
+        error instanceof ConfigError ||
+        (error as { name?: string }).name === 'HttpError' ||
+        (error as { code?: string }).code === 'OUTBOUND_INVALID_EVENT';
+      process.stderr.write(`outbound: ${expected ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
+      process.exitCode = expected ? 2 : 1;
+    }
+  };
+}

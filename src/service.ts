@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp, TokenAuth } from './api/index.js';
+import type { Config } from './config/config.js';
+import { HttpSender } from './delivery/http-sender.js';
+import { Dispatcher } from './delivery/index.js';
+import { GroupCommitter } from './store/group-commit.js';
+import { openStore } from './store/open.js';
+import { Retention } from './store/retention.js';
+import type { Store } from './store/store.js';
+
+/**
+ * The whole service, wired in the direction the data flows: API → store (group commit) →
+ * dispatcher → recipients.
+ */
+export class Service {
+  readonly store: Store;
+  readonly dispatcher: Dispatcher;
+  readonly committer: GroupCommitter;
+  readonly app: FastifyInstance;
+  private readonly sender: HttpSender;
+  private readonly retention: Retention;
+  private ready = false;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    readonly config: Config,
+    options: { store?: Store; clock?: () => number } = {},
+  ) {
+    const clock = options.clock ?? Date.now;
+    this.store = options.store ?? openStore(config.databaseUrl);
+    this.sender = new HttpSender();
+    const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
+    this.dispatcher = new Dispatcher(this.store, this.sender, {
+      concurrency: config.concurrency,
+      sweepIntervalMs: config.sweepIntervalMs,
+      clock,
+      onError: (error, recipientId) => this.app.log.error({ err: error, recipientId }, 'delivery error'),
+    });
+    this.committer = new GroupCommitter(this.store, {
+      clock,
+      onCommitted: (result) => this.dispatcher.wake(result.recipientIds),
+    });
+    this.retention = new Retention(this.store, {
+      retentionMs: config.retentionDays * 86_400_000,
+      clock,
+      onError: (error) => this.app.log.error({ err: error }, 'retention failed'),
+    });
+    this.app = buildApp(
+      {
+        store: this.store,
+        committer: this.committer,
+        dispatcher: this.dispatcher,
+        auth: new TokenAuth(this.store, clock),
+        clock,
+        isReady: () => this.ready,
+      },
+      { bodyLimitBytes: config.bodyLimitBytes, logger },
+    );
+  }
+
+  /** Migrates, starts delivery, then listens; returns the address. */
+  async start(): Promise<string> {
+    await this.store.migrate();
+    await this.dispatcher.start();
+    this.retention.start();
+    const address = await this.app.listen({ port: this.config.port, host: this.config.host });
+    this.ready = true;
+    return address;
+  }
+
+  /**
+   * Stops accepting, lets acknowledged commits finish, gives requests in flight the shutdown
+   * time-out, then closes the store. Nothing acknowledged is lost: it is in the store.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.ready = false;
+      await this.app.close();
+      await this.committer.drain();
+      await this.retention.stop();
+      await this.dispatcher.stop(this.config.shutdownTimeoutMs);
+      await this.sender.close();
+      await this.store.close();
+    })();
+    return this.stopping;
+  }
+}
