@@ -34,7 +34,8 @@ export class Service {
       concurrency: config.concurrency,
       sweepIntervalMs: config.sweepIntervalMs,
       clock,
-      onError: (error, recipientId) => this.app.log.error({ err: error, recipientId }, 'delivery error'),
+      onError: (error, recipientId) =>
+        this.app.log.error({ err: error, recipientId }, 'delivery error'),
     });
     this.committer = new GroupCommitter(this.store, {
       clock,

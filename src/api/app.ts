@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { ApiContext } from './context.js';
 import { sendError } from './error-handler.js';
 import { HttpError } from './http-error.js';
@@ -19,7 +19,7 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes,
     // A log line per request would cost more than storing the event.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
 
@@ -32,7 +32,11 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
 
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) =>
-    sendError(new HttpError(404, `no route ${request.method} ${request.url.split('?')[0]}`), request, reply),
+    sendError(
+      new HttpError(404, `no route ${request.method} ${request.url.split('?')[0]}`),
+      request,
+      reply,
+    ),
   );
 
   app.addHook('onRequest', async (request) => {

@@ -34,7 +34,11 @@ export const OPENAPI = {
       Error: {
         type: 'object',
         required: ['error', 'message'],
-        properties: { error: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+        properties: {
+          error: { type: 'string' },
+          message: { type: 'string' },
+          field: { type: 'string' },
+        },
       },
       Event: {
         type: 'object',
@@ -66,7 +70,10 @@ export const OPENAPI = {
           enabled: { type: 'boolean', default: true },
           paused: { type: 'boolean', default: false },
           events: {
-            oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', enum: EVENT_NAMES } }],
+            oneOf: [
+              { const: 'all' },
+              { type: 'array', items: { type: 'string', enum: EVENT_NAMES } },
+            ],
             default: 'all',
           },
           retryIntervalSeconds: { type: 'number', default: 10 },
@@ -76,7 +83,10 @@ export const OPENAPI = {
           tlsVerify: { type: 'boolean', default: true },
           caCertificate: { type: ['string', 'null'], description: 'PEM root certificate to trust' },
           headers: { type: 'object', additionalProperties: { type: 'string' } },
-          secret: { type: ['string', 'null'], description: 'whsec_… signing secret; returned masked' },
+          secret: {
+            type: ['string', 'null'],
+            description: 'whsec_… signing secret; returned masked',
+          },
           status: { type: 'object', readOnly: true },
         },
       },
@@ -89,13 +99,24 @@ export const OPENAPI = {
         requestBody: {
           content: {
             'application/json': {
-              schema: { oneOf: [{ $ref: '#/components/schemas/Event' }, { type: 'array', items: { $ref: '#/components/schemas/Event' } }] },
+              schema: {
+                oneOf: [
+                  { $ref: '#/components/schemas/Event' },
+                  { type: 'array', items: { $ref: '#/components/schemas/Event' } },
+                ],
+              },
             },
             'application/x-www-form-urlencoded': { schema: { $ref: '#/components/schemas/Event' } },
           },
         },
         responses: {
-          202: { description: 'Stored durably', ...json({ type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } } } }) },
+          202: {
+            description: 'Stored durably',
+            ...json({
+              type: 'object',
+              properties: { ids: { type: 'array', items: { type: 'string' } } },
+            }),
+          },
           400: errors[400],
           401: errors[401],
           413: { description: 'Body too large', ...json(error) },
@@ -103,36 +124,88 @@ export const OPENAPI = {
       },
     },
     '/api/v1/recipients': {
-      get: { summary: 'List recipients with their delivery status', responses: { 200: { description: 'Recipients' } } },
+      get: {
+        summary: 'List recipients with their delivery status',
+        responses: { 200: { description: 'Recipients' } },
+      },
       post: {
         summary: 'Create a recipient',
         requestBody: json({ $ref: '#/components/schemas/Recipient' }),
-        responses: { 201: { description: 'Created', ...json({ $ref: '#/components/schemas/Recipient' }) }, 400: errors[400], 409: { description: 'Name taken', ...json(error) } },
+        responses: {
+          201: { description: 'Created', ...json({ $ref: '#/components/schemas/Recipient' }) },
+          400: errors[400],
+          409: { description: 'Name taken', ...json(error) },
+        },
       },
     },
     '/api/v1/recipients/{id}': {
-      get: { summary: 'One recipient', parameters: idParam, responses: { 200: { description: 'Recipient' }, 404: errors[404] } },
-      patch: { summary: 'Change some fields', parameters: idParam, requestBody: json({ $ref: '#/components/schemas/Recipient' }), responses: { 200: { description: 'Updated' }, ...errors } },
-      delete: { summary: 'Delete with its queue and history', parameters: idParam, responses: { 204: { description: 'Deleted' }, 404: errors[404] } },
+      get: {
+        summary: 'One recipient',
+        parameters: idParam,
+        responses: { 200: { description: 'Recipient' }, 404: errors[404] },
+      },
+      patch: {
+        summary: 'Change some fields',
+        parameters: idParam,
+        requestBody: json({ $ref: '#/components/schemas/Recipient' }),
+        responses: { 200: { description: 'Updated' }, ...errors },
+      },
+      delete: {
+        summary: 'Delete with its queue and history',
+        parameters: idParam,
+        responses: { 204: { description: 'Deleted' }, 404: errors[404] },
+      },
     },
     '/api/v1/recipients/{id}/deliveries': {
       get: {
-        summary: 'Deliveries (pending head first; delivered and failed newest first) with failed attempts',
+        summary:
+          'Deliveries (pending head first; delivered and failed newest first) with failed attempts',
         parameters: [
           ...idParam,
           { name: 'state', in: 'query', schema: { enum: ['pending', 'delivered', 'failed'] } },
           { name: 'limit', in: 'query', schema: { type: 'integer', default: 50, maximum: 500 } },
-          { name: 'before', in: 'query', schema: { type: 'integer' }, description: 'Page: seq below this' },
+          {
+            name: 'before',
+            in: 'query',
+            schema: { type: 'integer' },
+            description: 'Page: seq below this',
+          },
         ],
         responses: { 200: { description: 'Deliveries' }, ...errors },
       },
     },
-    '/api/v1/recipients/{id}/test': action('Queue a test event for this recipient only', { type: 'object' }, { $ref: '#/components/schemas/Event' }),
-    '/api/v1/recipients/{id}/retry': action('Retry the head now', { type: 'object', properties: { retried: { type: 'boolean' } } }),
-    '/api/v1/recipients/{id}/set-aside': action('Set the head aside as failed', { type: 'object', properties: { setAside: { type: 'integer' } } }),
-    '/api/v1/recipients/{id}/replay': action('Queue failed deliveries again (all, or `seqs`)', { type: 'object', properties: { replayed: { type: 'integer' } } }, { type: 'object', properties: { seqs: { type: 'array', items: { type: 'integer' } } } }),
-    '/api/v1/recipients/{id}/replay-range': action('Queue again every subscribed event accepted in [from, to]', { type: 'object', properties: { replayed: { type: 'integer' } } }, { type: 'object', required: ['from', 'to'], properties: { from: { type: ['string', 'number'] }, to: { type: ['string', 'number'] } } }),
-    '/api/v1/recipients/{id}/pause': action('Pause delivery (events keep being queued)', { $ref: '#/components/schemas/Recipient' }),
-    '/api/v1/recipients/{id}/resume': action('Resume delivery', { $ref: '#/components/schemas/Recipient' }),
+    '/api/v1/recipients/{id}/test': action(
+      'Queue a test event for this recipient only',
+      { type: 'object' },
+      { $ref: '#/components/schemas/Event' },
+    ),
+    '/api/v1/recipients/{id}/retry': action('Retry the head now', {
+      type: 'object',
+      properties: { retried: { type: 'boolean' } },
+    }),
+    '/api/v1/recipients/{id}/set-aside': action('Set the head aside as failed', {
+      type: 'object',
+      properties: { setAside: { type: 'integer' } },
+    }),
+    '/api/v1/recipients/{id}/replay': action(
+      'Queue failed deliveries again (all, or `seqs`)',
+      { type: 'object', properties: { replayed: { type: 'integer' } } },
+      { type: 'object', properties: { seqs: { type: 'array', items: { type: 'integer' } } } },
+    ),
+    '/api/v1/recipients/{id}/replay-range': action(
+      'Queue again every subscribed event accepted in [from, to]',
+      { type: 'object', properties: { replayed: { type: 'integer' } } },
+      {
+        type: 'object',
+        required: ['from', 'to'],
+        properties: { from: { type: ['string', 'number'] }, to: { type: ['string', 'number'] } },
+      },
+    ),
+    '/api/v1/recipients/{id}/pause': action('Pause delivery (events keep being queued)', {
+      $ref: '#/components/schemas/Recipient',
+    }),
+    '/api/v1/recipients/{id}/resume': action('Resume delivery', {
+      $ref: '#/components/schemas/Recipient',
+    }),
   },
 } as const;

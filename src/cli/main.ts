@@ -5,7 +5,9 @@ import { serveCommand } from './serve.js';
 import { tokenCommands } from './token.js';
 
 const program = new Command('outbound')
-  .description('Outbound: durable, ordered delivery of schema-1 support-session events to HTTP recipients')
+  .description(
+    'Outbound: durable, ordered delivery of schema-1 support-session events to HTTP recipients',
+  )
   .version('0.1.0')
   .showHelpAfterError();
 

@@ -9,7 +9,8 @@ export function migrateCommand(program: Command): void {
     .action(
       action(async (options: { databaseUrl?: string }) => {
         const report = await withStore(options.databaseUrl, (store) => store.migrate());
-        const applied = report.applied.length === 0 ? 'nothing to apply' : `applied ${report.applied.join(', ')}`;
+        const applied =
+          report.applied.length === 0 ? 'nothing to apply' : `applied ${report.applied.join(', ')}`;
         process.stdout.write(`schema version ${report.current}: ${applied}\n`);
       }),
     );

@@ -33,7 +33,10 @@ function withRecipientOptions(command: Command): Command {
     .option('--events <list>', 'comma-separated event names, or "all"')
     .option('--retry-interval <seconds>', 'first retry after this (default 10)')
     .option('--retry-max-interval <seconds>', 'backoff cap (default 600)')
-    .option('--retry-duration <seconds>', 'set the head aside after failing this long; 0 = forever (default 0)')
+    .option(
+      '--retry-duration <seconds>',
+      'set the head aside after failing this long; 0 = forever (default 0)',
+    )
     .option('--timeout <seconds>', 'request time-out (default 10)')
     .option('--disabled', 'queue nothing for it')
     .option('--enabled', 'enable it again')
@@ -47,7 +50,8 @@ function withRecipientOptions(command: Command): Command {
 function number(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number of seconds, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new UsageError(`${flag} must be a number of seconds, got "${value}"`);
   return n;
 }
 
@@ -57,7 +61,13 @@ function body(flags: RecipientFlags, command: Command): Record<string, unknown> 
   if (flags.name !== undefined) out.name = flags.name;
   if (flags.url !== undefined) out.url = flags.url;
   if (flags.events !== undefined) {
-    out.events = flags.events.trim() === 'all' ? 'all' : flags.events.split(',').map((s) => s.trim()).filter(Boolean);
+    out.events =
+      flags.events.trim() === 'all'
+        ? 'all'
+        : flags.events
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
   }
   const seconds = {
     retryIntervalSeconds: number(flags.retryInterval, '--retry-interval'),
@@ -103,7 +113,9 @@ function print(recipient: Recipient, json: boolean | undefined): void {
   }
   const events = recipient.events === 'all' ? 'all' : recipient.events.join(',');
   const state = !recipient.enabled ? 'disabled' : recipient.paused ? 'paused' : 'enabled';
-  process.stdout.write(`${recipient.id}\t${recipient.name}\t${state}\t${recipient.url}\t${events}\n`);
+  process.stdout.write(
+    `${recipient.id}\t${recipient.name}\t${state}\t${recipient.url}\t${events}\n`,
+  );
 }
 
 export function recipientCommands(program: Command): void {
@@ -112,14 +124,19 @@ export function recipientCommands(program: Command): void {
     .description('manage HTTP recipients (a running serve picks changes up within a second)');
 
   withRecipientOptions(
-    recipient.command('add').description('add an HTTP recipient').argument('<name>').argument('<url>'),
+    recipient
+      .command('add')
+      .description('add an HTTP recipient')
+      .argument('<name>')
+      .argument('<url>'),
   )
     .option('--json', 'print the recipient as JSON')
     .action(
       action(async (name: string, url: string, flags: RecipientFlags, command: Command) => {
         const input = parseRecipientInput(body({ ...flags, name, url }, command));
         const created = await withStore(flags.databaseUrl, async (store) => {
-          if (await store.findRecipientByName(name)) throw new UsageError(`a recipient named "${name}" already exists`);
+          if (await store.findRecipientByName(name))
+            throw new UsageError(`a recipient named "${name}" already exists`);
           return store.createRecipient(input, Date.now());
         });
         print(created, flags.json);
@@ -150,7 +167,9 @@ export function recipientCommands(program: Command): void {
       }),
     );
 
-  withRecipientOptions(recipient.command('update').description('change a recipient').argument('<id-or-name>'))
+  withRecipientOptions(
+    recipient.command('update').description('change a recipient').argument('<id-or-name>'),
+  )
     .option('--name <name>', 'new name')
     .option('--url <url>', 'new URL')
     .option('--json', 'print the recipient as JSON')

@@ -16,7 +16,10 @@ export function serveCommand(program: Command): void {
     .description('run the service: API, delivery, metrics')
     .option('--port <port>', 'TCP port (env OUTBOUND_PORT, default 8080)')
     .option('--host <host>', 'interface (env OUTBOUND_HOST, default 127.0.0.1)')
-    .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL, default sqlite:./data/outbound.db)')
+    .option(
+      '--database-url <url>',
+      'store (env OUTBOUND_DATABASE_URL, default sqlite:./data/outbound.db)',
+    )
     .option('--config <file>', 'JSON config file (env OUTBOUND_CONFIG)')
     .action(
       action(async (flags: ServeFlags) => {
@@ -29,7 +32,9 @@ export function serveCommand(program: Command): void {
         const address = await service.start();
         service.app.log.info({ address, databaseUrl: config.databaseUrl }, 'outbound serving');
         if ((await service.store.listTokens()).every((t) => t.revokedAt !== null)) {
-          service.app.log.warn('no API token yet: create one with `outbound token create --name NAME`');
+          service.app.log.warn(
+            'no API token yet: create one with `outbound token create --name NAME`',
+          );
         }
         let signals = 0;
         const shutdown = (signal: string) => {

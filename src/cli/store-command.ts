@@ -6,7 +6,10 @@ import type { Store } from '../store/store.js';
 export class UsageError extends Error {}
 
 /** Opens and migrates the store of OUTBOUND_DATABASE_URL (or --database-url), runs `fn`, closes. */
-export async function withStore<T>(databaseUrl: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  databaseUrl: string | undefined,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
   const config = loadConfig(databaseUrl === undefined ? {} : { databaseUrl });
   const store = openStore(config.databaseUrl);
   try {
@@ -18,7 +21,9 @@ export async function withStore<T>(databaseUrl: string | undefined, fn: (store: 
 }
 
 /** Runs a command's action, turning expected errors into a message and exit code 2. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -28,7 +33,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
         error instanceof ConfigError ||
         (error as { name?: string }).name === 'HttpError' ||
         (error as { code?: string }).code === 'OUTBOUND_INVALID_EVENT';
-      process.stderr.write(`outbound: ${expected ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
+      process.stderr.write(
+        `outbound: ${expected ? (error as Error).message : String((error as Error).stack ?? error)}\n`,
+      );
       process.exitCode = expected ? 2 : 1;
     }
   };

@@ -7,14 +7,18 @@ export function tokenCommands(program: Command): void {
 
   token
     .command('create')
-    .description('create an API token and print it (only the token, on stdout; it is not shown again)')
+    .description(
+      'create an API token and print it (only the token, on stdout; it is not shown again)',
+    )
     .requiredOption('--name <name>', 'what the token is for')
     .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)')
     .action(
       action(async (options: { name: string; databaseUrl?: string }) => {
         if (options.name.trim() === '') throw new UsageError('--name must not be empty');
         const secret = newToken();
-        await withStore(options.databaseUrl, (store) => store.createToken(options.name, hashToken(secret), Date.now()));
+        await withStore(options.databaseUrl, (store) =>
+          store.createToken(options.name, hashToken(secret), Date.now()),
+        );
         process.stdout.write(`${secret}\n`);
       }),
     );
@@ -42,7 +46,9 @@ export function tokenCommands(program: Command): void {
     .action(
       action(async (id: string, options: { databaseUrl?: string }) => {
         if (!/^\d+$/.test(id)) throw new UsageError(`token id must be a number, got "${id}"`);
-        const done = await withStore(options.databaseUrl, (store) => store.revokeToken(Number(id), Date.now()));
+        const done = await withStore(options.databaseUrl, (store) =>
+          store.revokeToken(Number(id), Date.now()),
+        );
         if (!done) throw new UsageError(`no active token with id ${id}`);
         process.stdout.write(`revoked token ${id}\n`);
       }),

@@ -4,8 +4,8 @@ import { newEventUid } from '../../ids.js';
 import type { Attempt, Delivery, DeliveryState } from '../../types.js';
 import type { ApiContext } from '../context.js';
 import { badRequest, conflict } from '../http-error.js';
-import { loadRecipient } from './recipients.js';
 import { toNewEvent } from './events.js';
+import { loadRecipient } from './recipients.js';
 
 const STATES: DeliveryState[] = ['pending', 'delivered', 'failed'];
 
@@ -50,9 +50,11 @@ export function deliveryRoutes(app: FastifyInstance, ctx: ApiContext): void {
       throw badRequest(`state must be one of ${STATES.join(', ')}`, 'state');
     }
     const limit = q.limit === undefined ? 50 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit must be 1 to 500', 'limit');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw badRequest('limit must be 1 to 500', 'limit');
     const before = q.before === undefined ? undefined : Number(q.before);
-    if (before !== undefined && !Number.isSafeInteger(before)) throw badRequest('before must be a seq number', 'before');
+    if (before !== undefined && !Number.isSafeInteger(before))
+      throw badRequest('before must be a seq number', 'before');
     const deliveries = await ctx.store.listDeliveries(recipient.id, {
       limit,
       ...(state ? { state } : {}),
@@ -76,7 +78,9 @@ export function deliveryRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const now = ctx.clock();
     const given = request.body;
     const event =
-      given === undefined || given === null || (typeof given === 'object' && Object.keys(given).length === 0)
+      given === undefined ||
+      given === null ||
+      (typeof given === 'object' && Object.keys(given).length === 0)
         ? { uid: newEventUid(now), ...testEvent(now) }
         : toNewEvent(given, now);
     await ctx.committer.submit([{ ...event, onlyRecipientId: recipient.id }]);
@@ -91,5 +95,11 @@ function testEvent(now: number) {
     timestamp: Math.floor(now / 1000),
     lsid: 'outbound-test',
   });
-  return { name: event.event, lsid: event.lsid, externalKey: null, timestamp: event.timestamp, body: encodeEvent(event) };
+  return {
+    name: event.event,
+    lsid: event.lsid,
+    externalKey: null,
+    timestamp: event.timestamp,
+    body: encodeEvent(event),
+  };
 }

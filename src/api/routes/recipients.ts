@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Recipient } from '../../types.js';
 import type { ApiContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../http-error.js';
-import { checkIntervals, parseRecipientInput, parseRecipientPatch, recipientJson } from '../recipient-json.js';
+import {
+  checkIntervals,
+  parseRecipientInput,
+  parseRecipientPatch,
+  recipientJson,
+} from '../recipient-json.js';
 
 export function recipientId(params: unknown): number {
   const raw = (params as { id?: string }).id ?? '';
@@ -30,7 +35,10 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
   };
 
   app.get('/api/v1/recipients', async () => {
-    const [recipients, stats] = await Promise.all([ctx.store.listRecipients(), ctx.store.laneStats()]);
+    const [recipients, stats] = await Promise.all([
+      ctx.store.listRecipients(),
+      ctx.store.laneStats(),
+    ]);
     const byId = new Map(stats.map((s) => [s.recipientId, s]));
     const now = ctx.clock();
     return {
@@ -46,14 +54,17 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
     try {
       created = await ctx.store.createRecipient(input, ctx.clock());
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`a recipient named "${input.name}" already exists`, 'name');
+      if (isUniqueViolation(error))
+        throw conflict(`a recipient named "${input.name}" already exists`, 'name');
       throw error;
     }
     await ctx.dispatcher.refresh(created.id);
     return reply.status(201).send(await show(created));
   });
 
-  app.get('/api/v1/recipients/:id', async (request) => show(await loadRecipient(ctx, request.params)));
+  app.get('/api/v1/recipients/:id', async (request) =>
+    show(await loadRecipient(ctx, request.params)),
+  );
 
   app.patch('/api/v1/recipients/:id', async (request) => {
     const current = await loadRecipient(ctx, request.params);
@@ -63,7 +74,8 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
     try {
       updated = await ctx.store.updateRecipient(current.id, patch, ctx.clock());
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`a recipient named "${patch.name}" already exists`, 'name');
+      if (isUniqueViolation(error))
+        throw conflict(`a recipient named "${patch.name}" already exists`, 'name');
       throw error;
     }
     if (updated === undefined) throw notFound(`no recipient with id ${current.id}`);

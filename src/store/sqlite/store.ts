@@ -72,7 +72,8 @@ import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens
 
 interface Subscription {
   id: number;
-  updatedAt: number;
+  /** The stored `events` text this was parsed from. */
+  source: string;
   events: ReadonlySet<string> | 'all';
 }
 
@@ -81,7 +82,11 @@ export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { singleWriter: true };
   private readonly conn: SqliteConnection;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
-  /** Parsed subscriptions, reused while a recipient's updated_at is unchanged. */
+  /**
+   * Parsed subscriptions, reused while a recipient's `events` text is unchanged. Keyed by the
+   * text, not by updated_at: another process may delete a recipient and create one that reuses
+   * its id within the same millisecond.
+   */
   private readonly subscriptions = new Map<number, Subscription>();
 
   constructor(path: string) {
@@ -143,18 +148,14 @@ export class SqliteStore implements Store {
   }
 
   private enabledSubscriptions(): Subscription[] {
-    const rows = this.sql(ENABLED_RECIPIENTS).all() as {
-      id: number;
-      events: string;
-      updated_at: number;
-    }[];
+    const rows = this.sql(ENABLED_RECIPIENTS).all() as { id: number; events: string }[];
     return rows.map((row) => {
       const cached = this.subscriptions.get(row.id);
-      if (cached !== undefined && cached.updatedAt === row.updated_at) return cached;
+      if (cached !== undefined && cached.source === row.events) return cached;
       const parsed = JSON.parse(row.events) as string[] | 'all';
       const fresh: Subscription = {
         id: row.id,
-        updatedAt: row.updated_at,
+        source: row.events,
         events: parsed === 'all' ? 'all' : new Set(parsed),
       };
       this.subscriptions.set(row.id, fresh);
@@ -190,7 +191,7 @@ export class SqliteStore implements Store {
       const updated = this.sql(UPDATE_RECIPIENT).get({
         ...recipientParams(merged),
         id,
-        // updated_at must change on every update: subscriptions are cached by it.
+        // Strictly later than the previous version, even when the clock did not move.
         updated_at: Math.max(now, row.updated_at + 1),
       }) as RecipientRow;
       return toRecipient(updated);
@@ -336,7 +337,12 @@ export class SqliteStore implements Store {
     const params: Record<string, unknown> = { recipient_id: recipientId, limit: query.limit };
     if (query.state !== undefined) params.state = query.state;
     if (query.beforeSeq !== undefined) params.before = query.beforeSeq;
-    const text = listDeliveries(query.state !== undefined, query.beforeSeq !== undefined);
+    const paged = query.beforeSeq !== undefined;
+    const text = listDeliveries(
+      query.state !== undefined,
+      paged,
+      query.state === 'pending' && !paged,
+    );
     return (this.sql(text).all(params) as DeliveryRow[]).map(toDelivery);
   }
 

@@ -7,7 +7,7 @@ export const INSERT_DELIVERY = `
 INSERT INTO deliveries (recipient_id, seq, event_id, state, accepted_at, next_attempt_at)
 VALUES (?, ?, ?, 'pending', ?, ?)`;
 
-export const ENABLED_RECIPIENTS = `SELECT id, events, updated_at FROM recipients WHERE enabled = 1`;
+export const ENABLED_RECIPIENTS = `SELECT id, events FROM recipients WHERE enabled = 1`;
 
 export const GET_EVENT = `
 SELECT id, uid, name, lsid, external_key, timestamp, body, accepted_at FROM events WHERE id = ?`;
