@@ -1,0 +1,160 @@
+import type { Dispatcher } from 'undici';
+import {
+  classifyError,
+  DeliveryError,
+  type DeliveryErrorCode,
+  OUTBOUND_TIMEOUT,
+} from './errors.js';
+import { parseRetryAfter } from './retry-after.js';
+import type { SendResult } from './sender.js';
+
+export interface AttemptLimits {
+  maxSnippetBytes: number;
+  maxResponseBytes: number;
+  clock: () => number;
+}
+
+const OUTBOUND_BODY_CAP = 'OUTBOUND_ERR_BODY_CAP';
+
+/**
+ * One POST, as an undici dispatch handler: no response stream, only the first bytes of the
+ * body are kept, and the attempt settles exactly once — on the end of the response, on an
+ * error, on the read cap, or on its own timer, whichever comes first.
+ */
+export class HttpAttempt implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | null = null;
+  private settled = false;
+  private abortReason: Error | null = null;
+  private status: number | null = null;
+  private statusText = '';
+  private retryAfterMs: number | null = null;
+  private received = 0;
+  private snippet: Buffer | null = null;
+  private snippetLength = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly limits: AttemptLimits,
+    private readonly at: number,
+    private readonly startedAt: number,
+    private readonly timeoutMs: number,
+    private readonly resolve: (result: SendResult) => void,
+  ) {
+    this.timer = setTimeout(onTimer, timeoutMs, this);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // Timed out while still connecting: undici only lets us abort from here on.
+    if (this.abortReason) controller.abort(this.abortReason);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void {
+    if (statusCode < 200) return; // informational; the real answer follows
+    this.status = statusCode;
+    this.statusText = statusMessage ?? '';
+    if (statusCode === 429 || statusCode === 503) {
+      this.retryAfterMs = parseRetryAfter(headers['retry-after'], this.limits.clock());
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    const { maxSnippetBytes, maxResponseBytes } = this.limits;
+    if (this.snippetLength < maxSnippetBytes) {
+      this.snippet ??= Buffer.allocUnsafe(maxSnippetBytes);
+      this.snippetLength += chunk.copy(this.snippet, this.snippetLength);
+    }
+    this.received += chunk.length;
+    if (this.received > maxResponseBytes) {
+      // Enough read: the answer counts as received. Stopping costs this connection.
+      this.finish(null);
+      controller.abort(new DeliveryError(OUTBOUND_BODY_CAP, 'response body cap reached'));
+    }
+  }
+
+  onResponseEnd(): void {
+    this.finish(null);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    this.finish(err);
+  }
+
+  timedOut(): void {
+    if (this.settled) return;
+    const err = new DeliveryError(
+      OUTBOUND_TIMEOUT,
+      `no complete answer within ${this.timeoutMs} ms`,
+    );
+    this.finish(err);
+    this.abortReason = err;
+    this.controller?.abort(err);
+  }
+
+  private finish(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const latencyMs = Math.round((performance.now() - this.startedAt) * 1000) / 1000;
+    const status = this.status;
+    let errorCode: DeliveryErrorCode | null = null;
+    let error: string | null = null;
+    if (status !== null && status !== 200) {
+      errorCode = 'HTTP_STATUS';
+      error = statusError(status, this.statusText);
+    } else if (err !== null || status === null) {
+      const classified = classifyError(err ?? new Error('no response'));
+      // Once a 200's headers are in, only a time-out keeps its own name.
+      errorCode =
+        status === 200 && classified.code !== 'TIMEOUT' ? 'BODY_INCOMPLETE' : classified.code;
+      error = classified.message;
+    }
+    this.resolve({
+      at: this.at,
+      status,
+      errorCode,
+      error,
+      latencyMs,
+      snippet: status === null ? null : this.snippetText(),
+      ok: status === 200 && errorCode === null,
+      retryAfterMs: this.retryAfterMs,
+    });
+  }
+
+  private snippetText(): string {
+    const buf = this.snippet;
+    if (buf === null) return '';
+    let end = this.snippetLength;
+    if (this.received > end) end = completeUtf8End(buf, end);
+    return buf.toString('utf8', 0, end);
+  }
+}
+
+function onTimer(attempt: HttpAttempt): void {
+  attempt.timedOut();
+}
+
+function statusError(status: number, text: string): string {
+  const line = text ? `HTTP ${status} ${text}` : `HTTP ${status}`;
+  return status >= 300 && status < 400 ? `${line} (redirects are not followed)` : line;
+}
+
+/**
+ * Where the last complete UTF-8 character of `buf[0, end)` ends, so that a body cut inside a
+ * character does not end in a replacement character (which could exceed the snippet cap).
+ */
+function completeUtf8End(buf: Buffer, end: number): number {
+  for (let i = end - 1, seen = 1; i >= 0 && seen <= 4; i--, seen++) {
+    const byte = buf[i] as number;
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte
+    const width = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return i + width <= end ? end : i;
+  }
+  return end;
+}

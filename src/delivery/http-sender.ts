@@ -1,0 +1,166 @@
+import type { Client } from 'undici';
+import { FORM_CONTENT_TYPE } from '../events/encode.js';
+import type { PendingDelivery, Recipient } from '../types.js';
+import { type ClassifiedError, classifyError } from './errors.js';
+import { type AttemptLimits, HttpAttempt } from './http-attempt.js';
+import {
+  applyTemplate,
+  buildTarget,
+  type HttpTarget,
+  sameConnection,
+  sameTemplate,
+  timeoutOf,
+} from './http-target.js';
+import type { Sender, SendResult } from './sender.js';
+import { signDelivery } from './signature.js';
+
+export { isReservedHeader } from './http-target.js';
+
+export interface HttpSenderOptions {
+  /** `user-agent` of every request unless a recipient sets its own. Default `Outbound/0.1`. */
+  userAgent?: string;
+  /** How much of a response body is kept as the attempt's snippet. Default 1024 bytes. */
+  maxSnippetBytes?: number;
+  /** How much of a response body is read before the sender stops reading. Default 64 KiB. */
+  maxResponseBytes?: number;
+  /** Wall clock in milliseconds (attempt time, `webhook-timestamp`). Default `Date.now`. */
+  clock?: () => number;
+}
+
+/**
+ * POSTs deliveries to recipients. Each recipient has its own keep-alive connection, opened on
+ * its first send and replaced when its URL, TLS settings or time-out change, so a lane's
+ * sequential sends reuse one socket. `send` never throws: every failure comes back as a result
+ * with a stable error code; `ok` only for status 200 with its body received (up to the cap).
+ */
+export class HttpSender implements Sender {
+  private readonly userAgent: string;
+  private readonly limits: AttemptLimits;
+  private readonly targets = new Map<number, HttpTarget>();
+  private closed = false;
+
+  constructor(options: HttpSenderOptions = {}) {
+    this.userAgent = options.userAgent ?? 'Outbound/0.1';
+    const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
+    this.limits = {
+      maxResponseBytes,
+      maxSnippetBytes: Math.min(options.maxSnippetBytes ?? 1024, maxResponseBytes),
+      clock: options.clock ?? Date.now,
+    };
+  }
+
+  send(
+    recipient: Recipient,
+    delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+  ): Promise<SendResult> {
+    const at = this.limits.clock();
+    const startedAt = performance.now();
+    try {
+      if (this.closed) throw new Error('sender is closed');
+      const target = this.targetFor(recipient);
+      if (target.client === null) {
+        return Promise.resolve(failure(at, startedAt, target.invalid ?? classifyError(null)));
+      }
+      return this.post(target, target.client, recipient, delivery, at, startedAt);
+    } catch (err) {
+      return Promise.resolve(failure(at, startedAt, classifyError(err)));
+    }
+  }
+
+  /** Closes a recipient's connection once its request in flight, if any, has ended. */
+  async forget(recipientId: number): Promise<void> {
+    const target = this.targets.get(recipientId);
+    if (!target) return;
+    this.targets.delete(recipientId);
+    await closeTarget(target);
+  }
+
+  /** Closes every connection, aborting requests in flight; later sends fail without a request. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const targets = [...this.targets.values()];
+    this.targets.clear();
+    await Promise.all(targets.map(destroyTarget));
+  }
+
+  private post(
+    target: HttpTarget,
+    client: Client,
+    recipient: Recipient,
+    delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+    at: number,
+    startedAt: number,
+  ): Promise<SendResult> {
+    const timestamp = String(Math.floor(at / 1000));
+    const headers = [
+      'content-type',
+      FORM_CONTENT_TYPE,
+      'user-agent',
+      target.userAgent,
+      'webhook-id',
+      delivery.eventUid,
+      'webhook-timestamp',
+      timestamp,
+    ];
+    if (target.key !== null) {
+      const signature = signDelivery(target.key, delivery.eventUid, timestamp, delivery.body);
+      headers.push('webhook-signature', signature);
+    }
+    for (const value of target.extra) headers.push(value);
+
+    return new Promise<SendResult>((resolve) => {
+      const attempt = new HttpAttempt(this.limits, at, startedAt, timeoutOf(recipient), resolve);
+      try {
+        client.dispatch(
+          { path: target.path, method: 'POST', headers, body: delivery.body },
+          attempt,
+        );
+      } catch (err) {
+        // undici hands its own errors to the handler; this keeps `send` from ever rejecting.
+        attempt.onResponseError(undefined, err as Error);
+      }
+    });
+  }
+
+  private targetFor(recipient: Recipient): HttpTarget {
+    let target = this.targets.get(recipient.id);
+    if (target && sameConnection(target, recipient)) {
+      if (!sameTemplate(target, recipient)) applyTemplate(target, recipient, this.userAgent);
+      return target;
+    }
+    // A request in flight on the old connection finishes there; close() waits for it.
+    if (target) void closeTarget(target);
+    target = buildTarget(recipient, this.userAgent);
+    this.targets.set(recipient.id, target);
+    return target;
+  }
+}
+
+async function closeTarget(target: HttpTarget): Promise<void> {
+  try {
+    await target.client?.close();
+  } catch {
+    // Already closed or destroyed: nothing left to release.
+  }
+}
+
+async function destroyTarget(target: HttpTarget): Promise<void> {
+  try {
+    await target.client?.destroy();
+  } catch {
+    // Already destroyed: nothing left to release.
+  }
+}
+
+function failure(at: number, startedAt: number, { code, message }: ClassifiedError): SendResult {
+  return {
+    at,
+    status: null,
+    errorCode: code,
+    error: message,
+    latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
+    snippet: null,
+    ok: false,
+    retryAfterMs: null,
+  };
+}

@@ -1,0 +1,204 @@
+import { rootCertificates } from 'node:tls';
+import { Client } from 'undici';
+import type { Recipient } from '../types.js';
+import {
+  type ClassifiedError,
+  classifyError,
+  DeliveryError,
+  OUTBOUND_INVALID_URL,
+} from './errors.js';
+import { signingKey } from './signature.js';
+
+/**
+ * Headers that recipient configuration may not set: ours (the form content type and the
+ * Standard Webhooks trio), and those undici computes or rejects (length, framing, hop-by-hop).
+ */
+export function isReservedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith('webhook-') || RESERVED.has(lower);
+}
+
+const RESERVED = new Set([
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+]);
+
+/**
+ * Everything one recipient's sends share: its connection and request template. The connection
+ * is an undici Client (one keep-alive socket), not a Pool: a lane has one request in flight,
+ * and a Pool would open a second socket for a send issued from the response callback, before
+ * undici marks the first one free again (it does that a `setImmediate` later).
+ */
+export interface HttpTarget {
+  // What the connection was built from; a change to any of them means a new one.
+  readonly url: string;
+  readonly tlsVerify: boolean;
+  readonly caPem: string | null;
+  readonly timeoutMs: number;
+  /** Null when the URL cannot be sent to; `invalid` then says why. */
+  readonly client: Client | null;
+  readonly invalid: ClassifiedError | null;
+  /** Path and query as configured, sent verbatim. */
+  readonly path: string;
+  /** Basic credentials from the URL's user-info, if it has any. */
+  readonly auth: string | null;
+  // What the request template was built from; cheap to rebuild on its own.
+  secret: string | null;
+  headers: Record<string, string>;
+  headerCount: number;
+  key: Buffer | null;
+  userAgent: string;
+  /** Extra headers as flat name/value pairs, reserved ones left out. */
+  extra: string[];
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const RAW_TARGET = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i;
+const PRINTABLE = /^[\x21-\x5b\x5d-\x7e]*$/;
+
+export function sameConnection(target: HttpTarget, r: Recipient): boolean {
+  return (
+    target.url === r.url &&
+    target.tlsVerify === r.tlsVerify &&
+    target.caPem === r.caPem &&
+    target.timeoutMs === r.timeoutMs
+  );
+}
+
+export function sameTemplate(target: HttpTarget, r: Recipient): boolean {
+  if (target.secret !== r.secret) return false;
+  if (target.headers === r.headers) return true;
+  let n = 0;
+  for (const name in r.headers) {
+    if (target.headers[name] !== r.headers[name]) return false;
+    n++;
+  }
+  return n === target.headerCount;
+}
+
+export function buildTarget(r: Recipient, defaultUserAgent: string): HttpTarget {
+  let client: Client | null = null;
+  let invalid: ClassifiedError | null = null;
+  let path = '/';
+  let auth: string | null = null;
+  try {
+    const url = parseUrl(r.url);
+    path = rawPath(r.url) ?? `${url.pathname}${url.search}`;
+    auth = basicAuth(url);
+    client = new Client(url.origin, clientOptions(r));
+  } catch (err) {
+    invalid = classifyError(err);
+  }
+  const target: HttpTarget = {
+    url: r.url,
+    tlsVerify: r.tlsVerify,
+    caPem: r.caPem,
+    timeoutMs: r.timeoutMs,
+    client,
+    invalid,
+    path,
+    auth,
+    secret: null,
+    headers: {},
+    headerCount: 0,
+    key: null,
+    userAgent: defaultUserAgent,
+    extra: [],
+  };
+  applyTemplate(target, r, defaultUserAgent);
+  return target;
+}
+
+/** Refreshes the request template (secret, extra headers); the connection stays. */
+export function applyTemplate(target: HttpTarget, r: Recipient, defaultUserAgent: string): void {
+  const extra: string[] = [];
+  let userAgent = defaultUserAgent;
+  let count = 0;
+  let hasAuthorization = false;
+  for (const name in r.headers) {
+    count++;
+    const value = r.headers[name] as string;
+    const lower = name.toLowerCase();
+    if (isReservedHeader(lower)) continue;
+    if (lower === 'user-agent') userAgent = value;
+    else extra.push(lower, value);
+    if (lower === 'authorization') hasAuthorization = true;
+  }
+  if (target.auth !== null && !hasAuthorization) extra.push('authorization', target.auth);
+  target.secret = r.secret;
+  target.headers = { ...r.headers };
+  target.headerCount = count;
+  target.key = r.secret ? signingKey(r.secret) : null;
+  target.userAgent = userAgent;
+  target.extra = extra;
+}
+
+export function timeoutOf(r: Pick<Recipient, 'timeoutMs'>): number {
+  const ms = r.timeoutMs;
+  if (!(Number.isFinite(ms) && ms > 0)) return DEFAULT_TIMEOUT_MS;
+  // setTimeout fires at once for delays beyond 2^31-1 ms.
+  return Math.min(Math.max(1, Math.round(ms)), MAX_TIMER_MS);
+}
+
+function parseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (err) {
+    throw new DeliveryError(OUTBOUND_INVALID_URL, `invalid recipient URL: ${text}`, { cause: err });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new DeliveryError(OUTBOUND_INVALID_URL, `recipient URL must be http or https: ${text}`);
+  }
+  return url;
+}
+
+/**
+ * The path and query exactly as typed, so that a token such as `a%2Bb` reaches the receiver
+ * byte for byte. The URL parser's form is used only when the typed one could not go on a
+ * request line (spaces, control or non-ASCII characters, backslashes).
+ */
+function rawPath(text: string): string | null {
+  const match = RAW_TARGET.exec(text);
+  const raw = match?.[1];
+  if (raw === undefined || !PRINTABLE.test(raw) || text.includes('\\')) return null;
+  if (raw === '') return '/';
+  return raw.startsWith('?') ? `/${raw}` : raw;
+}
+
+function basicAuth(url: URL): string | null {
+  if (!url.username && !url.password) return null;
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const pair = `${decode(url.username)}:${decode(url.password)}`;
+  return `Basic ${Buffer.from(pair).toString('base64')}`;
+}
+
+function clientOptions(r: Recipient): Client.Options {
+  const timeout = timeoutOf(r);
+  return {
+    // Each phase is bounded by the whole time-out; the attempt's own timer bounds their sum.
+    connectTimeout: timeout,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    connect: r.caPem
+      ? // Added to the public roots, not instead of them, so a recipient that moves to a
+        // publicly trusted certificate keeps working.
+        { rejectUnauthorized: r.tlsVerify, ca: [r.caPem, ...rootCertificates] }
+      : { rejectUnauthorized: r.tlsVerify },
+  };
+}
