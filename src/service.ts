@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, TokenAuth } from './api/index.js';
 import type { Config } from './config/config.js';
-import { HttpSender } from './delivery/http-sender.js';
-import { Dispatcher } from './delivery/index.js';
+import { Dispatcher, HttpSender } from './delivery/index.js';
 import { GroupCommitter } from './store/group-commit.js';
 import { openStore } from './store/open.js';
 import { Retention } from './store/retention.js';

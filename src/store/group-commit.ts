@@ -62,20 +62,32 @@ export class GroupCommitter {
     if (this.queue.length === 0) return;
     this.flushing = true;
     const batch = this.take();
-    const events = batch.flatMap((w) => w.events);
     try {
-      const result = await this.store.acceptEvents(events, (this.options.clock ?? Date.now)());
-      let offset = 0;
-      for (const waiting of batch) {
-        waiting.resolve(result.ids.slice(offset, offset + waiting.events.length));
-        offset += waiting.events.length;
-      }
-      this.options.onCommitted?.(result);
+      await this.commit(batch).catch(async (error) => {
+        if (batch.length === 1) throw error;
+        // One submission may be at fault: commit each alone so the others still succeed.
+        for (const waiting of batch) await this.commit([waiting]).catch(waiting.reject);
+      });
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
     } finally {
       this.flushing = false;
       if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  private async commit(batch: Waiting[]): Promise<void> {
+    const events = batch.flatMap((w) => w.events);
+    const result = await this.store.acceptEvents(events, (this.options.clock ?? Date.now)());
+    let offset = 0;
+    for (const waiting of batch) {
+      waiting.resolve(result.ids.slice(offset, offset + waiting.events.length));
+      offset += waiting.events.length;
+    }
+    try {
+      this.options.onCommitted?.(result);
+    } catch {
+      // A failed wake-up must not fail an acknowledged commit: the sweep picks the work up.
     }
   }
 

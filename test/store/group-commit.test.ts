@@ -82,7 +82,7 @@ for (const backend of BACKENDS) {
       expect(batches.map((b) => b.length)).toEqual([50, 50, 50, 50]);
     });
 
-    it('rejects every waiter of a failed batch and stores none of it', async () => {
+    it('rejects only the faulty submission of a failed batch; the others commit alone', async () => {
       const { store } = t;
       const r = await store.createRecipient(recipientInput(), 500);
       const existing = newEvent(BEGIN);
@@ -93,27 +93,36 @@ for (const backend of BACKENDS) {
         onCommitted: (result) => committed.push(result),
       });
 
-      // One caller re-sends a stored uid; the others share its transaction.
+      // One caller re-sends a stored uid; the others shared its transaction at first.
       const outcomes = await Promise.allSettled([
         committer.submit(newEvents(BEGIN, END)),
         committer.submit([newEvent(OWNER), { ...newEvent(BEGIN), uid: existing.uid }]),
         committer.submit(newEvents(END)),
         committer.submit(newEvents(BEGIN, BEGIN, BEGIN)),
       ]);
-      expect(batches).toHaveLength(1);
+      // The shared attempt, then each submission alone.
+      expect(batches.map((b) => b.length)).toEqual([8, 2, 2, 1, 3]);
       expect(outcomes.map((o) => o.status)).toEqual([
+        'fulfilled',
         'rejected',
-        'rejected',
-        'rejected',
-        'rejected',
+        'fulfilled',
+        'fulfilled',
       ]);
-      expect(committed).toEqual([]);
-      expect((await store.pendingDeliveries(r.id, 100)).map((d) => d.seq)).toEqual(before.ids);
+      const accepted = outcomes.flatMap((o) => (o.status === 'fulfilled' ? o.value : []));
+      expect(accepted).toHaveLength(6);
+      expect(committed).toHaveLength(3);
+      // Nothing of the faulty submission was stored: not even its valid first event.
+      expect((await store.pendingDeliveries(r.id, 100)).map((d) => d.seq)).toEqual([
+        ...before.ids,
+        ...accepted,
+      ]);
+      committed.length = 0;
+      const pendingBefore = await store.pendingDeliveries(r.id, 100);
 
       // The committer carries on.
       const ids = await committer.submit(newEvents(END));
       expect((await store.pendingDeliveries(r.id, 100)).map((d) => d.seq)).toEqual([
-        ...before.ids,
+        ...pendingBefore.map((d) => d.seq),
         ...ids,
       ]);
       expect(committed).toEqual([{ ids, recipientIds: [r.id] }]);

@@ -132,6 +132,7 @@ export class SqliteStore implements Store {
             event.timestamp,
             event.body,
             now,
+            event.onlyRecipientId ?? null,
           ).lastInsertRowid,
         );
         ids.push(id);

@@ -2,8 +2,9 @@
 export const name = 'init';
 
 export const sql = `
+-- AUTOINCREMENT: a deleted recipient's id is never given to a new one (lanes, metrics).
 CREATE TABLE recipients (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE,
   url TEXT NOT NULL,
   enabled INTEGER NOT NULL,
@@ -30,7 +31,9 @@ CREATE TABLE events (
   external_key TEXT,
   timestamp INTEGER NOT NULL,
   body TEXT NOT NULL,
-  accepted_at INTEGER NOT NULL
+  accepted_at INTEGER NOT NULL,
+  -- A test event, queued for this recipient only; never replayed to others.
+  only_recipient_id INTEGER
 );
 CREATE INDEX events_accepted_at ON events (accepted_at);
 CREATE INDEX events_lsid ON events (lsid);

@@ -1,6 +1,6 @@
 export const INSERT_EVENT = `
-INSERT INTO events (uid, name, lsid, external_key, timestamp, body, accepted_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)`;
+INSERT INTO events (uid, name, lsid, external_key, timestamp, body, accepted_at, only_recipient_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** seq is the event's id: ids grow in commit order because SQLite has one writer. */
 export const INSERT_DELIVERY = `

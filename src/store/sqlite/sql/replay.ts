@@ -16,6 +16,7 @@ INSERT INTO deliveries (recipient_id, seq, event_id, state, accepted_at, next_at
 SELECT @recipient_id, e.id, e.id, 'pending', e.accepted_at, @now
 FROM events e
 WHERE e.accepted_at BETWEEN @from AND @to ${nameFilter}
+  AND (e.only_recipient_id IS NULL OR e.only_recipient_id = @recipient_id)
 ON CONFLICT (recipient_id, seq) DO UPDATE SET ${REQUEUE}
 WHERE deliveries.state != 'pending'`;
 }
