@@ -9,11 +9,12 @@ export class UsageError extends Error {}
 export async function withStore<T>(
   databaseUrl: string | undefined,
   fn: (store: Store) => Promise<T>,
+  options: { migrate?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig(databaseUrl === undefined ? {} : { databaseUrl });
   const store = openStore(config.databaseUrl);
   try {
-    await store.migrate();
+    if (options.migrate !== false) await store.migrate();
     return await fn(store);
   } finally {
     await store.close();

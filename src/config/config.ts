@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_DATABASE_URL } from '../store/open.js';
+import { ConfigError } from './config-error.js';
 
 /** Settings of `outbound serve`. Flags override env (OUTBOUND_*), which overrides the file. */
 export interface Config {
@@ -49,9 +50,7 @@ const ENV: Record<keyof Config, string> = {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export class ConfigError extends Error {
-  readonly code = 'OUTBOUND_CONFIG';
-}
+export { ConfigError };
 
 /**
  * The configuration from, in rising precedence: defaults, the JSON file `configFile`

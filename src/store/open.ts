@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ConfigError } from '../config/config-error.js';
 import { SqliteStore } from './sqlite/store.js';
 import type { Store } from './store.js';
 
@@ -9,15 +10,17 @@ export function openStore(databaseUrl: string): Store {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (path === '')
-      throw new Error('OUTBOUND_DATABASE_URL sqlite: needs a path, e.g. sqlite:./data/outbound.db');
+      throw new ConfigError(
+        'OUTBOUND_DATABASE_URL sqlite: needs a path, e.g. sqlite:./data/outbound.db',
+      );
     return new SqliteStore(path === ':memory:' ? path : resolve(path));
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new Error(
+    throw new ConfigError(
       'OUTBOUND_DATABASE_URL: this version stores data in SQLite only (sqlite:PATH); PostgreSQL support is not available yet',
     );
   }
-  throw new Error(
+  throw new ConfigError(
     `OUTBOUND_DATABASE_URL "${databaseUrl}" is not understood: use sqlite:PATH (default ${DEFAULT_DATABASE_URL})`,
   );
 }
