@@ -23,6 +23,9 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
     return503OnClosing: true,
   });
 
+  // Fastify parses text/plain into a string by default, which the events route would then
+  // read as a form body: only JSON and forms are accepted, anything else is a 415.
+  app.removeContentTypeParser('text/plain');
   // Events may come as a form body, exactly as the appliance would send them.
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',

@@ -31,6 +31,11 @@ export class TestReceiver {
   /** Bodies of requests answered 200, in order. */
   readonly accepted: string[] = [];
   mode: ReceiverMode = { kind: 'ok' };
+  /**
+   * Optional: decides the answer per request (e.g. fail one event only). When it is unset or
+   * returns undefined, `mode` decides.
+   */
+  modeFor: ((request: ReceivedRequest) => ReceiverMode | undefined) | undefined = undefined;
   maxInFlight = 0;
   private inFlight = 0;
   private server: Server | undefined;
@@ -57,15 +62,16 @@ export class TestReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        this.requests.push({
+        const request: ReceivedRequest = {
           method: req.method ?? '',
           url: req.url ?? '',
           headers: req.headers,
           body,
           at: Date.now(),
-        });
+        };
+        this.requests.push(request);
         const done = () => this.inFlight--;
-        const mode = this.mode;
+        const mode = this.modeFor?.(request) ?? this.mode;
         if (mode.kind === 'ok') {
           this.accepted.push(body);
           res.end('ok', done);
