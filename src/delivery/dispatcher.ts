@@ -133,7 +133,16 @@ export class Dispatcher {
     }
     for (const id of [...this.lanes.keys()]) if (!seen.has(id)) await this.drop(id);
     const now = this.clock();
-    for (const lane of this.lanes.values()) lane.nudge(now);
+    for (const lane of this.lanes.values()) {
+      if (lane.nudge(now)) continue;
+      // Another process (the CLI, another node) may have made the head due or replaced it.
+      const waiting = lane.waitingOn();
+      if (waiting === undefined) continue;
+      const [head] = await this.store.pendingDeliveries(lane.recipientId, 1);
+      if (head === undefined || head.seq !== waiting.seq || head.nextAttemptAt < waiting.dueAt) {
+        lane.reload();
+      }
+    }
   }
 }
 

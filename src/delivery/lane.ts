@@ -106,6 +106,16 @@ export class Lane {
   }
 
   /**
+   * The head this lane waits on, and until when; undefined unless it is waiting on a retry
+   * timer. The sweep compares it with the store to notice changes made by another process.
+   */
+  waitingOn(): { seq: number; dueAt: number } | undefined {
+    const head = this.buffer[0];
+    if (this.timer === undefined || this.dueAt === null || head === undefined) return undefined;
+    return { seq: head.seq, dueAt: this.dueAt };
+  }
+
+  /**
    * Runs `fn` while no request of this lane is in flight (waiting for the current one to end),
    * then reads the queue again: how operator actions change a lane without racing it.
    */

@@ -21,6 +21,7 @@ import {
   makeEvent,
   metrics,
   onCleanup,
+  postEach,
   receiver,
   sample,
   service,
@@ -84,6 +85,30 @@ describe('stalled lane safety net', () => {
     const text = await metrics(svc);
     expect(sample(text, 'outbound_oldest_pending_age_seconds', recipient.id)).toBe(0);
     expect(sample(text, 'outbound_queue_depth', recipient.id)).toBe(0);
+  });
+
+  it('notices a head made due by another process while its lane sleeps on a long retry', async () => {
+    const r = await receiver({ kind: 'status', status: 500 });
+    const svc = await service({ sweepIntervalMs: SWEEP_MS });
+    const recipient = await addRecipient(svc, {
+      name: 'sleeper',
+      url: r.url,
+      retryIntervalSeconds: 600,
+      retryMaxIntervalSeconds: 600,
+    });
+    const event = makeEvent('begin');
+    await postEach(svc, [event]);
+    await waitUntil(() => r.requests.length >= 1, 'the first failed attempt');
+    await waitUntil(
+      async () => (await getRecipient(svc, recipient.id)).status.nextAttemptAt !== null,
+      'the lane to sleep until its retry',
+    );
+    r.mode = { kind: 'ok' };
+    // What `retry now` from another process does: the head is due, no wake-up is sent.
+    const other = secondStore(svc);
+    expect(await other.retryNow(recipient.id, Date.now())).toBe(true);
+    await acceptedCount(r, 1, 20 * SWEEP_MS + 5_000);
+    expect(r.accepted).toEqual([wire(event)]);
   });
 
   it('picks up a recipient and its events written by another process', async () => {
