@@ -45,6 +45,11 @@ export interface Recipient {
   headers: Record<string, string>;
   /** Standard Webhooks signing secret (`whsec_…`); never returned in full by the API. */
   secret: string | null;
+  /** The secret replaced last: it keeps signing alongside the new one until it expires. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: number | null;
+  /** How long a replaced secret keeps signing alongside the new one; 0 = not at all. */
+  secretRotationMs: number;
   createdAt: number;
   updatedAt: number;
 }

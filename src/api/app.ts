@@ -7,6 +7,7 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { recipientRoutes } from './routes/recipients.js';
+import { sessionRoutes } from './routes/sessions.js';
 
 export interface AppOptions {
   bodyLimitBytes: number;
@@ -53,5 +54,6 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
   eventRoutes(app, ctx);
   recipientRoutes(app, ctx);
   deliveryRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   return app;
 }

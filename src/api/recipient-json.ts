@@ -14,6 +14,7 @@ export const RECIPIENT_DEFAULTS = {
   retryDurationSeconds: 0,
   timeoutSeconds: 10,
   tlsVerify: true,
+  secretRotationSeconds: 86_400,
 };
 
 const FIELDS = [
@@ -30,6 +31,7 @@ const FIELDS = [
   'caCertificate',
   'headers',
   'secret',
+  'secretRotationSeconds',
 ];
 
 /** Headers a recipient may not set: they belong to the request itself or to its signature. */
@@ -64,6 +66,9 @@ export function parseRecipientInput(body: unknown): RecipientInput {
     caPem: patch.caPem ?? null,
     headers: patch.headers ?? {},
     secret: patch.secret ?? null,
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    secretRotationMs: patch.secretRotationMs ?? RECIPIENT_DEFAULTS.secretRotationSeconds * 1000,
   };
   checkIntervals(input);
   return input;
@@ -79,8 +84,16 @@ export function checkIntervals(r: Pick<Recipient, 'retryIntervalMs' | 'retryMaxI
   }
 }
 
-/** Validates the fields given in a `PATCH` (or a `POST` before defaults). */
-export function parseRecipientPatch(body: unknown, current?: Recipient): RecipientPatch {
+/**
+ * Validates the fields given in a `PATCH` (or a `POST` before defaults). A new secret that
+ * replaces one keeps the old one signing alongside it for the rotation period, so receivers
+ * can switch over without rejecting deliveries.
+ */
+export function parseRecipientPatch(
+  body: unknown,
+  current?: Recipient,
+  now: number = Date.now(),
+): RecipientPatch {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest('the body must be a JSON object with the recipient fields');
   }
@@ -115,12 +128,25 @@ export function parseRecipientPatch(body: unknown, current?: Recipient): Recipie
   if (b.tlsVerify !== undefined) out.tlsVerify = bool(b.tlsVerify, 'tlsVerify');
   if (b.caCertificate !== undefined) out.caPem = certificate(b.caCertificate);
   if (b.headers !== undefined) out.headers = headers(b.headers);
-  if (b.secret !== undefined) {
-    // A client that PATCHes back what it read sends the masked secret: keep the real one.
-    if (current?.secret && b.secret === maskSecret(current.secret)) {
-      // unchanged
-    } else {
-      out.secret = secret(b.secret);
+  if (b.secretRotationSeconds !== undefined) {
+    out.secretRotationMs = seconds(
+      b.secretRotationSeconds,
+      'secretRotationSeconds',
+      0,
+      30 * 86_400,
+    );
+  }
+  // A client that PATCHes back what it read sends the masked secret: keep the real one.
+  const masked = current?.secret != null && b.secret === maskSecret(current.secret);
+  if (b.secret !== undefined && !masked) {
+    out.secret = secret(b.secret);
+    const rotation = out.secretRotationMs ?? current?.secretRotationMs ?? 0;
+    if (current?.secret && out.secret !== current.secret && rotation > 0) {
+      out.previousSecret = current.secret;
+      out.previousSecretExpiresAt = now + rotation;
+    } else if (out.secret !== current?.secret) {
+      out.previousSecret = null;
+      out.previousSecretExpiresAt = null;
     }
   }
   return out;
@@ -251,6 +277,15 @@ export function recipientJson(
     caCertificate: r.caPem,
     headers: r.headers,
     secret: r.secret === null ? null : maskSecret(r.secret),
+    secretRotationSeconds: r.secretRotationMs / 1000,
+    previousSecret:
+      r.previousSecret !== null && (r.previousSecretExpiresAt ?? 0) > now
+        ? maskSecret(r.previousSecret)
+        : null,
+    previousSecretExpiresAt:
+      r.previousSecret !== null && (r.previousSecretExpiresAt ?? 0) > now
+        ? iso(r.previousSecretExpiresAt)
+        : null,
     createdAt: new Date(r.createdAt).toISOString(),
     updatedAt: new Date(r.updatedAt).toISOString(),
     status: {

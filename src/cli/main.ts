@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { listenCommand } from './listen.js';
 import { migrateCommand } from './migrate.js';
 import { recipientCommands } from './recipient.js';
 import { serveCommand } from './serve.js';
+import { simulateCommand } from './simulate.js';
 import { tokenCommands } from './token.js';
 
 const program = new Command('outbound')
@@ -15,5 +17,7 @@ serveCommand(program);
 migrateCommand(program);
 tokenCommands(program);
 recipientCommands(program);
+listenCommand(program);
+simulateCommand(program);
 
 await program.parseAsync(process.argv);

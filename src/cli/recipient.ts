@@ -22,6 +22,7 @@ interface RecipientFlags {
   ca?: string;
   header?: string[];
   secret?: string;
+  secretRotation?: string;
   url?: string;
   name?: string;
   json?: boolean;
@@ -44,6 +45,10 @@ function withRecipientOptions(command: Command): Command {
     .option('--ca <file>', 'PEM root certificate to trust for it')
     .option('--header <header...>', 'extra header "Name: value" (repeatable)')
     .option('--secret <whsec>', 'Standard Webhooks signing secret (whsec_…)')
+    .option(
+      '--secret-rotation <seconds>',
+      'a replaced secret keeps signing this long (default 86400)',
+    )
     .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)');
 }
 
@@ -74,6 +79,7 @@ function body(flags: RecipientFlags, command: Command): Record<string, unknown> 
     retryMaxIntervalSeconds: number(flags.retryMaxInterval, '--retry-max-interval'),
     retryDurationSeconds: number(flags.retryDuration, '--retry-duration'),
     timeoutSeconds: number(flags.timeout, '--timeout'),
+    secretRotationSeconds: number(flags.secretRotation, '--secret-rotation'),
   };
   for (const [key, value] of Object.entries(seconds)) if (value !== undefined) out[key] = value;
   if (flags.disabled) out.enabled = false;

@@ -103,7 +103,11 @@ export class HttpSender implements Sender {
       timestamp,
     ];
     if (target.key !== null) {
-      const signature = signDelivery(target.key, delivery.eventUid, timestamp, delivery.body);
+      let signature = signDelivery(target.key, delivery.eventUid, timestamp, delivery.body);
+      // During a rotation both secrets sign: a receiver with either one accepts.
+      if (target.previousKey !== null && at < target.previousUntil) {
+        signature += ` ${signDelivery(target.previousKey, delivery.eventUid, timestamp, delivery.body)}`;
+      }
       headers.push('webhook-signature', signature);
     }
     for (const value of target.extra) headers.push(value);

@@ -52,9 +52,13 @@ export interface HttpTarget {
   readonly auth: string | null;
   // What the request template was built from; cheap to rebuild on its own.
   secret: string | null;
+  previousSecret: string | null;
   headers: Record<string, string>;
   headerCount: number;
   key: Buffer | null;
+  /** The replaced secret's key, signing alongside until `previousUntil` (rotation). */
+  previousKey: Buffer | null;
+  previousUntil: number;
   userAgent: string;
   /** Extra headers as flat name/value pairs, reserved ones left out. */
   extra: string[];
@@ -76,6 +80,8 @@ export function sameConnection(target: HttpTarget, r: Recipient): boolean {
 
 export function sameTemplate(target: HttpTarget, r: Recipient): boolean {
   if (target.secret !== r.secret) return false;
+  if (target.previousSecret !== r.previousSecret) return false;
+  if (target.previousUntil !== (r.previousSecretExpiresAt ?? 0)) return false;
   if (target.headers === r.headers) return true;
   let n = 0;
   for (const name in r.headers) {
@@ -108,9 +114,12 @@ export function buildTarget(r: Recipient, defaultUserAgent: string): HttpTarget 
     path,
     auth,
     secret: null,
+    previousSecret: null,
     headers: {},
     headerCount: 0,
     key: null,
+    previousKey: null,
+    previousUntil: 0,
     userAgent: defaultUserAgent,
     extra: [],
   };
@@ -138,6 +147,9 @@ export function applyTemplate(target: HttpTarget, r: Recipient, defaultUserAgent
   target.headers = { ...r.headers };
   target.headerCount = count;
   target.key = r.secret ? signingKey(r.secret) : null;
+  target.previousSecret = r.previousSecret;
+  target.previousKey = r.previousSecret ? signingKey(r.previousSecret) : null;
+  target.previousUntil = r.previousSecretExpiresAt ?? 0;
   target.userAgent = userAgent;
   target.extra = extra;
 }

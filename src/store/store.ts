@@ -1,3 +1,4 @@
+import type { SessionRecord, SessionState } from '../sessions/index.js';
 import type {
   AcceptResult,
   ApiToken,
@@ -38,6 +39,20 @@ export interface PruneReport {
   events: number;
 }
 
+/** What a session change decides, given the session as stored (undefined: there is none). */
+export type SessionUpdate<T> = (current: SessionRecord | undefined) => {
+  state: SessionState;
+  /** Stored and queued exactly as acceptEvents would, in this order. */
+  events: NewEvent[];
+  /** Handed back to the caller as it is. */
+  result: T;
+};
+
+export interface SessionChangeResult<T> extends AcceptResult {
+  session: SessionRecord;
+  result: T;
+}
+
 /**
  * The one storage interface. Every method is one transaction; the delivery logic sees only
  * this, never which backend it has. Times are milliseconds since the epoch.
@@ -55,6 +70,16 @@ export interface Store {
    */
   acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult>;
   getEvent(id: number): Promise<StoredEvent | undefined>;
+
+  getSession(lsid: string): Promise<SessionRecord | undefined>;
+  /**
+   * Reads the session and stores the state `update` returns (creating the session when there
+   * was none) with the events it returns, in one durable transaction: the change and its
+   * events are kept together or not at all. Changes to one session are serialized: `update`
+   * runs under the write lock, so it must be synchronous and do no I/O. When it throws,
+   * nothing is stored and the error is rethrown.
+   */
+  changeSession<T>(lsid: string, update: SessionUpdate<T>, now: number): Promise<SessionChangeResult<T>>;
 
   createRecipient(input: RecipientInput, now: number): Promise<Recipient>;
   /** Undefined when no such recipient. */

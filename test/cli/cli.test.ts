@@ -165,8 +165,14 @@ describe('outbound CLI', () => {
   });
 
   it('migrate reports the schema version, and a bad database URL is named', async () => {
-    expect((await outbound('migrate')).stdout).toMatch(/^schema version 1: applied 0001-init\n$/);
-    expect((await outbound('migrate')).stdout).toBe('schema version 1: nothing to apply\n');
+    const { MIGRATIONS } = await import('../../src/store/sqlite/migrations/index.js');
+    const names = MIGRATIONS.map((m) => `${String(m.version).padStart(4, '0')}-${m.name}`);
+    expect((await outbound('migrate')).stdout).toBe(
+      `schema version ${MIGRATIONS.length}: applied ${names.join(', ')}\n`,
+    );
+    expect((await outbound('migrate')).stdout).toBe(
+      `schema version ${MIGRATIONS.length}: nothing to apply\n`,
+    );
     databaseUrl = 'mysql://x';
     const bad = await outbound('migrate');
     expect(bad.code).toBe(2);

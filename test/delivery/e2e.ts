@@ -60,6 +60,7 @@ export interface RecipientJson {
     queued: number;
     failed: number;
     oldestPendingAgeSeconds: number | null;
+    nextAttemptAt: string | null;
     lastError: string | null;
   };
   [key: string]: unknown;

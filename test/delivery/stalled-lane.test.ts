@@ -130,6 +130,9 @@ describe('stalled lane safety net', () => {
         caPem: null,
         headers: {},
         secret: null,
+        previousSecret: null,
+        previousSecretExpiresAt: null,
+        secretRotationMs: 0,
       },
       Date.now(),
     );

@@ -68,6 +68,9 @@ export function recipientInput(overrides: Partial<RecipientInput> = {}): Recipie
     caPem: null,
     headers: {},
     secret: null,
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    secretRotationMs: 0,
     ...overrides,
   };
 }

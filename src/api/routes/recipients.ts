@@ -68,7 +68,7 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.patch('/api/v1/recipients/:id', async (request) => {
     const current = await loadRecipient(ctx, request.params);
-    const patch = parseRecipientPatch(request.body, current);
+    const patch = parseRecipientPatch(request.body, current, ctx.clock());
     checkIntervals({ ...current, ...patch });
     let updated: Recipient | undefined;
     try {

@@ -25,6 +25,9 @@ export interface RecipientRow {
   ca_pem: string | null;
   headers: string;
   secret: string | null;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  secret_rotation_ms: number;
   created_at: number;
   updated_at: number;
 }
@@ -45,6 +48,9 @@ export function toRecipient(row: RecipientRow): Recipient {
     caPem: row.ca_pem,
     headers: JSON.parse(row.headers) as Record<string, string>,
     secret: row.secret,
+    previousSecret: row.previous_secret,
+    previousSecretExpiresAt: row.previous_secret_expires_at,
+    secretRotationMs: row.secret_rotation_ms,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -67,6 +73,9 @@ export function recipientParams(
     ca_pem: input.caPem,
     headers: JSON.stringify(input.headers),
     secret: input.secret,
+    previous_secret: input.previousSecret,
+    previous_secret_expires_at: input.previousSecretExpiresAt,
+    secret_rotation_ms: input.secretRotationMs,
   };
 }
 

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { EventName } from '../../events/index.js';
+import type { SessionRecord } from '../../sessions/index.js';
 import type {
   AcceptResult,
   ApiToken,
@@ -18,6 +19,8 @@ import type {
   DeliveryQuery,
   MigrationReport,
   PruneReport,
+  SessionChangeResult,
+  SessionUpdate,
   Store,
   StoreCapabilities,
 } from '../store.js';
@@ -67,6 +70,13 @@ import {
   LIST_RECIPIENTS,
   UPDATE_RECIPIENT,
 } from './sql/recipients.js';
+import {
+  GET_SESSION,
+  INSERT_SESSION,
+  type SessionRow,
+  toSessionRecord,
+  UPDATE_SESSION,
+} from './sql/sessions.js';
 import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQ, replayRange } from './sql/replay.js';
 import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens.js';
 
@@ -116,35 +126,74 @@ export class SqliteStore implements Store {
   }
 
   async acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult> {
-    return this.conn.transaction('FULL', () => {
-      const subscribers = this.enabledSubscriptions();
-      const insertEvent = this.sql(INSERT_EVENT);
-      const insertDelivery = this.sql(INSERT_DELIVERY);
-      const ids: number[] = [];
-      const touched = new Set<number>();
-      for (const event of events) {
-        const id = Number(
-          insertEvent.run(
-            event.uid,
-            event.name,
-            event.lsid,
-            event.externalKey,
-            event.timestamp,
-            event.body,
-            now,
-            event.onlyRecipientId ?? null,
-          ).lastInsertRowid,
-        );
-        ids.push(id);
-        for (const recipient of subscribers) {
-          if (event.onlyRecipientId !== undefined) {
-            if (recipient.id !== event.onlyRecipientId) continue;
-          } else if (recipient.events !== 'all' && !recipient.events.has(event.name)) continue;
-          insertDelivery.run(recipient.id, id, id, now, now);
-          touched.add(recipient.id);
-        }
+    return this.conn.transaction('FULL', () => this.insertEvents(events, now));
+  }
+
+  /** The events and their deliveries; inside a transaction. */
+  private insertEvents(events: NewEvent[], now: number): AcceptResult {
+    const ids: number[] = [];
+    if (events.length === 0) return { ids, recipientIds: [] };
+    const subscribers = this.enabledSubscriptions();
+    const insertEvent = this.sql(INSERT_EVENT);
+    const insertDelivery = this.sql(INSERT_DELIVERY);
+    const touched = new Set<number>();
+    for (const event of events) {
+      const id = Number(
+        insertEvent.run(
+          event.uid,
+          event.name,
+          event.lsid,
+          event.externalKey,
+          event.timestamp,
+          event.body,
+          now,
+          event.onlyRecipientId ?? null,
+        ).lastInsertRowid,
+      );
+      ids.push(id);
+      for (const recipient of subscribers) {
+        if (event.onlyRecipientId !== undefined) {
+          if (recipient.id !== event.onlyRecipientId) continue;
+        } else if (recipient.events !== 'all' && !recipient.events.has(event.name)) continue;
+        insertDelivery.run(recipient.id, id, id, now, now);
+        touched.add(recipient.id);
       }
-      return { ids, recipientIds: [...touched] };
+    }
+    return { ids, recipientIds: [...touched] };
+  }
+
+  async getSession(lsid: string): Promise<SessionRecord | undefined> {
+    const row = this.sql(GET_SESSION).get(lsid) as SessionRow | undefined;
+    return row && toSessionRecord(row);
+  }
+
+  async changeSession<T>(
+    lsid: string,
+    update: SessionUpdate<T>,
+    now: number,
+  ): Promise<SessionChangeResult<T>> {
+    // IMMEDIATE: the read below already holds the write lock, so no other change to the
+    // session (from this process or another) can slip in between read and write.
+    return this.conn.transaction('FULL', () => {
+      const row = this.sql(GET_SESSION).get(lsid) as SessionRow | undefined;
+      const current = row && toSessionRecord(row);
+      const next = update(current);
+      if (next.state.lsid !== lsid) throw new Error(`session ${lsid} changed its lsid`);
+      const endedAt = current?.endedAt ?? (next.state.ended ? now : null);
+      const params = { lsid, state: JSON.stringify(next.state), now, ended_at: endedAt };
+      if (current === undefined) {
+        this.sql(INSERT_SESSION).run(params);
+      } else if (this.sql(UPDATE_SESSION).run({ ...params, version: current.version }).changes !== 1) {
+        throw new Error(`session ${lsid} was changed concurrently`);
+      }
+      const session: SessionRecord = {
+        state: next.state,
+        version: (current?.version ?? 0) + 1,
+        createdAt: current?.createdAt ?? now,
+        updatedAt: now,
+        endedAt,
+      };
+      return { ...this.insertEvents(next.events, now), session, result: next.result };
     });
   }
 

@@ -18,6 +18,9 @@ CREATE TABLE recipients (
   ca_pem TEXT,
   headers TEXT NOT NULL,
   secret TEXT,
+  previous_secret TEXT,
+  previous_secret_expires_at INTEGER,
+  secret_rotation_ms INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );

@@ -1,13 +1,14 @@
 const COLUMNS = `id, name, url, enabled, paused, events, retry_interval_ms, retry_max_interval_ms,
-  retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret, created_at, updated_at`;
+  retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret, previous_secret,
+  previous_secret_expires_at, secret_rotation_ms, created_at, updated_at`;
 
 export const INSERT_RECIPIENT = `
 INSERT INTO recipients (name, url, enabled, paused, events, retry_interval_ms,
   retry_max_interval_ms, retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret,
-  created_at, updated_at)
+  previous_secret, previous_secret_expires_at, secret_rotation_ms, created_at, updated_at)
 VALUES (@name, @url, @enabled, @paused, @events, @retry_interval_ms, @retry_max_interval_ms,
-  @retry_duration_ms, @timeout_ms, @tls_verify, @ca_pem, @headers, @secret, @created_at,
-  @updated_at)
+  @retry_duration_ms, @timeout_ms, @tls_verify, @ca_pem, @headers, @secret, @previous_secret,
+  @previous_secret_expires_at, @secret_rotation_ms, @created_at, @updated_at)
 RETURNING ${COLUMNS}`;
 
 export const UPDATE_RECIPIENT = `
@@ -15,7 +16,9 @@ UPDATE recipients SET name = @name, url = @url, enabled = @enabled, paused = @pa
   events = @events, retry_interval_ms = @retry_interval_ms,
   retry_max_interval_ms = @retry_max_interval_ms, retry_duration_ms = @retry_duration_ms,
   timeout_ms = @timeout_ms, tls_verify = @tls_verify, ca_pem = @ca_pem, headers = @headers,
-  secret = @secret, updated_at = @updated_at
+  secret = @secret, previous_secret = @previous_secret,
+  previous_secret_expires_at = @previous_secret_expires_at,
+  secret_rotation_ms = @secret_rotation_ms, updated_at = @updated_at
 WHERE id = @id
 RETURNING ${COLUMNS}`;
 

@@ -1,0 +1,165 @@
+import {
+  canonicalEventName,
+  EventValidationError,
+  FORM_CONTENT_TYPE,
+  fieldsOf,
+  validateEvent,
+} from '../events/index.js';
+
+/** One HTTP request as the listener received it. */
+export interface IncomingRequest {
+  method: string;
+  /** Path and query string, as sent. */
+  path: string;
+  /** Media type and parameters, as sent; undefined when the header is absent. */
+  contentType: string | undefined;
+  body: Buffer;
+  /** The body was cut at the listener's size limit. */
+  truncated?: boolean;
+}
+
+/** What a request carried, and everything about it that schema 1 would not accept. */
+export interface Inspection {
+  /** The `event` variable as sent, when there is one. */
+  event: string | undefined;
+  lsid: string | undefined;
+  /** Every variable in the order sent; a repeated variable keeps its first value. */
+  variables: Record<string, string>;
+  /** Human-readable, one per thing wrong, e.g. `unknown field "foo"`. */
+  problems: string[];
+  /** `event` names a schema-1 event (the guide's name or its alias). */
+  isEvent: boolean;
+  /** The body as text, when it could not be read as a form (e.g. JSON). */
+  rawBody?: string;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Checks a request against schema 1 as a recipient would receive it. Unlike `decodeEvent`,
+ * which stops at the first error, it lists every problem it can name, because it is a
+ * debugging aid: the request is answered anyway.
+ */
+export function inspectRequest(request: IncomingRequest): Inspection {
+  const problems: string[] = [];
+  if (request.method !== 'POST') problems.push(`not a POST (${request.method})`);
+
+  const mediaType = request.contentType?.split(';')[0]?.trim().toLowerCase();
+  const formEncoded = mediaType === FORM_CONTENT_TYPE;
+  // A GET without a body has no content type to get wrong.
+  if (!formEncoded && (request.method === 'POST' || request.body.length > 0)) {
+    problems.push(`not form-encoded (content-type ${request.contentType ?? 'absent'})`);
+  }
+  const charset = /;\s*charset="?([^";\s]+)/i.exec(request.contentType ?? '')?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    problems.push(`charset ${charset} is not UTF-8`);
+  }
+  if (request.truncated) problems.push('body too large (the rest was ignored)');
+
+  let text: string;
+  try {
+    text = UTF8.decode(request.body);
+  } catch {
+    problems.push('body is not valid UTF-8');
+    text = request.body.toString('utf8');
+  }
+
+  const empty: Inspection = {
+    event: undefined,
+    lsid: undefined,
+    variables: Object.create(null),
+    problems,
+    isEvent: false,
+  };
+  if (text.length === 0) {
+    if (request.method === 'POST') problems.push('empty body');
+    return empty;
+  }
+  // A JSON body read as a form would only give one nonsense variable: show it as it is.
+  if (!formEncoded && /^\s*[[{]/.test(text)) return { ...empty, rawBody: text };
+
+  const variables = readForm(text, problems);
+  const event = variables.event;
+  const lsid = variables.lsid;
+  const name = event === undefined ? undefined : canonicalEventName(event);
+  if (event === undefined) problems.push('missing variable event');
+  else if (name === undefined) problems.push(`unknown event "${event}"`);
+
+  if (name !== undefined) {
+    const allowed = new Set(fieldsOf(name));
+    for (const key of Object.keys(variables)) {
+      if (!allowed.has(key)) problems.push(`unknown field "${key}"`);
+    }
+    const missing = requiredOf(name, variables.type).filter((f) => variables[f] === undefined);
+    for (const field of missing) problems.push(`missing variable ${field}`);
+    problems.push(...valueProblems(variables, missing));
+  }
+  return { event, lsid, variables, problems, isEvent: name !== undefined };
+}
+
+function readForm(text: string, problems: string[]): Record<string, string> {
+  const variables: Record<string, string> = Object.create(null);
+  const repeated = new Set<string>();
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (Object.hasOwn(variables, key)) repeated.add(key);
+    else variables[key] = value;
+  }
+  for (const key of repeated) problems.push(`duplicate variable "${key}"`);
+  return variables;
+}
+
+function requiredOf(name: string, type: string | undefined): string[] {
+  const required = ['version', 'timestamp', 'lsid'];
+  if (name === 'support_conference_owner_changed')
+    required.push('conference_id', 'conference_name');
+  if (name === 'support_conference_member_added' || name === 'support_conference_member_departed') {
+    required.push('type', 'display_name');
+    if (type === 'representative') required.push('user_id', 'username');
+  }
+  return required;
+}
+
+/** A valid stand-in for each required variable, so that one bad value does not hide the next. */
+const STAND_IN: Record<string, string> = {
+  version: '1',
+  timestamp: '0',
+  lsid: 'x',
+  conference_id: 'general',
+  conference_name: 'x',
+  display_name: 'x',
+};
+/** Required of a representative only: dropped when the member is (taken for) a customer. */
+const REP_STAND_IN: Record<string, string> = { user_id: 'x', username: 'x' };
+
+/**
+ * What is wrong with the values sent (version, timestamp, empty strings, user_id on a
+ * customer…). The validator stops at the first error, so each faulty variable is replaced by
+ * a stand-in (or dropped, when it is optional) and the event checked again.
+ */
+function valueProblems(variables: Record<string, string>, missing: string[]): string[] {
+  const probe: Record<string, string> = Object.assign(Object.create(null), variables);
+  for (const field of missing) probe[field] = STAND_IN[field] ?? 'x';
+  const problems: string[] = [];
+  for (let round = 0; round < 12; round++) {
+    try {
+      validateEvent(probe, { mode: 'lenient' });
+      break;
+    } catch (error) {
+      if (!(error instanceof EventValidationError)) throw error;
+      problems.push(error.message);
+      const field = error.field;
+      if (field === undefined || field === 'event') break;
+      const standIn =
+        field === 'type'
+          ? probe.user_id === undefined
+            ? 'customer'
+            : 'representative'
+          : (STAND_IN[field] ??
+            (probe.type === 'representative' ? REP_STAND_IN[field] : undefined));
+      // Without a stand-in the variable is optional (external_key, user_id on a customer).
+      if (standIn === undefined) delete probe[field];
+      else probe[field] = standIn;
+    }
+  }
+  return problems;
+}

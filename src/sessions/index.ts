@@ -1,0 +1,24 @@
+/**
+ * Support sessions: the rules that turn session activity (create, transfer, members joining
+ * and leaving, end, exit surveys) into schema-1 events in a valid order. Pure: state in, state
+ * and events out; the store keeps the state, the API drives it.
+ */
+export { SessionError, type SessionErrorCode, sessionNotFound } from './errors.js';
+export {
+  parseExternalKey,
+  parseMember,
+  parseMemberId,
+  parseNewSession,
+  parseOwner,
+} from './input.js';
+export { newLsid } from './lsid.js';
+export {
+  applyAction,
+  createSession,
+  GENERAL,
+  type NewSession,
+  ownerOf,
+  type SessionAction,
+  type SessionOutcome,
+} from './rules.js';
+export type * from './types.js';
