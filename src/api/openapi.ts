@@ -17,6 +17,109 @@ const action = (summary: string, response: object, body?: object) => ({
   },
 });
 
+const session = { $ref: '#/components/schemas/Session' };
+const lsidParam = { name: 'lsid', in: 'path', required: true, schema: { type: 'string' } };
+const sessionErrors = {
+  400: errors[400],
+  401: errors[401],
+  404: { description: 'No such session (or member)', ...json(error) },
+  409: {
+    description: 'A step that cannot happen: the session has ended, the member already left…',
+    ...json(error),
+  },
+};
+const sessionStep = (summary: string, body?: object, extra: object[] = []) => ({
+  summary: `${summary}. Nothing is emitted when refused.`,
+  parameters: [lsidParam, ...extra],
+  ...(body ? { requestBody: { required: true, ...json(body) } } : {}),
+  responses: {
+    200: { description: 'The session after the step', ...json(session) },
+    ...sessionErrors,
+  },
+});
+
+/** Sessions emit the events themselves, in a valid order (CONTRACT §5). */
+const SESSION_PATHS = {
+  '/api/v1/sessions': {
+    post: {
+      summary: 'Start a session: emits begin, then owner_changed (to General unless `owner`)',
+      requestBody: json({
+        type: 'object',
+        properties: {
+          external_key: { type: 'string' },
+          owner: { $ref: '#/components/schemas/Owner' },
+        },
+        additionalProperties: false,
+      }),
+      responses: {
+        201: {
+          description: 'Started',
+          ...json({ type: 'object', properties: { lsid: { type: 'string' } } }),
+        },
+        400: errors[400],
+        401: errors[401],
+      },
+    },
+  },
+  '/api/v1/sessions/{lsid}': {
+    get: {
+      summary: 'A session: owner, members, external key, end, surveys',
+      parameters: [lsidParam],
+      responses: { 200: { description: 'The session', ...json(session) }, ...sessionErrors },
+    },
+  },
+  '/api/v1/sessions/{lsid}/external-key': {
+    put: sessionStep(
+      'Assign the external key: every later event carries it (no event of its own)',
+      {
+        type: 'object',
+        required: ['external_key'],
+        properties: { external_key: { type: 'string' } },
+        additionalProperties: false,
+      },
+    ),
+  },
+  '/api/v1/sessions/{lsid}/owner': {
+    post: sessionStep('Transfer the session: emits owner_changed', {
+      $ref: '#/components/schemas/Owner',
+    }),
+  },
+  '/api/v1/sessions/{lsid}/members': {
+    post: {
+      summary: 'A member joins: emits member_added',
+      parameters: [lsidParam],
+      requestBody: { required: true, ...json({ $ref: '#/components/schemas/Member' }) },
+      responses: {
+        201: {
+          description: 'Joined',
+          ...json({ type: 'object', properties: { memberId: { type: 'integer' } } }),
+        },
+        ...sessionErrors,
+      },
+    },
+  },
+  '/api/v1/sessions/{lsid}/members/{memberId}': {
+    delete: sessionStep(
+      'A member leaves: emits member_departed, then owner_changed when the primary representative left',
+      undefined,
+      [{ name: 'memberId', in: 'path', required: true, schema: { type: 'integer' } }],
+    ),
+  },
+  '/api/v1/sessions/{lsid}/end': {
+    post: sessionStep('End: members still present depart (in join order), then end'),
+  },
+  '/api/v1/sessions/{lsid}/surveys/customer': {
+    post: sessionStep(
+      'The customer exit survey: once, if a customer took part; also after the end',
+    ),
+  },
+  '/api/v1/sessions/{lsid}/surveys/representative': {
+    post: sessionStep(
+      'The representative exit survey: once, if a representative took part; also after the end',
+    ),
+  },
+};
+
 /** The API's OpenAPI 3.1 document, served at /api/v1/openapi.json. */
 export const OPENAPI = {
   openapi: '3.1.0',
@@ -59,6 +162,56 @@ export const OPENAPI = {
           username: { type: 'string' },
         },
         additionalProperties: false,
+      },
+      Owner: {
+        type: 'object',
+        required: ['conference_id', 'conference_name'],
+        properties: {
+          conference_id: { type: 'string', description: '`rep:12`, `team:5` or `general`' },
+          conference_name: { type: 'string' },
+        },
+        additionalProperties: false,
+      },
+      Member: {
+        type: 'object',
+        required: ['type', 'display_name'],
+        description: '`user_id` and `username` for a representative only (and required then)',
+        properties: {
+          type: { enum: ['customer', 'representative'] },
+          display_name: { type: 'string' },
+          user_id: { type: 'string' },
+          username: { type: 'string' },
+        },
+        additionalProperties: false,
+      },
+      Session: {
+        type: 'object',
+        properties: {
+          lsid: { type: 'string' },
+          external_key: { type: ['string', 'null'] },
+          owner: { $ref: '#/components/schemas/Owner' },
+          ended: { type: 'boolean' },
+          members: {
+            type: 'array',
+            description: 'Everyone who joined, in join order',
+            items: {
+              allOf: [
+                { $ref: '#/components/schemas/Member' },
+                {
+                  type: 'object',
+                  properties: { memberId: { type: 'integer' }, present: { type: 'boolean' } },
+                },
+              ],
+            },
+          },
+          surveys: {
+            type: 'object',
+            properties: { customer: { type: 'boolean' }, representative: { type: 'boolean' } },
+          },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          endedAt: { type: ['string', 'null'], format: 'date-time' },
+        },
       },
       Recipient: {
         type: 'object',
@@ -207,5 +360,6 @@ export const OPENAPI = {
     '/api/v1/recipients/{id}/resume': action('Resume delivery', {
       $ref: '#/components/schemas/Recipient',
     }),
+    ...SESSION_PATHS,
   },
 } as const;

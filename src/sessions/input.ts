@@ -95,11 +95,7 @@ function fieldsOf(
 }
 
 /** Runs the events validator on the fields as part of a `name` event. */
-function asEvent(
-  name: EventName,
-  fields: Record<string, unknown>,
-  prefix: string,
-): OutboundEvent {
+function asEvent(name: EventName, fields: Record<string, unknown>, prefix: string): OutboundEvent {
   try {
     return validateEvent({ ...fields, event: name, version: 1, timestamp: 0, lsid: '-' });
   } catch (error) {

@@ -130,7 +130,8 @@ function removeMember(state: SessionState, memberId: number, emit: Emit): Outbou
     // The guide: ownership changes "when the primary representative leaves an active
     // session". It goes to the representative who has been there longest, else to the queue.
     const next = state.members.find((m) => m.present && m.member.type === 'representative');
-    state.owner = next === undefined ? { ...GENERAL } : ownerOf(next.member as RepresentativeMember);
+    state.owner =
+      next === undefined ? { ...GENERAL } : ownerOf(next.member as RepresentativeMember);
     events.push(emit('support_conference_owner_changed'));
   }
   return events;
@@ -145,8 +146,7 @@ function isPrimary(state: SessionState, leaving: SessionMember): boolean {
   if (member.type !== 'representative') return false;
   if (state.owner.conference_id !== `rep:${member.user_id}`) return false;
   return !state.members.some(
-    (m) =>
-      m.present && m.member.type === 'representative' && m.member.user_id === member.user_id,
+    (m) => m.present && m.member.type === 'representative' && m.member.user_id === member.user_id,
   );
 }
 

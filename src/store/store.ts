@@ -79,7 +79,11 @@ export interface Store {
    * runs under the write lock, so it must be synchronous and do no I/O. When it throws,
    * nothing is stored and the error is rethrown.
    */
-  changeSession<T>(lsid: string, update: SessionUpdate<T>, now: number): Promise<SessionChangeResult<T>>;
+  changeSession<T>(
+    lsid: string,
+    update: SessionUpdate<T>,
+    now: number,
+  ): Promise<SessionChangeResult<T>>;
 
   createRecipient(input: RecipientInput, now: number): Promise<Recipient>;
   /** Undefined when no such recipient. */

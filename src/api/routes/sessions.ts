@@ -14,6 +14,7 @@ import {
   type SessionRecord,
   sessionNotFound,
 } from '../../sessions/index.js';
+import type { SessionChangeResult } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
 import { HttpError, notFound } from '../http-error.js';
 import { toNewEvent } from './events.js';
@@ -53,8 +54,9 @@ export function sessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
   ) => {
     const now = ctx.clock();
     const timestamp = Math.floor(now / 1000);
+    let done: SessionChangeResult<number | undefined>;
     try {
-      const done = await ctx.store.changeSession(
+      done = await ctx.store.changeSession(
         lsid,
         (current) => {
           const { state, events, memberId } = outcome(current, timestamp);
@@ -62,12 +64,16 @@ export function sessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
         },
         now,
       );
-      if (done.recipientIds.length > 0) ctx.dispatcher.wake(done.recipientIds);
-      return done;
     } catch (error) {
       if (error instanceof SessionError) throw new HttpError(error.status, error.message);
       throw error;
     }
+    try {
+      if (done.recipientIds.length > 0) ctx.dispatcher.wake(done.recipientIds);
+    } catch {
+      // A failed wake-up must not fail a committed change: the sweep picks the work up.
+    }
+    return done;
   };
   const step = (lsid: string, action: SessionAction) =>
     change(lsid, (current, timestamp) => {

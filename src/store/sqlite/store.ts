@@ -70,6 +70,7 @@ import {
   LIST_RECIPIENTS,
   UPDATE_RECIPIENT,
 } from './sql/recipients.js';
+import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQ, replayRange } from './sql/replay.js';
 import {
   GET_SESSION,
   INSERT_SESSION,
@@ -77,7 +78,6 @@ import {
   toSessionRecord,
   UPDATE_SESSION,
 } from './sql/sessions.js';
-import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQ, replayRange } from './sql/replay.js';
 import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens.js';
 
 interface Subscription {
@@ -183,7 +183,9 @@ export class SqliteStore implements Store {
       const params = { lsid, state: JSON.stringify(next.state), now, ended_at: endedAt };
       if (current === undefined) {
         this.sql(INSERT_SESSION).run(params);
-      } else if (this.sql(UPDATE_SESSION).run({ ...params, version: current.version }).changes !== 1) {
+      } else if (
+        this.sql(UPDATE_SESSION).run({ ...params, version: current.version }).changes !== 1
+      ) {
         throw new Error(`session ${lsid} was changed concurrently`);
       }
       const session: SessionRecord = {
