@@ -63,3 +63,10 @@ export class ReceiverError extends Error {
     this.field = options.field;
   }
 }
+
+export function bodyTooLarge(limit: number): ReceiverError {
+  return new ReceiverError(
+    ReceiverErrorCode.BODY_TOO_LARGE,
+    `body larger than ${limit} bytes (maxBodyBytes)`,
+  );
+}

@@ -8,11 +8,12 @@ export interface SignOptions {
   timestamp?: number;
 }
 
-export interface SignatureHeaders {
+// A type alias, not an interface, so that it fits a header record's index signature.
+export type SignatureHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /**
  * The Standard Webhooks headers Outbound sends with `body`, for testing a receiver without

@@ -64,7 +64,24 @@ export const SAMPLE_EVENTS: OutboundEvent[] = [
 ];
 
 /** Pieces that stress the form encoding: separators, escapes, line breaks, non-ASCII. */
-const SPECIAL = ['&', '=', '+', ' ', '%', '%2B', '%zz', '\n', '\r\n', '\0', '#', '?', '\uFEFF', 'José', '王', '😀'];
+const SPECIAL = [
+  '&',
+  '=',
+  '+',
+  ' ',
+  '%',
+  '%2B',
+  '%zz',
+  '\n',
+  '\r\n',
+  '\0',
+  '#',
+  '?',
+  '\uFEFF',
+  'José',
+  '王',
+  '😀',
+];
 
 /** A valid field value: non-empty, well-formed Unicode, within the length limit. */
 export const text: fc.Arbitrary<string> = fc
@@ -111,7 +128,10 @@ export const validEvent: fc.Arbitrary<OutboundEvent> = fc
         .tuple(base(name), fc.record({ conference_id: text, conference_name: text }))
         .map(([b, extra]) => ({ ...b, ...extra }));
     }
-    if (name === 'support_conference_member_added' || name === 'support_conference_member_departed') {
+    if (
+      name === 'support_conference_member_added' ||
+      name === 'support_conference_member_departed'
+    ) {
       return fc.tuple(base(name), member).map(([b, extra]) => ({ ...b, ...extra }));
     }
     return base(name);

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, EVENT_NAMES, encodeEvent, type OutboundEvent } from '../../src/events/index.js';
+import {
+  decodeEvent,
+  EVENT_NAMES,
+  encodeEvent,
+  type OutboundEvent,
+} from '../../src/events/index.js';
 import { type ParseOptions, parseEvent, ReceiverError } from '../../src/receiver/index.js';
 import { text, validEvent } from './events.js';
 
@@ -44,7 +49,9 @@ const pair = fc
     fc.oneof(fc.constantFrom(...VALUES), text, fc.string()),
     fc.boolean(),
   )
-  .map(([key, value, raw]) => (raw ? `${key}=${value}` : new URLSearchParams([[key, value]]).toString()));
+  .map(([key, value, raw]) =>
+    raw ? `${key}=${value}` : new URLSearchParams([[key, value]]).toString(),
+  );
 
 /** Bodies near valid ones (so that both outcomes happen) and far from them. */
 const body: fc.Arbitrary<string> = fc.oneof(
@@ -53,13 +60,11 @@ const body: fc.Arbitrary<string> = fc.oneof(
     .tuple(validEvent, fc.array(pair, { maxLength: 2 }))
     .map(([event, pairs]) => [encodeEvent(event), ...pairs].join('&')),
   // A valid body with one variable dropped.
-  fc
-    .tuple(validEvent, fc.nat())
-    .map(([event, n]) => {
-      const pairs = encodeEvent(event).split('&');
-      pairs.splice(n % pairs.length, 1);
-      return pairs.join('&');
-    }),
+  fc.tuple(validEvent, fc.nat()).map(([event, n]) => {
+    const pairs = encodeEvent(event).split('&');
+    pairs.splice(n % pairs.length, 1);
+    return pairs.join('&');
+  }),
   fc.string(),
   fc.string({ unit: 'binary' }),
 );
@@ -93,7 +98,9 @@ describe('parseEvent on arbitrary bodies', () => {
       fc.property(body, fc.constantFrom(...MODES), (input, options) => {
         const expected = validator(input, options);
         expect(parsed(() => parseEvent(input, options))).toStrictEqual(expected);
-        expect(parsed(() => parseEvent(new URLSearchParams(input), options))).toStrictEqual(expected);
+        expect(parsed(() => parseEvent(new URLSearchParams(input), options))).toStrictEqual(
+          expected,
+        );
       }),
       { numRuns: 3000 },
     );

@@ -4,7 +4,7 @@ import { EventValidationError, encodeEvent } from '../../src/events/index.js';
 import { parseEvent, ReceiverError } from '../../src/receiver/index.js';
 import { SAMPLE_EVENTS, validEvent } from './events.js';
 
-const request = (body: BodyInit) =>
+const request = (body: string) =>
   new Request('http://receiver.test/outbound', { method: 'POST', body });
 
 /** The error parseEvent throws for `fn`, checked to be ours. */
@@ -78,18 +78,37 @@ describe('parseEvent: refusals are ReceiverError with status 400', () => {
   it.each([
     ['an empty body', '', 'event'],
     ['an unknown event', 'event=support_conference_start&version=1&timestamp=1&lsid=1', 'event'],
-    ['a numeric-looking version 2', 'event=support_conference_end&version=2&timestamp=1&lsid=1', 'version'],
+    [
+      'a numeric-looking version 2',
+      'event=support_conference_end&version=2&timestamp=1&lsid=1',
+      'version',
+    ],
     ['a missing lsid', 'event=support_conference_end&version=1&timestamp=1', 'lsid'],
-    ['an empty external_key', 'event=support_conference_end&version=1&timestamp=1&lsid=1&external_key=', 'external_key'],
-    ['a repeated variable', 'event=support_conference_end&version=1&timestamp=1&lsid=1&lsid=2', 'lsid'],
-    ['user_id for a customer', 'event=support_conference_member_added&version=1&timestamp=1&lsid=1&type=customer&display_name=a&user_id=3', 'user_id'],
+    [
+      'an empty external_key',
+      'event=support_conference_end&version=1&timestamp=1&lsid=1&external_key=',
+      'external_key',
+    ],
+    [
+      'a repeated variable',
+      'event=support_conference_end&version=1&timestamp=1&lsid=1&lsid=2',
+      'lsid',
+    ],
+    [
+      'user_id for a customer',
+      'event=support_conference_member_added&version=1&timestamp=1&lsid=1&type=customer&display_name=a&user_id=3',
+      'user_id',
+    ],
   ])('%s', (_what, body, field) => {
     const error = refusal(() => parseEvent(body));
     expect(error).toMatchObject({ code: 'OUTBOUND_MALFORMED_EVENT', status: 400, field });
   });
 
   it('bytes that are not UTF-8', () => {
-    const body = Buffer.concat([Buffer.from('event=support_conference_end&lsid='), Buffer.from([0xff])]);
+    const body = Buffer.concat([
+      Buffer.from('event=support_conference_end&lsid='),
+      Buffer.from([0xff]),
+    ]);
     expect(refusal(() => parseEvent(body))).toMatchObject({ status: 400 });
   });
 

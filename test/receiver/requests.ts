@@ -25,7 +25,11 @@ export function signed(
   };
 }
 
-export function post(url: string, body: string, headers: Record<string, string>): Promise<Response> {
+export function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<Response> {
   return fetch(url, { method: 'POST', body, headers });
 }
 

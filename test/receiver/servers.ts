@@ -62,7 +62,9 @@ export async function serveNode(listener: http.RequestListener): Promise<Served>
 }
 
 /** The smallest node:http → Web Request bridge, as Hono's or Remix's node adapters do. */
-export function fetchBridge(handler: (request: Request) => Promise<Response>): http.RequestListener {
+export function fetchBridge(
+  handler: (request: Request) => Promise<Response>,
+): http.RequestListener {
   return (req, res) => {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {

@@ -4,7 +4,12 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { signDelivery, signingKey } from '../../src/delivery/signature.js';
 import { encodeEvent } from '../../src/events/index.js';
-import { ReceiverError, signHeaders, type VerifyOptions, verify } from '../../src/receiver/index.js';
+import {
+  ReceiverError,
+  signHeaders,
+  type VerifyOptions,
+  verify,
+} from '../../src/receiver/index.js';
 import { validEvent } from './events.js';
 import { OTHER_SECRET, SECRET } from './requests.js';
 
@@ -24,7 +29,9 @@ function refusal(fn: () => unknown): ReceiverError {
 const secret = fc
   .uint8Array({ minLength: 16, maxLength: 64 })
   .map((key) => `whsec_${Buffer.from(key).toString('base64')}`);
-const msgId = fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0);
+const msgId = fc
+  .string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 40 })
+  .filter((s) => s.trim() === s && s.length > 0);
 const body = fc.oneof(validEvent.map(encodeEvent), fc.string({ unit: 'binary' }));
 
 describe('verify against the official standardwebhooks package', () => {
@@ -36,9 +43,9 @@ describe('verify against the official standardwebhooks package', () => {
     };
     const vectorSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     const payload = '{"test": 2432232314}';
-    expect(new Webhook(vectorSecret).sign(headers['webhook-id'], new Date(1614265330_000), payload)).toBe(
-      headers['webhook-signature'],
-    );
+    expect(
+      new Webhook(vectorSecret).sign(headers['webhook-id'], new Date(1614265330_000), payload),
+    ).toBe(headers['webhook-signature']);
     expect(verify(headers, payload, vectorSecret, at(1614265330))).toEqual({
       id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
       timestamp: 1614265330,
@@ -49,7 +56,11 @@ describe('verify against the official standardwebhooks package', () => {
     fc.assert(
       fc.property(secret, msgId, body, fc.integer({ min: 0, max: 4e9 }), (key, id, payload, ts) => {
         const signature = new Webhook(key).sign(id, new Date(ts * 1000), payload);
-        const headers = { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signature };
+        const headers = {
+          'webhook-id': id,
+          'webhook-timestamp': String(ts),
+          'webhook-signature': signature,
+        };
         expect(verify(headers, payload, key, at(ts))).toEqual({ id, timestamp: ts });
         expect(verify(headers, Buffer.from(payload), key, at(ts)).id).toBe(id);
       }),
@@ -62,7 +73,9 @@ describe('verify against the official standardwebhooks package', () => {
       fc.property(secret, msgId, body, (key, id, payload) => {
         const headers = signHeaders(key, payload, { id });
         // jsonParse: false, because Outbound's bodies are forms, not JSON.
-        expect(() => new Webhook(key).verify(payload, { ...headers }, { jsonParse: false })).not.toThrow();
+        expect(() =>
+          new Webhook(key).verify(payload, { ...headers }, { jsonParse: false }),
+        ).not.toThrow();
       }),
       { numRuns: 300 },
     );
@@ -89,8 +102,12 @@ describe('verify against the official standardwebhooks package', () => {
       fc.property(secret, secret, msgId, body, (a, b, id, payload) => {
         fc.pre(a !== b);
         const headers = signHeaders(a, payload, { id, timestamp: NOW });
-        expect(refusal(() => verify(headers, payload, b, at(NOW))).code).toBe('OUTBOUND_INVALID_SIGNATURE');
-        expect(refusal(() => verify(headers, `${payload}x`, a, at(NOW))).code).toBe('OUTBOUND_INVALID_SIGNATURE');
+        expect(refusal(() => verify(headers, payload, b, at(NOW))).code).toBe(
+          'OUTBOUND_INVALID_SIGNATURE',
+        );
+        expect(refusal(() => verify(headers, `${payload}x`, a, at(NOW))).code).toBe(
+          'OUTBOUND_INVALID_SIGNATURE',
+        );
       }),
       { numRuns: 100 },
     );
@@ -109,19 +126,40 @@ describe('verify: rotation', () => {
 
   it('a signature list passes when any entry matches, whatever its position', () => {
     const good = signHeaders(SECRET, payload, { id: 'm2', timestamp: NOW })['webhook-signature'];
-    const bad = signHeaders(OTHER_SECRET, payload, { id: 'm2', timestamp: NOW })['webhook-signature'];
+    const bad = signHeaders(OTHER_SECRET, payload, { id: 'm2', timestamp: NOW })[
+      'webhook-signature'
+    ];
     const unknownVersion = `v1a,${randomBytes(64).toString('base64')}`;
-    for (const list of [`${bad} ${good}`, `${good} ${bad}`, `${unknownVersion} ${bad} ${good}`, `${bad}, ${good}`]) {
-      const headers = { 'webhook-id': 'm2', 'webhook-timestamp': String(NOW), 'webhook-signature': list };
+    for (const list of [
+      `${bad} ${good}`,
+      `${good} ${bad}`,
+      `${unknownVersion} ${bad} ${good}`,
+      `${bad}, ${good}`,
+    ]) {
+      const headers = {
+        'webhook-id': 'm2',
+        'webhook-timestamp': String(NOW),
+        'webhook-signature': list,
+      };
       expect(verify(headers, payload, SECRET, at(NOW)).id).toBe('m2');
     }
-    const none = { 'webhook-id': 'm2', 'webhook-timestamp': String(NOW), 'webhook-signature': `${bad} ${unknownVersion}` };
-    expect(refusal(() => verify(none, payload, SECRET, at(NOW))).code).toBe('OUTBOUND_INVALID_SIGNATURE');
+    const none = {
+      'webhook-id': 'm2',
+      'webhook-timestamp': String(NOW),
+      'webhook-signature': `${bad} ${unknownVersion}`,
+    };
+    expect(refusal(() => verify(none, payload, SECRET, at(NOW))).code).toBe(
+      'OUTBOUND_INVALID_SIGNATURE',
+    );
   });
 
   it('the signature under another version tag does not pass', () => {
     const good = signHeaders(SECRET, payload, { id: 'm3', timestamp: NOW })['webhook-signature'];
-    const headers = { 'webhook-id': 'm3', 'webhook-timestamp': String(NOW), 'webhook-signature': good.replace('v1,', 'v2,') };
+    const headers = {
+      'webhook-id': 'm3',
+      'webhook-timestamp': String(NOW),
+      'webhook-signature': good.replace('v1,', 'v2,'),
+    };
     expect(refusal(() => verify(headers, payload, SECRET, at(NOW))).status).toBe(401);
   });
 });
@@ -147,14 +185,20 @@ describe('verify: timestamp tolerance, both ways', () => {
 
   it('honours toleranceSeconds and a Date for now', () => {
     const headers = signedAt(NOW - 3600);
-    expect(() => verify(headers, payload, SECRET, { now: new Date(NOW * 1000) })).toThrow(ReceiverError);
-    expect(verify(headers, payload, SECRET, { now: new Date(NOW * 1000), toleranceSeconds: 3600 }).id).toBe('m');
+    expect(() => verify(headers, payload, SECRET, { now: new Date(NOW * 1000) })).toThrow(
+      ReceiverError,
+    );
+    expect(
+      verify(headers, payload, SECRET, { now: new Date(NOW * 1000), toleranceSeconds: 3600 }).id,
+    ).toBe('m');
   });
 
   it('the official package refuses the same too-old and too-new timestamps', () => {
     const now = Math.floor(Date.now() / 1000);
     for (const ts of [now - 400, now + 400]) {
-      expect(() => new Webhook(SECRET).verify(payload, signedAt(ts), { jsonParse: false })).toThrow();
+      expect(() =>
+        new Webhook(SECRET).verify(payload, signedAt(ts), { jsonParse: false }),
+      ).toThrow();
       expect(() => verify(signedAt(ts), payload, SECRET)).toThrow(ReceiverError);
     }
   });
@@ -179,9 +223,9 @@ describe('verify: malformed input', () => {
   });
 
   it('a changed id fails: the id is signed too', () => {
-    expect(refusal(() => verify({ ...good, 'webhook-id': 'other' }, payload, SECRET, at(NOW))).code).toBe(
-      'OUTBOUND_INVALID_SIGNATURE',
-    );
+    expect(
+      refusal(() => verify({ ...good, 'webhook-id': 'other' }, payload, SECRET, at(NOW))).code,
+    ).toBe('OUTBOUND_INVALID_SIGNATURE');
   });
 
   it('reads headers in any case, from a record or a Web Headers', () => {
@@ -194,12 +238,15 @@ describe('verify: malformed input', () => {
     expect(verify(new Headers(good), payload, SECRET, at(NOW)).id).toBe('m');
   });
 
-  it.each(['', 'whsec_', 'whsec_not base64!', []])('secret %j is a configuration error (500)', (bad) => {
-    expect(refusal(() => verify(good, payload, bad as string, at(NOW)))).toMatchObject({
-      code: 'OUTBOUND_INVALID_SECRET',
-      status: 500,
-    });
-  });
+  it.each(['', 'whsec_', 'whsec_not base64!', []])(
+    'secret %j is a configuration error (500)',
+    (bad) => {
+      expect(refusal(() => verify(good, payload, bad as string, at(NOW)))).toMatchObject({
+        code: 'OUTBOUND_INVALID_SECRET',
+        status: 500,
+      });
+    },
+  );
 
   it('accepts a secret without the whsec_ prefix, as the official package does', () => {
     expect(verify(good, payload, SECRET.slice('whsec_'.length), at(NOW)).id).toBe('m');

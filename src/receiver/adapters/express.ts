@@ -51,15 +51,14 @@ async function answerExpress(
 async function bodyOf(req: ExpressRequestLike, limit: number): Promise<ReceivedRequest['body']> {
   const parsed = req.body;
   if (typeof parsed === 'string' || parsed instanceof Uint8Array) return parsed;
+  // Unread stream: read it, whatever req.body holds (body-parser 1.x leaves `{}` there for
+  // content types it skips).
+  if (!req.readableEnded) return readNodeBody(req, limit);
   if (typeof parsed === 'object' && parsed !== null) {
     return parsed as Readonly<Record<string, unknown>>;
   }
-  if (req.readableEnded) {
-    // Something read the stream but left no body behind: nothing to verify or parse.
-    throw new ReceiverError(
-      ReceiverErrorCode.RAW_BODY_UNAVAILABLE,
-      'the request body was consumed before the Outbound handler: mount it before body parsers',
-    );
-  }
-  return readNodeBody(req, limit);
+  throw new ReceiverError(
+    ReceiverErrorCode.RAW_BODY_UNAVAILABLE,
+    'the request body was consumed before the Outbound handler: mount it before body parsers',
+  );
 }

@@ -1,7 +1,6 @@
 import type { ReceiverCore } from '../core.js';
-import { ReceiverError, ReceiverErrorCode } from '../errors.js';
+import { bodyTooLarge, ReceiverError, ReceiverErrorCode } from '../errors.js';
 import type { HandlerResponse } from '../options.js';
-import { bodyTooLarge } from './body-limit.js';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 

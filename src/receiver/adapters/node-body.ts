@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ReceiverError, ReceiverErrorCode } from '../errors.js';
+import { bodyTooLarge, ReceiverError, ReceiverErrorCode } from '../errors.js';
 import type { HandlerResponse } from '../options.js';
-import { bodyTooLarge } from './body-limit.js';
 
 /**
  * Reads a Node request body up to `limit` bytes. Beyond it the rest is drained unread (so the
