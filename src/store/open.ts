@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
+import { PostgresStore } from './postgres/store.js';
 import { SqliteStore } from './sqlite/store.js';
 import type { Store } from './store.js';
 
@@ -15,12 +16,8 @@ export function openStore(databaseUrl: string): Store {
       );
     return new SqliteStore(path === ':memory:' ? path : resolve(path));
   }
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError(
-      'OUTBOUND_DATABASE_URL: this version stores data in SQLite only (sqlite:PATH); PostgreSQL support is not available yet',
-    );
-  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return new PostgresStore(databaseUrl);
   throw new ConfigError(
-    `OUTBOUND_DATABASE_URL "${databaseUrl}" is not understood: use sqlite:PATH (default ${DEFAULT_DATABASE_URL})`,
+    `OUTBOUND_DATABASE_URL "${databaseUrl}" is not understood: use sqlite:PATH (default ${DEFAULT_DATABASE_URL}) or postgres://USER:PASSWORD@HOST:PORT/DATABASE`,
   );
 }

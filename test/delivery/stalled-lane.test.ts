@@ -3,10 +3,10 @@
  * when another process, such as the CLI, writes it) is picked up by the periodic sweep, and
  * /metrics shows how long the oldest pending delivery has waited.
  */
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newEventUid } from '../../src/ids.js';
-import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
 import type { NewEvent } from '../../src/types.js';
 import type { TestService } from '../support/service.js';
 import { waitUntil } from '../support/wait.js';
@@ -31,8 +31,8 @@ import {
 afterEach(cleanup);
 
 /** A second connection to the service's database, the way the CLI opens it. */
-function secondStore(svc: TestService): SqliteStore {
-  const store = new SqliteStore(join(svc.dir, 'outbound.db'));
+function secondStore(svc: TestService): Store {
+  const store = openStore(svc.databaseUrl);
   onCleanup(() => store.close());
   return store;
 }

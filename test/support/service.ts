@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
 import { hashToken, newToken } from '../../src/api/index.js';
 import { type Config, DEFAULTS } from '../../src/config/config.js';
 import { Service } from '../../src/service.js';
@@ -11,10 +14,44 @@ export interface TestService {
   url: string;
   token: string;
   dir: string;
+  /** The store the service uses, for a second connection to it. */
+  databaseUrl: string;
   /** Calls the API with the token; JSON in, parsed JSON (or text) out. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Stops the service and removes its data, unless `keepData`. */
   stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/** Runs `sql` on the test PostgreSQL server (test/global-setup.ts). */
+async function onPostgres(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('postgresUrl') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * SQLite in the data dir; with OUTBOUND_TEST_STORE=postgres, a database of the test PostgreSQL
+ * server named after the data dir, so that a restarted service finds its predecessor's data.
+ */
+async function storeFor(dataDir: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (process.env.OUTBOUND_TEST_STORE !== 'postgres') {
+    return { url: `sqlite:${join(dataDir, 'outbound.db')}`, drop: async () => {} };
+  }
+  const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  const name = `${inject('postgresPrefix')}svc_${hash}`;
+  await onPostgres(`CREATE DATABASE ${name}`).catch((error: { code?: string }) => {
+    if (error.code !== '42P04') throw error; // duplicate_database: a restart
+  });
+  const url = new URL(inject('postgresUrl'));
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => onPostgres(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 /** A real service on 127.0.0.1 with its own SQLite file in a temp dir. */
@@ -23,11 +60,12 @@ export async function startService(
   dir?: string,
 ): Promise<TestService> {
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'outbound-test-'));
+  const database = await storeFor(dataDir);
   const config: Config = {
     ...DEFAULTS,
     port: 0,
     host: '127.0.0.1',
-    databaseUrl: `sqlite:${join(dataDir, 'outbound.db')}`,
+    databaseUrl: database.url,
     logLevel: 'silent',
     sweepIntervalMs: 200,
     shutdownTimeoutMs: 2000,
@@ -60,10 +98,14 @@ export async function startService(
     url,
     token,
     dir: dataDir,
+    databaseUrl: database.url,
     api,
     stop: async (options = {}) => {
       await service.stop();
-      if (!options.keepData && dir === undefined) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData && dir === undefined) {
+        rmSync(dataDir, { recursive: true, force: true });
+        await database.drop();
+      }
     },
   };
 }

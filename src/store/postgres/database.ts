@@ -1,0 +1,83 @@
+import pg from 'pg';
+
+/** The `synchronous_commit` a transaction commits with. */
+export type SyncLevel = 'on' | 'off';
+
+/** What the SQL of this backend needs of a connection: one query at a time. */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/**
+ * int8 (BIGSERIAL ids, millisecond times, count(*)) parsed as JS numbers: every value we
+ * store stays far below 2^53. Per pool, so that other users of `pg` in the process keep the
+ * driver's default (strings).
+ */
+function numericInt8(): pg.TypeOverrides {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, (text: string) => Number(text));
+  return types;
+}
+
+/**
+ * Two pools on one database, one per durability level. `on` (the server default: the commit
+ * waits for its WAL flush) for what the API acknowledges and what an administrator changes;
+ * `off` for a lane's bookkeeping (acks, failures, set-asides, pruning). An `off` commit is
+ * visible at once and survives a killed Outbound process; only a crash of the database server
+ * can lose the last few hundred milliseconds of it, and since WAL is replayed in order what is
+ * lost is a suffix: acks come back as pending (re-sends, never skips). Being a connection
+ * setting, `off` costs no extra round trip, so an ack stays one statement.
+ */
+export class PostgresConnection {
+  private readonly pools: Record<SyncLevel, pg.Pool>;
+  private closed = false;
+
+  constructor(url: string) {
+    const types = numericInt8();
+    const pool = (options: string | undefined) => {
+      const created = new pg.Pool({
+        connectionString: url,
+        types,
+        max: 10,
+        application_name: 'outbound',
+        ...(options === undefined ? {} : { options }),
+      });
+      // An idle connection that breaks (server restart) is dropped by the pool; the next
+      // query opens a new one, and a query that fails reports it there.
+      created.on('error', () => {});
+      return created;
+    };
+    this.pools = { on: pool(undefined), off: pool('-c synchronous_commit=off') };
+  }
+
+  /** A pool committing at the given level, for single statements (each its own transaction). */
+  pool(level: SyncLevel = 'on'): pg.Pool {
+    return this.pools[level];
+  }
+
+  /** Runs `fn` in one transaction committed at the given durability. */
+  async transaction<T>(level: SyncLevel, fn: (client: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pools[level].connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      }
+    } finally {
+      // A connection that could not roll back is closed rather than reused.
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.pools.on.end(), this.pools.off.end()]);
+  }
+}

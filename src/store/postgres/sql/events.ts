@@ -1,0 +1,19 @@
+export const ENABLED_RECIPIENTS = `SELECT id, events FROM recipients WHERE enabled`;
+
+/** Sorted by the caller: the order of a set-returning select is not guaranteed. */
+export const NEXT_EVENT_IDS = `SELECT nextval('events_id_seq') AS id FROM generate_series(1, $1)`;
+
+export const INSERT_EVENTS = `
+INSERT INTO events (id, uid, name, lsid, external_key, timestamp, body, accepted_at,
+  only_recipient_id)
+SELECT id, uid, name, lsid, external_key, ts, body, $8, only_recipient_id
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+  $7::text[], $9::bigint[]) AS e(id, uid, name, lsid, external_key, ts, body, only_recipient_id)`;
+
+export const INSERT_DELIVERIES = `
+INSERT INTO deliveries (recipient_id, seq, event_id, state, accepted_at, next_attempt_at)
+SELECT recipient_id, seq, seq, 'pending', $3, $3
+FROM unnest($1::bigint[], $2::bigint[]) AS d(recipient_id, seq)`;
+
+export const GET_EVENT = `
+SELECT id, uid, name, lsid, external_key, timestamp, body, accepted_at FROM events WHERE id = $1`;

@@ -1,0 +1,424 @@
+import type { SessionRecord } from '../../sessions/index.js';
+import type {
+  AcceptResult,
+  ApiToken,
+  Attempt,
+  AttemptOutcome,
+  Delivery,
+  LaneStats,
+  NewEvent,
+  PendingDelivery,
+  Recipient,
+  RecipientInput,
+  RecipientPatch,
+  StoredEvent,
+} from '../../types.js';
+import type {
+  DeliveryQuery,
+  MigrationReport,
+  PruneReport,
+  SessionChangeResult,
+  SessionUpdate,
+  Store,
+  StoreCapabilities,
+} from '../store.js';
+import { PostgresConnection, type Queryable } from './database.js';
+import { migrate } from './migrate.js';
+import {
+  type AttemptRow,
+  type DeliveryRow,
+  type EventRow,
+  type PendingRow,
+  type RecipientRow,
+  recipientValues,
+  type TokenRow,
+  toAttempt,
+  toDelivery,
+  toEvent,
+  toPending,
+  toRecipient,
+  toToken,
+} from './rows.js';
+import { LIST_ATTEMPTS, listDeliveries } from './sql/deliveries.js';
+import {
+  ENABLED_RECIPIENTS,
+  GET_EVENT,
+  INSERT_DELIVERIES,
+  INSERT_EVENTS,
+  NEXT_EVENT_IDS,
+} from './sql/events.js';
+import {
+  LANE_STATS,
+  MARK_DELIVERED,
+  PENDING_DELIVERIES,
+  RECORD_FAILURE,
+  RETRY_NOW,
+  SET_ASIDE,
+  SET_ASIDE_AFTER_FAILURE,
+} from './sql/lane.js';
+import { ACCEPTANCE_LOCK, LOCK } from './sql/locks.js';
+import {
+  CUTOFF_SEQ,
+  DELETE_OLD_DELIVERED,
+  DELETE_ORPHAN_EVENTS,
+  RECIPIENT_IDS,
+} from './sql/prune.js';
+import {
+  DELETE_RECIPIENT,
+  FIND_RECIPIENT_BY_NAME,
+  GET_RECIPIENT,
+  GET_RECIPIENT_FOR_UPDATE,
+  INSERT_RECIPIENT,
+  LIST_RECIPIENTS,
+  UPDATE_RECIPIENT,
+} from './sql/recipients.js';
+import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQS, REPLAY_RANGE } from './sql/replay.js';
+import {
+  GET_SESSION,
+  INSERT_SESSION,
+  type SessionRow,
+  toSessionRecord,
+  UPDATE_SESSION,
+} from './sql/sessions.js';
+import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens.js';
+
+interface Subscription {
+  id: number;
+  /** The stored `events` text this was parsed from. */
+  source: string;
+  events: ReadonlySet<string> | 'all';
+}
+
+/** A failed attempt as $3 to $8 of RECORD_FAILURE and SET_ASIDE_AFTER_FAILURE. */
+const attemptValues = (o: AttemptOutcome) => [
+  o.at,
+  o.status,
+  o.errorCode,
+  o.error,
+  o.latencyMs,
+  o.snippet,
+];
+
+/**
+ * The shared store: one PostgreSQL database that several `serve` processes may use at once.
+ * Acceptance is serialized by an advisory lock so that a lane's order is commit order (see
+ * sql/locks.ts); a lane's bookkeeping commits without waiting for its WAL flush (database.ts).
+ */
+export class PostgresStore implements Store {
+  readonly capabilities: StoreCapabilities = { singleWriter: false };
+  private readonly conn: PostgresConnection;
+  /** Parsed subscriptions, reused while a recipient's `events` text is unchanged. */
+  private readonly subscriptions = new Map<number, Subscription>();
+
+  constructor(url: string) {
+    this.conn = new PostgresConnection(url);
+  }
+
+  private async rows<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
+    return (await this.conn.pool().query<R>(text, values)).rows;
+  }
+
+  async migrate(): Promise<MigrationReport> {
+    return migrate(this.conn.pool());
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+  }
+
+  async ping(): Promise<void> {
+    await this.conn.pool().query('SELECT 1');
+  }
+
+  async acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult> {
+    if (events.length === 0) return { ids: [], recipientIds: [] };
+    return this.conn.transaction('on', async (client) => {
+      await client.query(LOCK, [ACCEPTANCE_LOCK]);
+      return this.insertEvents(client, events, now);
+    });
+  }
+
+  /** The events and their deliveries; inside a transaction holding ACCEPTANCE_LOCK. */
+  private async insertEvents(
+    client: Queryable,
+    events: NewEvent[],
+    now: number,
+  ): Promise<AcceptResult> {
+    if (events.length === 0) return { ids: [], recipientIds: [] };
+    const subscribers = this.enabledSubscriptions(
+      (await client.query<{ id: number; events: string }>(ENABLED_RECIPIENTS)).rows,
+    );
+    const taken = await client.query<{ id: number }>(NEXT_EVENT_IDS, [events.length]);
+    const ids = taken.rows.map((row) => row.id).sort((a, b) => a - b);
+    await client.query(INSERT_EVENTS, [
+      ids,
+      events.map((e) => e.uid),
+      events.map((e) => e.name),
+      events.map((e) => e.lsid),
+      events.map((e) => e.externalKey),
+      events.map((e) => e.timestamp),
+      events.map((e) => e.body),
+      now,
+      events.map((e) => e.onlyRecipientId ?? null),
+    ]);
+    const recipientIds: number[] = [];
+    const seqs: number[] = [];
+    const touched = new Set<number>();
+    for (const [i, event] of events.entries()) {
+      const id = ids[i] as number;
+      for (const recipient of subscribers) {
+        if (event.onlyRecipientId !== undefined) {
+          if (recipient.id !== event.onlyRecipientId) continue;
+        } else if (recipient.events !== 'all' && !recipient.events.has(event.name)) continue;
+        recipientIds.push(recipient.id);
+        seqs.push(id);
+        touched.add(recipient.id);
+      }
+    }
+    if (seqs.length > 0) await client.query(INSERT_DELIVERIES, [recipientIds, seqs, now]);
+    return { ids, recipientIds: [...touched] };
+  }
+
+  private enabledSubscriptions(rows: { id: number; events: string }[]): Subscription[] {
+    return rows.map((row) => {
+      const cached = this.subscriptions.get(row.id);
+      if (cached !== undefined && cached.source === row.events) return cached;
+      const parsed = JSON.parse(row.events) as string[] | 'all';
+      const fresh: Subscription = {
+        id: row.id,
+        source: row.events,
+        events: parsed === 'all' ? 'all' : new Set(parsed),
+      };
+      this.subscriptions.set(row.id, fresh);
+      return fresh;
+    });
+  }
+
+  async getEvent(id: number): Promise<StoredEvent | undefined> {
+    const [row] = await this.rows<EventRow>(GET_EVENT, [id]);
+    return row && toEvent(row);
+  }
+
+  async getSession(lsid: string): Promise<SessionRecord | undefined> {
+    const [row] = await this.rows<SessionRow>(GET_SESSION, [lsid]);
+    return row && toSessionRecord(row);
+  }
+
+  async changeSession<T>(
+    lsid: string,
+    update: SessionUpdate<T>,
+    now: number,
+  ): Promise<SessionChangeResult<T>> {
+    return this.conn.transaction('on', async (client) => {
+      // The acceptance lock first: it serializes this change with every other session change
+      // and acceptance (in any process), and the events it emits need it anyway.
+      await client.query(LOCK, [ACCEPTANCE_LOCK]);
+      const [row] = (await client.query<SessionRow>(GET_SESSION, [lsid])).rows;
+      const current = row && toSessionRecord(row);
+      const next = update(current);
+      if (next.state.lsid !== lsid) throw new Error(`session ${lsid} changed its lsid`);
+      const endedAt = current?.endedAt ?? (next.state.ended ? now : null);
+      const state = JSON.stringify(next.state);
+      if (current === undefined) {
+        await client.query(INSERT_SESSION, [lsid, state, now, endedAt]);
+      } else {
+        const values = [lsid, state, now, endedAt, current.version];
+        if ((await client.query(UPDATE_SESSION, values)).rowCount !== 1) {
+          throw new Error(`session ${lsid} was changed concurrently`);
+        }
+      }
+      const session: SessionRecord = {
+        state: next.state,
+        version: (current?.version ?? 0) + 1,
+        createdAt: current?.createdAt ?? now,
+        updatedAt: now,
+        endedAt,
+      };
+      const accepted = await this.insertEvents(client, next.events, now);
+      return { ...accepted, session, result: next.result };
+    });
+  }
+
+  async createRecipient(input: RecipientInput, now: number): Promise<Recipient> {
+    const [row] = await this.rows<RecipientRow>(INSERT_RECIPIENT, [...recipientValues(input), now]);
+    return toRecipient(row as RecipientRow);
+  }
+
+  async updateRecipient(
+    id: number,
+    patch: RecipientPatch,
+    now: number,
+  ): Promise<Recipient | undefined> {
+    return this.conn.transaction('on', async (client) => {
+      const [row] = (await client.query<RecipientRow>(GET_RECIPIENT_FOR_UPDATE, [id])).rows;
+      if (row === undefined) return undefined;
+      const merged = { ...toRecipient(row), ...patch };
+      // Strictly later than the previous version, even when the clock did not move.
+      const updatedAt = Math.max(now, row.updated_at + 1);
+      const values = [...recipientValues(merged), updatedAt, id];
+      const [updated] = (await client.query<RecipientRow>(UPDATE_RECIPIENT, values)).rows;
+      return toRecipient(updated as RecipientRow);
+    });
+  }
+
+  async deleteRecipient(id: number): Promise<boolean> {
+    return this.conn.transaction('on', async (client) => {
+      // See ACCEPTANCE_LOCK: no acceptance is queuing for it while it goes.
+      await client.query(LOCK, [ACCEPTANCE_LOCK]);
+      this.subscriptions.delete(id);
+      return ((await client.query(DELETE_RECIPIENT, [id])).rowCount ?? 0) > 0;
+    });
+  }
+
+  async getRecipient(id: number): Promise<Recipient | undefined> {
+    const [row] = await this.rows<RecipientRow>(GET_RECIPIENT, [id]);
+    return row && toRecipient(row);
+  }
+
+  async findRecipientByName(name: string): Promise<Recipient | undefined> {
+    const [row] = await this.rows<RecipientRow>(FIND_RECIPIENT_BY_NAME, [name]);
+    return row && toRecipient(row);
+  }
+
+  async listRecipients(): Promise<Recipient[]> {
+    return (await this.rows<RecipientRow>(LIST_RECIPIENTS)).map(toRecipient);
+  }
+
+  async pendingDeliveries(
+    recipientId: number,
+    limit: number,
+    afterSeq = 0,
+  ): Promise<PendingDelivery[]> {
+    const rows = await this.rows<PendingRow>(PENDING_DELIVERIES, [recipientId, afterSeq, limit]);
+    return rows.map(toPending);
+  }
+
+  // A lane's bookkeeping: one statement each, committed with synchronous_commit off.
+
+  async markDelivered(recipientId: number, seq: number, outcome: AttemptOutcome): Promise<void> {
+    await this.conn
+      .pool('off')
+      .query(MARK_DELIVERED, [recipientId, seq, outcome.at, outcome.status, outcome.latencyMs]);
+  }
+
+  async recordFailure(
+    recipientId: number,
+    seq: number,
+    outcome: AttemptOutcome,
+    nextAttemptAt: number,
+  ): Promise<void> {
+    await this.conn
+      .pool('off')
+      .query(RECORD_FAILURE, [recipientId, seq, ...attemptValues(outcome), nextAttemptAt]);
+  }
+
+  async setAside(
+    recipientId: number,
+    seq: number,
+    now: number,
+    outcome?: AttemptOutcome,
+  ): Promise<boolean> {
+    const result =
+      outcome === undefined
+        ? await this.conn.pool('off').query(SET_ASIDE, [recipientId, seq, now])
+        : await this.conn
+            .pool('off')
+            .query(SET_ASIDE_AFTER_FAILURE, [recipientId, seq, ...attemptValues(outcome), now]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async retryNow(recipientId: number, now: number): Promise<boolean> {
+    return ((await this.conn.pool().query(RETRY_NOW, [recipientId, now])).rowCount ?? 0) > 0;
+  }
+
+  async replayFailed(recipientId: number, now: number, seqs?: number[]): Promise<number> {
+    const result =
+      seqs === undefined
+        ? await this.conn.pool().query(REPLAY_ALL_FAILED, [recipientId, now])
+        : await this.conn.pool().query(REPLAY_FAILED_SEQS, [recipientId, now, seqs]);
+    return result.rowCount ?? 0;
+  }
+
+  async replayRange(recipientId: number, from: number, to: number, now: number): Promise<number> {
+    return this.conn.transaction('on', async (client) => {
+      const [row] = (await client.query<RecipientRow>(GET_RECIPIENT_FOR_UPDATE, [recipientId]))
+        .rows;
+      if (row === undefined) return 0;
+      const events = toRecipient(row).events;
+      if (events !== 'all' && events.length === 0) return 0;
+      const names = events === 'all' ? null : events;
+      const result = await client.query(REPLAY_RANGE, [recipientId, now, from, to, names]);
+      return result.rowCount ?? 0;
+    });
+  }
+
+  async listDeliveries(recipientId: number, query: DeliveryQuery): Promise<Delivery[]> {
+    const { rows } = await this.conn.pool().query<DeliveryRow>(listDeliveries(recipientId, query));
+    return rows.map(toDelivery);
+  }
+
+  async listAttempts(recipientId: number, seq: number): Promise<Attempt[]> {
+    return (await this.rows<AttemptRow>(LIST_ATTEMPTS, [recipientId, seq])).map(toAttempt);
+  }
+
+  async laneStats(): Promise<LaneStats[]> {
+    const rows = await this.rows<{
+      recipient_id: number;
+      pending: number;
+      oldest: number | null;
+      failed: number;
+    }>(LANE_STATS);
+    return rows.map((row) => ({
+      recipientId: row.recipient_id,
+      pending: row.pending,
+      oldestPendingAt: row.oldest,
+      failed: row.failed,
+    }));
+  }
+
+  async pruneBatch(cutoff: number, batchSize: number): Promise<PruneReport> {
+    // Bookkeeping: a prune lost to a server crash only leaves rows to prune again.
+    return this.conn.transaction('off', async (client) => {
+      const report: PruneReport = { deliveries: 0, attempts: 0, events: 0 };
+      const [cut] = (await client.query<{ seq: number | null }>(CUTOFF_SEQ, [cutoff])).rows;
+      const cutoffSeq = cut?.seq ?? null;
+      if (cutoffSeq === null) return report;
+      const recipients = (await client.query<{ id: number }>(RECIPIENT_IDS)).rows;
+      for (const { id } of recipients) {
+        const budget = batchSize - report.deliveries;
+        if (budget <= 0) break;
+        const [gone] = (
+          await client.query<{ deliveries: number; attempts: number }>(DELETE_OLD_DELIVERED, [
+            id,
+            cutoffSeq,
+            budget,
+          ])
+        ).rows;
+        report.deliveries += gone?.deliveries ?? 0;
+        report.attempts += gone?.attempts ?? 0;
+      }
+      const events = await client.query(DELETE_ORPHAN_EVENTS, [cutoffSeq, batchSize]);
+      report.events = events.rowCount ?? 0;
+      return report;
+    });
+  }
+
+  async createToken(name: string, hash: string, now: number): Promise<ApiToken> {
+    const [row] = await this.rows<TokenRow>(INSERT_TOKEN, [name, hash, now]);
+    return toToken(row as TokenRow);
+  }
+
+  async useToken(hash: string, now: number): Promise<ApiToken | undefined> {
+    // Bookkeeping only: losing last_used_at on a server crash is harmless.
+    const { rows } = await this.conn.pool('off').query<TokenRow>(USE_TOKEN, [now, hash]);
+    return rows[0] && toToken(rows[0]);
+  }
+
+  async listTokens(): Promise<ApiToken[]> {
+    return (await this.rows<TokenRow>(LIST_TOKENS)).map(toToken);
+  }
+
+  async revokeToken(id: number, now: number): Promise<boolean> {
+    return ((await this.conn.pool().query(REVOKE_TOKEN, [now, id])).rowCount ?? 0) > 0;
+  }
+}
