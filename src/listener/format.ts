@@ -61,6 +61,7 @@ export function formatLine(record: ReceivedRecord, options: { color: boolean }):
 
 /** Quoted (JSON style) when the value holds spaces, quotes, `=`, control characters or nothing. */
 export function quote(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
   return value === '' || /[\s"'=\\\u0000-\u001f\u007f]/.test(value) ? JSON.stringify(value) : value;
 }
 

@@ -259,7 +259,7 @@ describe('outbound simulate, errors', () => {
       'outbound: an API token is required: --token TOKEN or env OUTBOUND_TOKEN',
     );
 
-    const port = (fake?.address() as AddressInfo).port;
+    const port = (fake?.address() as AddressInfo | undefined)?.port;
     await new Promise((resolve) => fake?.close(resolve));
     fake = undefined;
     const down = startCli(['simulate', '--url', `http://127.0.0.1:${port}`, '--token', 'x']);

@@ -166,7 +166,7 @@ describe('createHandler: answers', () => {
       code: 'OUTBOUND_HANDLER_FAILED',
       message: 'handler failed: db password is hunter2',
     });
-    expect((errors[0]?.cause as Error).message).toBe('db password is hunter2');
+    expect((errors[0]?.cause as Error | undefined)?.message).toBe('db password is hunter2');
   });
 
   it('answers only after the handler’s promise resolves', async () => {
