@@ -12,13 +12,21 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** Called after each durable commit with the recipients that got work. */
   onCommitted?: (result: AcceptResult) => void;
+  /**
+   * Longest a submission waits for others to join its batch while they keep arriving.
+   * Default 2 ms. A submission that arrives alone is committed at once.
+   */
+  maxWaitMs?: number;
   clock?: () => number;
 }
 
 /**
- * Batches concurrent acceptances into one durable transaction. The batch window is the time
- * the previous commit took: while one fsync runs, new requests gather, and they all commit
- * together next, so durability costs one fsync per batch instead of one per request.
+ * Batches concurrent acceptances into one durable transaction, so that durability costs one
+ * fsync per batch instead of one per request. The SQLite driver commits synchronously, which
+ * blocks the event loop, so requests cannot gather during a commit; instead the batch stays
+ * open from one turn of the event loop to the next for as long as new submissions keep
+ * arriving (up to `maxWaitMs`). A lone submission sees no arrival and commits at once, so an
+ * idle service adds no latency.
  */
 export class GroupCommitter {
   private queue: Waiting[] = [];
@@ -51,11 +59,27 @@ export class GroupCommitter {
   private schedule(): void {
     if (this.scheduled || this.flushing) return;
     this.scheduled = true;
-    // setImmediate: let the requests already read from sockets join this batch.
-    setImmediate(() => {
+    const openedAt = performance.now();
+    const maxWait = this.options.maxWaitMs ?? 2;
+    let seen = this.queue.length;
+    // setImmediate runs after the sockets already readable were read: those requests join.
+    const tick = () => {
+      const arrived = this.queue.length > seen;
+      seen = this.queue.length;
+      if (arrived && this.pendingEvents() < this.maxBatch && performance.now() - openedAt < maxWait) {
+        setImmediate(tick);
+        return;
+      }
       this.scheduled = false;
       void this.flush();
-    });
+    };
+    setImmediate(tick);
+  }
+
+  private pendingEvents(): number {
+    let n = 0;
+    for (const waiting of this.queue) n += waiting.events.length;
+    return n;
   }
 
   private async flush(): Promise<void> {
