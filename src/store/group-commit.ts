@@ -66,7 +66,11 @@ export class GroupCommitter {
     const tick = () => {
       const arrived = this.queue.length > seen;
       seen = this.queue.length;
-      if (arrived && this.pendingEvents() < this.maxBatch && performance.now() - openedAt < maxWait) {
+      if (
+        arrived &&
+        this.pendingEvents() < this.maxBatch &&
+        performance.now() - openedAt < maxWait
+      ) {
         setImmediate(tick);
         return;
       }

@@ -25,11 +25,24 @@ export class SqliteConnection {
 
   /** Runs `fn` in one IMMEDIATE transaction committed at the given durability. */
   transaction<T>(level: SyncLevel, fn: () => T): T {
+    this.durability(level);
+    return this.db.transaction(fn).immediate();
+  }
+
+  /**
+   * Runs one statement as its own transaction (autocommit), at the given durability: what a
+   * lane does per delivery, without the BEGIN and COMMIT round of `transaction`.
+   */
+  run(level: SyncLevel, statement: Database.Statement, ...params: unknown[]): Database.RunResult {
+    this.durability(level);
+    return statement.run(...params);
+  }
+
+  private durability(level: SyncLevel): void {
     if (level !== this.level) {
       this.db.pragma(`synchronous = ${level}`);
       this.level = level;
     }
-    return this.db.transaction(fn).immediate();
   }
 
   close(): void {

@@ -281,9 +281,15 @@ export class SqliteStore implements Store {
   }
 
   async markDelivered(recipientId: number, seq: number, outcome: AttemptOutcome): Promise<void> {
-    const statement = this.sql(MARK_DELIVERED);
-    this.conn.transaction('NORMAL', () =>
-      statement.run(outcome.at, outcome.status, outcome.latencyMs, outcome.at, recipientId, seq),
+    this.conn.run(
+      'NORMAL',
+      this.sql(MARK_DELIVERED),
+      outcome.at,
+      outcome.status,
+      outcome.latencyMs,
+      outcome.at,
+      recipientId,
+      seq,
     );
   }
 
