@@ -52,11 +52,17 @@ export class Lane {
   private lastSuccessAt: number | null = null;
   private lastFailureAt: number | null = null;
   private lastError: string | null = null;
+  // The same objects on every delivery, so that metrics build their keys once.
+  private readonly metricLabels: { recipient: number };
+  private readonly deliveredLabels: { recipient: number; outcome: string };
 
   constructor(
     private recipient: Recipient,
     private readonly ctx: LaneContext,
-  ) {}
+  ) {
+    this.metricLabels = { recipient: recipient.id };
+    this.deliveredLabels = { recipient: recipient.id, outcome: 'delivered' };
+  }
 
   get recipientId(): number {
     return this.recipient.id;
@@ -216,13 +222,13 @@ export class Lane {
     }
     if (this.abandoned) return;
     const now = this.ctx.clock();
-    const labels = { recipient: recipient.id };
+    const labels = this.metricLabels;
     this.ctx.metrics.requestDuration.observe(labels, result.latencyMs / 1000);
     if (result.ok) {
       await this.ctx.store.markDelivered(recipient.id, head.seq, result);
       this.buffer.shift();
       this.lastSuccessAt = now;
-      this.ctx.metrics.attempts.inc({ recipient: recipient.id, outcome: 'delivered' });
+      this.ctx.metrics.attempts.inc(this.deliveredLabels);
       this.ctx.metrics.deliveryLatency.observe(labels, Math.max(0, now - head.acceptedAt) / 1000);
       return;
     }

@@ -2,7 +2,19 @@
 
 type Labels = Record<string, string | number>;
 
+/** Keys of label objects used again and again (a lane's own labels): built once each. */
+const keyCache = new WeakMap<Labels, string>();
+
 function labelKey(labels: Labels): string {
+  let key = keyCache.get(labels);
+  if (key === undefined) {
+    key = buildKey(labels);
+    keyCache.set(labels, key);
+  }
+  return key;
+}
+
+function buildKey(labels: Labels): string {
   const keys = Object.keys(labels).sort();
   if (keys.length === 0) return '';
   return `{${keys.map((k) => `${k}="${escapeLabel(String(labels[k]))}"`).join(',')}}`;
