@@ -1,0 +1,94 @@
+import type { LoadGenerator, Receiver, ServeOptions } from '../harness.js';
+
+/** Sizes of one run: the full run, or `--quick`. */
+export interface Sizes {
+  /** Ordered delivery: events queued for one recipient, and warm-up events before them. */
+  orderedEvents: number;
+  orderedWarmup: number;
+  /** Sequential-loop baseline: requests measured, after a warm-up. */
+  loopRequests: number;
+  loopWarmup: number;
+  /** Ingest: clients, warm-up and measured window. */
+  ingestConnections: number;
+  ingestWarmupMs: number;
+  ingestDurationMs: number;
+  bulkSize: number;
+  /** Idle latency: events measured, after a warm-up; pause between two. */
+  latencyEvents: number;
+  latencyWarmup: number;
+  latencyGapMs: number;
+  /** Backlog: events queued while the recipient is down, per insert transaction. */
+  backlogEvents: number;
+  backlogBatch: number;
+}
+
+export const FULL: Sizes = {
+  orderedEvents: 20_000,
+  orderedWarmup: 1_000,
+  loopRequests: 20_000,
+  loopWarmup: 1_000,
+  ingestConnections: 64,
+  ingestWarmupMs: 1_000,
+  ingestDurationMs: 5_000,
+  bulkSize: 100,
+  latencyEvents: 1_000,
+  latencyWarmup: 50,
+  latencyGapMs: 10,
+  backlogEvents: 1_000_000,
+  backlogBatch: 1_000,
+};
+
+export const QUICK: Sizes = {
+  orderedEvents: 5_000,
+  orderedWarmup: 500,
+  loopRequests: 5_000,
+  loopWarmup: 500,
+  ingestConnections: 64,
+  ingestWarmupMs: 500,
+  ingestDurationMs: 2_000,
+  bulkSize: 100,
+  latencyEvents: 200,
+  latencyWarmup: 20,
+  latencyGapMs: 10,
+  backlogEvents: 100_000,
+  backlogBatch: 1_000,
+};
+
+export interface Context {
+  sizes: Sizes;
+  quick: boolean;
+  receiver: Receiver;
+  load: LoadGenerator;
+  /** How serve children run: CPU profile (`--profile`), compiled sources (`--compiled`). */
+  serveOptions: ServeOptions;
+}
+
+/** One line of the results table. */
+export interface Row {
+  scenario: string;
+  /** Unit of the two figures, e.g. "deliveries/s". */
+  unit: string;
+  outbound: number;
+  baseline: number | null;
+  baselineLabel: string | null;
+  /** outbound / baseline, when both exist. */
+  ratio: number | null;
+  /** Human-readable target, e.g. "ratio ≥ 0.7". */
+  target: string | null;
+  pass: boolean | null;
+  note?: string;
+}
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  rows: Row[];
+  /** Every figure measured, for results.json. */
+  details: Record<string, unknown>;
+  /** Notes for results.md (conditions, checks). */
+  notes: string[];
+  /** The measured parts, on the monotonic clock (ms): what a CPU profile is summarized over. */
+  windows?: { label: string; fromMs: number; toMs: number }[];
+}
+
+export type Scenario = (ctx: Context) => Promise<ScenarioResult>;
