@@ -299,19 +299,29 @@ export class SqliteStore implements Store {
     outcome: AttemptOutcome,
     nextAttemptAt: number,
   ): Promise<void> {
-    this.conn.transaction('NORMAL', () => {
-      const row = this.sql(RECORD_FAILURE).get(
-        outcome.at,
-        outcome.at,
-        outcome.status,
-        outcome.error,
-        outcome.latencyMs,
-        nextAttemptAt,
-        recipientId,
-        seq,
-      ) as { attempts: number } | undefined;
-      if (row !== undefined) this.insertAttempt(recipientId, seq, row.attempts, outcome);
-    });
+    this.conn.transaction('NORMAL', () =>
+      this.recordFailedAttempt(recipientId, seq, outcome, nextAttemptAt),
+    );
+  }
+
+  /** Counts a failed attempt on the delivery and keeps it in the attempts table. */
+  private recordFailedAttempt(
+    recipientId: number,
+    seq: number,
+    outcome: AttemptOutcome,
+    nextAttemptAt: number | null,
+  ): void {
+    const row = this.sql(RECORD_FAILURE).get(
+      outcome.at,
+      outcome.at,
+      outcome.status,
+      outcome.error,
+      outcome.latencyMs,
+      nextAttemptAt,
+      recipientId,
+      seq,
+    ) as { attempts: number } | undefined;
+    if (row !== undefined) this.insertAttempt(recipientId, seq, row.attempts, outcome);
   }
 
   private insertAttempt(recipientId: number, seq: number, n: number, outcome: AttemptOutcome) {
@@ -335,19 +345,7 @@ export class SqliteStore implements Store {
     outcome?: AttemptOutcome,
   ): Promise<boolean> {
     return this.conn.transaction('NORMAL', () => {
-      if (outcome !== undefined) {
-        const row = this.sql(RECORD_FAILURE).get(
-          outcome.at,
-          outcome.at,
-          outcome.status,
-          outcome.error,
-          outcome.latencyMs,
-          null,
-          recipientId,
-          seq,
-        ) as { attempts: number } | undefined;
-        if (row !== undefined) this.insertAttempt(recipientId, seq, row.attempts, outcome);
-      }
+      if (outcome !== undefined) this.recordFailedAttempt(recipientId, seq, outcome, null);
       return this.sql(SET_ASIDE).run(now, recipientId, seq).changes > 0;
     });
   }
