@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, TokenAuth } from './api/index.js';
 import type { Config } from './config/config.js';
@@ -35,6 +36,16 @@ export class Service {
       clock,
       onError: (error, recipientId) =>
         this.app.log.error({ err: error, recipientId }, 'delivery error'),
+      // Several nodes may share the database: lanes are leased from it.
+      ...(this.store.cluster === undefined
+        ? {}
+        : {
+            cluster: {
+              store: this.store.cluster,
+              leaseMs: config.leaseMs,
+              name: `${hostname()}:${process.pid}:${config.port}`,
+            },
+          }),
     });
     this.committer = new GroupCommitter(this.store, {
       clock,

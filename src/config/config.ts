@@ -22,6 +22,11 @@ export interface Config {
   sweepIntervalMs: number;
   /** pino level: fatal, error, warn, info, debug, trace or silent. Default info. */
   logLevel: string;
+  /**
+   * With PostgreSQL, how long a node keeps its lanes without a heartbeat: a dead node's lanes
+   * move to the others after about this long. Default 4,000 ms.
+   */
+  leaseMs: number;
 }
 
 export const DEFAULTS = {
@@ -34,6 +39,7 @@ export const DEFAULTS = {
   shutdownTimeoutMs: 10_000,
   sweepIntervalMs: 1000,
   logLevel: 'info',
+  leaseMs: 4000,
 } satisfies Config;
 
 const ENV: Record<keyof Config, string> = {
@@ -46,6 +52,7 @@ const ENV: Record<keyof Config, string> = {
   shutdownTimeoutMs: 'OUTBOUND_SHUTDOWN_TIMEOUT_MS',
   sweepIntervalMs: 'OUTBOUND_SWEEP_INTERVAL_MS',
   logLevel: 'OUTBOUND_LOG_LEVEL',
+  leaseMs: 'OUTBOUND_LEASE_MS',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -104,6 +111,7 @@ function coerce(key: keyof Config, value: unknown): unknown {
     }
     if (key === 'port' && n > 65535) throw new ConfigError(`${where} must be at most 65535`);
     if (key === 'concurrency' && n < 1) throw new ConfigError(`${where} must be at least 1`);
+    if (key === 'leaseMs' && n < 400) throw new ConfigError(`${where} must be at least 400`);
     return n;
   }
   const text = String(value);

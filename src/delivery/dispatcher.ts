@@ -1,7 +1,10 @@
 import { DeliveryMetrics } from '../metrics/delivery-metrics.js';
+import type { ClusterSignal, ClusterStore } from '../store/cluster-store.js';
 import type { Store } from '../store/store.js';
 import type { Recipient } from '../types.js';
 import { Lane, type LaneStatus } from './lane.js';
+import { LeasedOwnership } from './leased-ownership.js';
+import { type LaneOwnership, SoleOwnership } from './ownership.js';
 import { Semaphore } from './semaphore.js';
 import type { Sender } from './sender.js';
 
@@ -13,6 +16,11 @@ export interface DispatcherOptions {
   clock?: () => number;
   onError?: (error: unknown, recipientId?: number) => void;
   metrics?: DeliveryMetrics;
+  /**
+   * Lanes leased from a database shared with other nodes, which wake each other through it.
+   * Without it this process drives every lane (it is the only one on its database).
+   */
+  cluster?: { store: ClusterStore; leaseMs: number; name: string };
 }
 
 /**
@@ -22,11 +30,15 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   readonly metrics: DeliveryMetrics;
+  readonly ownership: LaneOwnership;
   private readonly lanes = new Map<number, Lane>();
+  /** Lanes being handed over to another node: stopping, then released. */
+  private readonly releasing = new Set<number>();
   private readonly semaphore: Semaphore;
   private readonly clock: () => number;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | null = null;
+  private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
 
   constructor(
@@ -37,9 +49,22 @@ export class Dispatcher {
     this.semaphore = new Semaphore(options.concurrency ?? 64);
     this.clock = options.clock ?? Date.now;
     this.metrics = options.metrics ?? new DeliveryMetrics();
+    const cluster = options.cluster;
+    this.ownership =
+      cluster === undefined
+        ? new SoleOwnership()
+        : new LeasedOwnership(cluster.store, {
+            leaseMs: cluster.leaseMs,
+            name: cluster.name,
+            onLost: () => this.abandonAll(),
+            onError: (error) => this.options.onError?.(error),
+          });
   }
 
   async start(): Promise<void> {
+    const cluster = this.options.cluster?.store;
+    if (cluster !== undefined) this.unlisten = await cluster.listen((signal) => this.hear(signal));
+    await this.ownership.start();
     await this.sweep();
     const interval = this.options.sweepIntervalMs ?? 1000;
     this.sweepTimer = setInterval(() => {
@@ -56,8 +81,35 @@ export class Dispatcher {
     for (const id of recipientIds) {
       const lane = this.lanes.get(id);
       if (lane !== undefined) lane.wake();
-      else void this.refresh(id).catch((error) => this.options.onError?.(error, id));
+      else if (this.ownership.holds(id)) {
+        void this.refresh(id).catch((error) => this.options.onError?.(error, id));
+      }
     }
+  }
+
+  /** A signal from a node sharing the database (or this one): work or a changed queue. */
+  hear(signal: ClusterSignal): void {
+    if (this.stopped) return;
+    if (signal.kind === 'changed') {
+      this.lanes.get(signal.recipientId)?.reload();
+    } else if (signal.recipientIds !== 'all') {
+      this.wake(signal.recipientIds);
+    } else {
+      // Signals were lost (the listening connection broke): look at every lane again.
+      for (const lane of this.lanes.values()) lane.wake();
+    }
+  }
+
+  /**
+   * This node's lease is gone: every lane stops at once and its request in flight is
+   * aborted, before another node may take the lane over. Nothing more is recorded by them.
+   */
+  private abandonAll(): void {
+    for (const [id, lane] of this.lanes) {
+      lane.abandon();
+      void this.sender.abort(id);
+    }
+    this.lanes.clear();
   }
 
   /** Reads a recipient's settings again (after a change through the API). */
@@ -73,8 +125,13 @@ export class Dispatcher {
   /** Runs `fn` while the recipient's lane has nothing in flight, then re-reads its queue. */
   async withLaneIdle<T>(recipientId: number, fn: () => Promise<T>): Promise<T> {
     const lane = this.lanes.get(recipientId);
-    if (lane === undefined) return fn();
-    return lane.exclusive(fn);
+    if (lane !== undefined) return lane.exclusive(fn);
+    const result = await fn();
+    // Another node may drive the lane: it reads the queue again.
+    await this.options.cluster?.store
+      .signal({ kind: 'changed', recipientId })
+      .catch((error) => this.options.onError?.(error, recipientId));
+    return result;
   }
 
   laneStatus(recipientId: number): LaneStatus | undefined {
@@ -91,20 +148,33 @@ export class Dispatcher {
     clearInterval(this.sweepTimer);
     await this.sweeping;
     await Promise.all([...this.lanes.values()].map((lane) => lane.stop(deadlineMs)));
+    await this.unlisten?.();
+    // Only once nothing is in flight: the lanes are free for the other nodes at once.
+    await this.ownership.stop();
   }
 
   private apply(recipient: Recipient): void {
     if (this.stopped) return;
     const lane = this.lanes.get(recipient.id);
+    if (!this.ownership.holds(recipient.id) || this.releasing.has(recipient.id)) {
+      if (lane !== undefined && !this.releasing.has(recipient.id)) this.lose(recipient.id);
+      return;
+    }
     if (lane === undefined) {
-      const created = new Lane(recipient, {
-        store: this.store,
-        sender: this.sender,
-        semaphore: this.semaphore,
-        metrics: this.metrics,
-        clock: this.clock,
-        onError: (error, id) => this.options.onError?.(error, id),
-      });
+      const created = new Lane(
+        recipient,
+        {
+          store: this.store,
+          sender: this.sender,
+          semaphore: this.semaphore,
+          metrics: this.metrics,
+          clock: this.clock,
+          onError: (error, id) => this.options.onError?.(error, id),
+          holds: (id) => this.ownership.holds(id),
+          onLeaseLost: (id) => this.lose(id),
+        },
+        this.ownership.fenceFor(recipient.id),
+      );
       this.lanes.set(recipient.id, created);
       created.wake();
       return;
@@ -123,9 +193,39 @@ export class Dispatcher {
     await this.sender.forget(recipientId);
   }
 
+  /** Another node drives the lane now: stop without recording anything more. */
+  private lose(recipientId: number): void {
+    const lane = this.lanes.get(recipientId);
+    if (lane === undefined) return;
+    this.lanes.delete(recipientId);
+    lane.abandon();
+    void this.sender.abort(recipientId);
+  }
+
+  /** Hands a lane to the node that should drive it, once its request in flight ended. */
+  private async handOver(recipientId: number): Promise<void> {
+    this.releasing.add(recipientId);
+    try {
+      const lane = this.lanes.get(recipientId);
+      this.lanes.delete(recipientId);
+      // A request ends by its own time-out at the latest.
+      await lane?.stop(lane.config.timeoutMs + 1000);
+      // Whatever is still in flight is cut off before another node may send.
+      await this.sender.abort(recipientId);
+      await this.ownership.release([recipientId]);
+    } finally {
+      this.releasing.delete(recipientId);
+    }
+  }
+
   /** The safety net: syncs lanes with the stored recipients and kicks any that stalled. */
   private async sweep(): Promise<void> {
     const recipients = await this.store.listRecipients();
+    const plan = await this.ownership.sync(recipients.map((r) => r.id));
+    for (const id of plan.release) {
+      if (this.releasing.has(id)) continue;
+      void this.handOver(id).catch((error) => this.options.onError?.(error, id));
+    }
     const seen = new Set<number>();
     for (const recipient of recipients) {
       seen.add(recipient.id);

@@ -75,6 +75,14 @@ export class HttpSender implements Sender {
     await closeTarget(target);
   }
 
+  /** Destroys a recipient's connection, failing its request in flight at once. */
+  async abort(recipientId: number): Promise<void> {
+    const target = this.targets.get(recipientId);
+    if (!target) return;
+    this.targets.delete(recipientId);
+    await destroyTarget(target);
+  }
+
   /** Closes every connection, aborting requests in flight; later sends fail without a request. */
   async close(): Promise<void> {
     this.closed = true;

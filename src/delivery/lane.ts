@@ -1,4 +1,5 @@
 import type { DeliveryMetrics } from '../metrics/delivery-metrics.js';
+import { type LaneFence, LeaseLostError } from '../store/cluster-store.js';
 import type { Store } from '../store/store.js';
 import type { PendingDelivery, Recipient } from '../types.js';
 import { afterFailure } from './retry-policy.js';
@@ -19,6 +20,10 @@ export interface LaneContext {
   metrics: DeliveryMetrics;
   clock: () => number;
   onError: (error: unknown, recipientId: number) => void;
+  /** This process may still send for the lane (its lease, when lanes are leased, holds). */
+  holds: (recipientId: number) => boolean;
+  /** A write was refused: another node drives the lane now. The lane has stopped. */
+  onLeaseLost: (recipientId: number) => void;
 }
 
 export interface LaneStatus {
@@ -59,6 +64,8 @@ export class Lane {
   constructor(
     private recipient: Recipient,
     private readonly ctx: LaneContext,
+    /** The lease its writes are made under, when lanes are leased. */
+    private readonly fence?: LaneFence,
   ) {
     this.metricLabels = { recipient: recipient.id };
     this.deliveredLabels = { recipient: recipient.id, outcome: 'delivered' };
@@ -161,6 +168,17 @@ export class Lane {
     this.state = 'stopped';
   }
 
+  /**
+   * Stops at once without recording anything more: the lane's lease is gone, so a request in
+   * flight (which the caller aborts) must not be recorded by this node.
+   */
+  abandon(): void {
+    this.stopped = true;
+    this.abandoned = true;
+    this.clearTimer();
+    this.state = 'stopped';
+  }
+
   private start(): void {
     if (this.running !== null || this.stopped || this.holds > 0) return;
     this.running = this.run().finally(() => {
@@ -200,9 +218,18 @@ export class Lane {
           this.schedule(head.nextAttemptAt);
           return;
         }
+        if (!this.ctx.holds(this.recipient.id)) {
+          this.state = 'idle';
+          return;
+        }
         await this.attempt(head);
       }
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.abandon();
+        this.ctx.onLeaseLost(this.recipient.id);
+        return;
+      }
       this.ctx.onError(error, this.recipient.id);
       this.stale = true;
       if (!this.stopped) this.schedule(this.ctx.clock() + STORE_ERROR_PAUSE_MS);
@@ -225,7 +252,7 @@ export class Lane {
     const labels = this.metricLabels;
     this.ctx.metrics.requestDuration.observe(labels, result.latencyMs / 1000);
     if (result.ok) {
-      await this.ctx.store.markDelivered(recipient.id, head.seq, result);
+      await this.ctx.store.markDelivered(recipient.id, head.seq, result, this.fence);
       this.buffer.shift();
       this.lastSuccessAt = now;
       this.ctx.metrics.attempts.inc(this.deliveredLabels);
@@ -240,12 +267,12 @@ export class Lane {
     });
     const decision = afterFailure(recipient, head, now, result.retryAfterMs);
     if (decision.kind === 'set-aside') {
-      await this.ctx.store.setAside(recipient.id, head.seq, now, result);
+      await this.ctx.store.setAside(recipient.id, head.seq, now, result, this.fence);
       this.buffer.shift();
       this.ctx.metrics.setAside.inc(labels);
       return;
     }
-    await this.ctx.store.recordFailure(recipient.id, head.seq, result, decision.at);
+    await this.ctx.store.recordFailure(recipient.id, head.seq, result, decision.at, this.fence);
     head.attempts++;
     head.firstFailedAt ??= now;
     head.nextAttemptAt = decision.at;

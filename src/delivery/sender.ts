@@ -15,6 +15,8 @@ export interface Sender {
   ): Promise<SendResult>;
   /** Drops the recipient's connections (its settings changed or it was deleted). */
   forget(recipientId: number): Promise<void> | void;
+  /** Drops the recipient's connection at once, failing a request in flight. */
+  abort(recipientId: number): Promise<void> | void;
   /** Closes every connection, aborting requests still in flight. */
   close(): Promise<void>;
 }

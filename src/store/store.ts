@@ -14,6 +14,7 @@ import type {
   RecipientPatch,
   StoredEvent,
 } from '../types.js';
+import type { ClusterStore, LaneFence } from './cluster-store.js';
 
 /** What a backend can and cannot do, declared once instead of tested by dialect. */
 export interface StoreCapabilities {
@@ -59,6 +60,8 @@ export interface SessionChangeResult<T> extends AcceptResult {
  */
 export interface Store {
   readonly capabilities: StoreCapabilities;
+  /** Leases and cross-process wake-ups; present exactly when not single-writer. */
+  readonly cluster?: ClusterStore;
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;
   /** The database answers. */
@@ -100,17 +103,29 @@ export interface Store {
     limit: number,
     afterSeq?: number,
   ): Promise<PendingDelivery[]>;
+  /*
+   * The lane writes below take the lane's `fence` when the store is shared by several nodes:
+   * made with a token that is no longer the lane's, they change nothing and throw
+   * LeaseLostError.
+   */
+
   /**
    * Records a 200. Must be visible to a restarted process before the lane sends the next
    * event, so that a killed process re-sends only the head.
    */
-  markDelivered(recipientId: number, seq: number, outcome: AttemptOutcome): Promise<void>;
+  markDelivered(
+    recipientId: number,
+    seq: number,
+    outcome: AttemptOutcome,
+    fence?: LaneFence,
+  ): Promise<void>;
   /** Records a failed attempt and when to try again. */
   recordFailure(
     recipientId: number,
     seq: number,
     outcome: AttemptOutcome,
     nextAttemptAt: number,
+    fence?: LaneFence,
   ): Promise<void>;
   /** Marks a pending delivery failed (kept and replayable), with the failed attempt if any. */
   setAside(
@@ -118,6 +133,7 @@ export interface Store {
     seq: number,
     now: number,
     outcome?: AttemptOutcome,
+    fence?: LaneFence,
   ): Promise<boolean>;
   /** Makes the head due now; false when the lane is empty. */
   retryNow(recipientId: number, now: number): Promise<boolean>;

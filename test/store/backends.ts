@@ -23,6 +23,8 @@ import type { Store } from '../../src/store/store.js';
 export interface TestDatabase {
   /** A store on the database, not migrated yet. */
   readonly store: Store;
+  /** Its OUTBOUND_DATABASE_URL. */
+  readonly url: string;
   /** Another store on the same database, as a second process would open it. */
   openAnother(): Store;
   /** The schema as comparable text: one line per table, index or trigger, sorted. */
@@ -50,6 +52,7 @@ function openSqlite(): TestDatabase {
   const [store] = stores as [Store];
   return {
     store,
+    url: `sqlite:${path}`,
     openAnother() {
       const another = new SqliteStore(path);
       stores.push(another);
@@ -132,6 +135,7 @@ async function openPostgres(): Promise<TestDatabase> {
   };
   return {
     store,
+    url,
     openAnother() {
       const another = new PostgresStore(url);
       stores.push(another);

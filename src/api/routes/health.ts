@@ -12,7 +12,8 @@ export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
     } catch (error) {
       return reply.status(503).send({ status: 'store unavailable', message: String(error) });
     }
-    return { status: 'ready' };
+    const { node, lanes } = ctx.dispatcher.ownership.describe();
+    return node === null ? { status: 'ready', lanes } : { status: 'ready', node, lanes };
   });
 
   const queued = new Gauge('outbound_queue_depth', 'Pending deliveries per recipient.');
@@ -25,6 +26,10 @@ export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
     'Deliveries set aside as failed, per recipient.',
   );
   const inFlight = new Gauge('outbound_requests_in_flight', 'Delivery requests in flight.');
+  const held = new Gauge(
+    'outbound_lanes_held',
+    'Lanes this process drives; with PostgreSQL, labelled with its node id.',
+  );
 
   app.get('/metrics', async (_request, reply) => {
     const now = ctx.clock();
@@ -43,8 +48,12 @@ export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
     );
     failed.set(stats.map((s) => [labels(s.recipientId), s.failed]));
     inFlight.set([[{}, ctx.dispatcher.inFlight]]);
+    const ownership = ctx.dispatcher.ownership.describe();
+    held.set([[ownership.node === null ? {} : { node: ownership.node }, ownership.lanes]]);
     return reply
       .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(renderMetrics([queued, oldest, failed, inFlight, ...ctx.dispatcher.metrics.all()]));
+      .send(
+        renderMetrics([queued, oldest, failed, inFlight, held, ...ctx.dispatcher.metrics.all()]),
+      );
   });
 }

@@ -13,6 +13,7 @@ import type {
   RecipientPatch,
   StoredEvent,
 } from '../../types.js';
+import { type ClusterStore, type LaneFence, LeaseLostError } from '../cluster-store.js';
 import type {
   DeliveryQuery,
   MigrationReport,
@@ -22,6 +23,8 @@ import type {
   Store,
   StoreCapabilities,
 } from '../store.js';
+import { PostgresCluster } from './cluster.js';
+import { encodeSignal } from './cluster-signal.js';
 import { PostgresConnection, type Queryable } from './database.js';
 import { migrate } from './migrate.js';
 import {
@@ -48,13 +51,18 @@ import {
   NEXT_EVENT_IDS,
 } from './sql/events.js';
 import {
+  LANE_HELD,
   LANE_STATS,
   MARK_DELIVERED,
+  MARK_DELIVERED_FENCED,
   PENDING_DELIVERIES,
   RECORD_FAILURE,
+  RECORD_FAILURE_FENCED,
   RETRY_NOW,
   SET_ASIDE,
   SET_ASIDE_AFTER_FAILURE,
+  SET_ASIDE_AFTER_FAILURE_FENCED,
+  SET_ASIDE_FENCED,
 } from './sql/lane.js';
 import { ACCEPTANCE_LOCK, LOCK } from './sql/locks.js';
 import {
@@ -106,12 +114,14 @@ const attemptValues = (o: AttemptOutcome) => [
  */
 export class PostgresStore implements Store {
   readonly capabilities: StoreCapabilities = { singleWriter: false };
+  readonly cluster: ClusterStore;
   private readonly conn: PostgresConnection;
   /** Parsed subscriptions, reused while a recipient's `events` text is unchanged. */
   private readonly subscriptions = new Map<number, Subscription>();
 
   constructor(url: string) {
     this.conn = new PostgresConnection(url);
+    this.cluster = new PostgresCluster(this.conn, url);
   }
 
   private async rows<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
@@ -175,7 +185,9 @@ export class PostgresStore implements Store {
         touched.add(recipient.id);
       }
     }
-    if (seqs.length > 0) await client.query(INSERT_DELIVERIES, [recipientIds, seqs, now]);
+    if (seqs.length === 0) return { ids, recipientIds: [] };
+    const wake = encodeSignal({ kind: 'work', recipientIds: [...touched] });
+    await client.query(INSERT_DELIVERIES, [recipientIds, seqs, now, wake]);
     return { ids, recipientIds: [...touched] };
   }
 
@@ -295,10 +307,35 @@ export class PostgresStore implements Store {
 
   // A lane's bookkeeping: one statement each, committed with synchronous_commit off.
 
-  async markDelivered(recipientId: number, seq: number, outcome: AttemptOutcome): Promise<void> {
-    await this.conn
-      .pool('off')
-      .query(MARK_DELIVERED, [recipientId, seq, outcome.at, outcome.status, outcome.latencyMs]);
+  /**
+   * One lane write, fenced when `fence` is given. A fenced write that changed nothing is told
+   * apart (a second query, only then) from one whose delivery had simply moved on.
+   */
+  private async laneWrite(
+    plain: string,
+    withFence: string,
+    values: unknown[],
+    fence: LaneFence | undefined,
+  ): Promise<number> {
+    const pool = this.conn.pool('off');
+    if (fence === undefined) return (await pool.query(plain, values)).rowCount ?? 0;
+    const changed =
+      (await pool.query(withFence, [...values, fence.node, fence.token])).rowCount ?? 0;
+    if (changed > 0) return changed;
+    const recipientId = values[0] as number;
+    const held = await pool.query(LANE_HELD, [recipientId, fence.node, fence.token]);
+    if ((held.rowCount ?? 0) === 0) throw new LeaseLostError(recipientId);
+    return 0;
+  }
+
+  async markDelivered(
+    recipientId: number,
+    seq: number,
+    outcome: AttemptOutcome,
+    fence?: LaneFence,
+  ): Promise<void> {
+    const values = [recipientId, seq, outcome.at, outcome.status, outcome.latencyMs];
+    await this.laneWrite(MARK_DELIVERED, MARK_DELIVERED_FENCED, values, fence);
   }
 
   async recordFailure(
@@ -306,10 +343,10 @@ export class PostgresStore implements Store {
     seq: number,
     outcome: AttemptOutcome,
     nextAttemptAt: number,
+    fence?: LaneFence,
   ): Promise<void> {
-    await this.conn
-      .pool('off')
-      .query(RECORD_FAILURE, [recipientId, seq, ...attemptValues(outcome), nextAttemptAt]);
+    const values = [recipientId, seq, ...attemptValues(outcome), nextAttemptAt];
+    await this.laneWrite(RECORD_FAILURE, RECORD_FAILURE_FENCED, values, fence);
   }
 
   async setAside(
@@ -317,14 +354,18 @@ export class PostgresStore implements Store {
     seq: number,
     now: number,
     outcome?: AttemptOutcome,
+    fence?: LaneFence,
   ): Promise<boolean> {
-    const result =
+    const changed =
       outcome === undefined
-        ? await this.conn.pool('off').query(SET_ASIDE, [recipientId, seq, now])
-        : await this.conn
-            .pool('off')
-            .query(SET_ASIDE_AFTER_FAILURE, [recipientId, seq, ...attemptValues(outcome), now]);
-    return (result.rowCount ?? 0) > 0;
+        ? await this.laneWrite(SET_ASIDE, SET_ASIDE_FENCED, [recipientId, seq, now], fence)
+        : await this.laneWrite(
+            SET_ASIDE_AFTER_FAILURE,
+            SET_ASIDE_AFTER_FAILURE_FENCED,
+            [recipientId, seq, ...attemptValues(outcome), now],
+            fence,
+          );
+    return changed > 0;
   }
 
   async retryNow(recipientId: number, now: number): Promise<boolean> {

@@ -1,5 +1,6 @@
 import * as init from './0001-init.js';
 import * as sessions from './0002-sessions.js';
+import * as leases from './0003-leases.js';
 
 export interface Migration {
   version: number;
@@ -8,7 +9,7 @@ export interface Migration {
 }
 
 /** In order; a migration's version is its place in this list. */
-export const MIGRATIONS: readonly Migration[] = [init, sessions].map((m, i) => ({
+export const MIGRATIONS: readonly Migration[] = [init, sessions, leases].map((m, i) => ({
   version: i + 1,
   name: m.name,
   sql: m.sql,

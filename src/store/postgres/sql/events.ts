@@ -1,3 +1,5 @@
+import { CHANNEL } from './cluster.js';
+
 export const ENABLED_RECIPIENTS = `SELECT id, events FROM recipients WHERE enabled`;
 
 /** Sorted by the caller: the order of a set-returning select is not guaranteed. */
@@ -10,10 +12,16 @@ SELECT id, uid, name, lsid, external_key, ts, body, $8, only_recipient_id
 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
   $7::text[], $9::bigint[]) AS e(id, uid, name, lsid, external_key, ts, body, only_recipient_id)`;
 
+/**
+ * With the wake-up of the lanes that got work ($4, see cluster-signal.ts): sent on commit, so
+ * every node hears of the work once it is visible, and never of work rolled back.
+ */
 export const INSERT_DELIVERIES = `
-INSERT INTO deliveries (recipient_id, seq, event_id, state, accepted_at, next_attempt_at)
-SELECT recipient_id, seq, seq, 'pending', $3, $3
-FROM unnest($1::bigint[], $2::bigint[]) AS d(recipient_id, seq)`;
+WITH inserted AS (
+  INSERT INTO deliveries (recipient_id, seq, event_id, state, accepted_at, next_attempt_at)
+  SELECT recipient_id, seq, seq, 'pending', $3, $3
+  FROM unnest($1::bigint[], $2::bigint[]) AS d(recipient_id, seq))
+SELECT pg_notify('${CHANNEL}', $4)`;
 
 export const GET_EVENT = `
 SELECT id, uid, name, lsid, external_key, timestamp, body, accepted_at FROM events WHERE id = $1`;

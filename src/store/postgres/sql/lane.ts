@@ -55,3 +55,25 @@ SELECT r.id AS recipient_id,
     WHERE recipient_id = r.id AND state = 'pending' ORDER BY seq LIMIT 1) AS oldest,
   (SELECT count(*) FROM deliveries WHERE recipient_id = r.id AND state = 'failed') AS failed
 FROM recipients r ORDER BY r.id`;
+
+/**
+ * The same write, made only while the lane is still held with the writer's fencing token: the
+ * token's parameters are numbered after the statement's own (`first` and `first + 1`).
+ */
+export function fenced(statement: string, first: number): string {
+  const where = 'WHERE recipient_id = $1 AND seq = $2';
+  if (!statement.includes(where)) throw new Error(`cannot fence: ${statement}`);
+  return statement.replace(
+    where,
+    `${where} AND EXISTS (SELECT 1 FROM lanes
+      WHERE recipient_id = $1 AND owner = $${first} AND token = $${first + 1})`,
+  );
+}
+
+export const MARK_DELIVERED_FENCED = fenced(MARK_DELIVERED, 6);
+export const RECORD_FAILURE_FENCED = fenced(RECORD_FAILURE, 10);
+export const SET_ASIDE_AFTER_FAILURE_FENCED = fenced(SET_ASIDE_AFTER_FAILURE, 10);
+export const SET_ASIDE_FENCED = fenced(SET_ASIDE, 4);
+
+/** $1 recipient, $2 node, $3 token: one row while the lane is still held so. */
+export const LANE_HELD = `SELECT 1 FROM lanes WHERE recipient_id = $1 AND owner = $2 AND token = $3`;
