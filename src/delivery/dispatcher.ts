@@ -38,6 +38,7 @@ export class Dispatcher {
   private readonly clock: () => number;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | null = null;
+  private sweepAgain = false;
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
 
@@ -66,14 +67,35 @@ export class Dispatcher {
     if (cluster !== undefined) this.unlisten = await cluster.listen((signal) => this.hear(signal));
     await this.ownership.start();
     await this.sweep();
+    // The other nodes hand over the lanes this one should drive now.
+    await this.announce({ kind: 'nodes' });
     const interval = this.options.sweepIntervalMs ?? 1000;
-    this.sweepTimer = setInterval(() => {
-      this.sweeping ??= this.sweep()
-        .catch((error) => this.options.onError?.(error))
-        .finally(() => {
-          this.sweeping = null;
-        });
-    }, interval);
+    this.sweepTimer = setInterval(() => this.requestSweep(), interval);
+  }
+
+  /** Sweeps now, or once more right after the sweep under way. */
+  private requestSweep(): void {
+    if (this.stopped) return;
+    if (this.sweeping !== null) {
+      this.sweepAgain = true;
+      return;
+    }
+    this.sweeping = this.sweep()
+      .catch((error) => this.options.onError?.(error))
+      .finally(() => {
+        this.sweeping = null;
+        if (this.sweepAgain) {
+          this.sweepAgain = false;
+          this.requestSweep();
+        }
+      });
+  }
+
+  /** Tells every node sharing the database, when there are others. */
+  private async announce(signal: ClusterSignal): Promise<void> {
+    await this.options.cluster?.store
+      .signal(signal)
+      .catch((error) => this.options.onError?.(error));
   }
 
   /** New deliveries were committed for these recipients. */
@@ -92,10 +114,13 @@ export class Dispatcher {
     if (this.stopped) return;
     if (signal.kind === 'changed') {
       this.lanes.get(signal.recipientId)?.reload();
+    } else if (signal.kind === 'nodes') {
+      // Lanes may be free to claim, or owed to a new node; signals may have been lost.
+      this.requestSweep();
+      for (const lane of this.lanes.values()) lane.wake();
     } else if (signal.recipientIds !== 'all') {
       this.wake(signal.recipientIds);
     } else {
-      // Signals were lost (the listening connection broke): look at every lane again.
       for (const lane of this.lanes.values()) lane.wake();
     }
   }
@@ -128,9 +153,7 @@ export class Dispatcher {
     if (lane !== undefined) return lane.exclusive(fn);
     const result = await fn();
     // Another node may drive the lane: it reads the queue again.
-    await this.options.cluster?.store
-      .signal({ kind: 'changed', recipientId })
-      .catch((error) => this.options.onError?.(error, recipientId));
+    await this.announce({ kind: 'changed', recipientId });
     return result;
   }
 
@@ -151,6 +174,7 @@ export class Dispatcher {
     await this.unlisten?.();
     // Only once nothing is in flight: the lanes are free for the other nodes at once.
     await this.ownership.stop();
+    await this.announce({ kind: 'nodes' });
   }
 
   private apply(recipient: Recipient): void {
@@ -213,6 +237,7 @@ export class Dispatcher {
       // Whatever is still in flight is cut off before another node may send.
       await this.sender.abort(recipientId);
       await this.ownership.release([recipientId]);
+      await this.announce({ kind: 'nodes' });
     } finally {
       this.releasing.delete(recipientId);
     }

@@ -19,10 +19,14 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** What a wake-up says: these lanes got new work, or this lane's queue was changed. */
+/**
+ * What a wake-up says: these lanes got new work; this lane's queue was changed; or the nodes
+ * or their lanes changed (a node came, went, or released lanes): time to claim again.
+ */
 export type ClusterSignal =
   | { kind: 'work'; recipientIds: number[] | 'all' }
-  | { kind: 'changed'; recipientId: number };
+  | { kind: 'changed'; recipientId: number }
+  | { kind: 'nodes' };
 
 export interface ClusterStore {
   /** Registers a live node for `leaseMs`; returns its id. Also forgets long-dead nodes. */
@@ -45,8 +49,8 @@ export interface ClusterStore {
   signal(signal: ClusterSignal): Promise<void>;
   /**
    * Calls `handler` for every signal from any node, from now until the returned function is
-   * called. After a lost connection it reconnects and reports `{ kind: 'work', 'all' }`,
-   * since signals sent meanwhile are lost.
+   * called. After a lost connection it reconnects and reports `{ kind: 'nodes' }`, since
+   * signals sent meanwhile are lost: the handler looks at everything again.
    */
   listen(handler: (signal: ClusterSignal) => void): Promise<() => Promise<void>>;
 }

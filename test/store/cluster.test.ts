@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { LeaseLostError } from '../../src/store/cluster-store.js';
+import { type ClusterSignal, LeaseLostError } from '../../src/store/cluster-store.js';
 import { decodeSignal, encodeSignal } from '../../src/store/postgres/cluster-signal.js';
 import type { Store } from '../../src/store/store.js';
 import { sleep, waitUntil } from '../support/wait.js';
@@ -200,7 +200,7 @@ describe('postgres: cluster', () => {
       );
       expect(killed.rowCount).toBe(1);
       await waitUntil(() => heard.length > 0, 'the reconnection', 10_000);
-      expect(heard[0]).toEqual({ kind: 'work', recipientIds: 'all' });
+      expect(heard[0]).toEqual({ kind: 'nodes' });
       const r = await store.createRecipient(recipientInput(), 1);
       await store.acceptEvents([newEvent(BEGIN)], 10);
       await waitUntil(() => heard.length === 2, 'a wake-up on the new connection');
@@ -214,11 +214,13 @@ describe('postgres: cluster', () => {
 
 describe('cluster signals', () => {
   it('encode and decode; long lists become "all"; unknown payloads are ignored', () => {
-    for (const signal of [
+    const signals: ClusterSignal[] = [
       { kind: 'work', recipientIds: [1, 22, 333] },
       { kind: 'work', recipientIds: 'all' },
       { kind: 'changed', recipientId: 7 },
-    ] as const) {
+      { kind: 'nodes' },
+    ];
+    for (const signal of signals) {
       expect(decodeSignal(encodeSignal(signal))).toEqual(signal);
     }
     const many = Array.from({ length: 5_000 }, (_, i) => i + 1);

@@ -80,7 +80,7 @@ export class PostgresCluster implements ClusterStore {
 
 /**
  * One connection that LISTENs, kept open: a broken one (server restart, network) is replaced,
- * and since notifications sent meanwhile are lost, the handler then hears "work for all".
+ * and since notifications sent meanwhile are lost, the handler then hears "look again".
  */
 class Listener {
   private client: pg.Client | null = null;
@@ -134,7 +134,7 @@ class Listener {
     this.failures++;
     this.retry = setTimeout(() => {
       this.connect().then(
-        () => this.handler({ kind: 'work', recipientIds: 'all' }),
+        () => this.handler({ kind: 'nodes' }),
         () => this.reconnectLater(),
       );
     }, delay);
