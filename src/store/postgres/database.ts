@@ -57,6 +57,12 @@ export class PostgresConnection {
   async transaction<T>(level: SyncLevel, fn: (client: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pools[level].connect();
     let broken: Error | undefined;
+    // A connection cut while checked out (server restart) emits 'error' on the client, which
+    // would be uncaught; the query under way fails on its own, and the client is discarded.
+    const lost = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       try {
@@ -70,7 +76,8 @@ export class PostgresConnection {
         throw error;
       }
     } finally {
-      // A connection that could not roll back is closed rather than reused.
+      client.off('error', lost);
+      // A connection that broke or could not roll back is closed rather than reused.
       client.release(broken);
     }
   }

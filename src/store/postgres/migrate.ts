@@ -24,6 +24,11 @@ export async function migrate(
 ): Promise<MigrationReport> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // See PostgresConnection.transaction: a connection cut while checked out.
+  const lost = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', lost);
   // Runs `fn` with the lock held and the current version read under it.
   const locked = async <T>(fn: (version: number) => Promise<T>): Promise<T> => {
     await client.query('BEGIN');
@@ -62,6 +67,7 @@ export async function migrate(
     }
     return { applied, current: await locked(async (version) => version) };
   } finally {
+    client.off('error', lost);
     client.release(broken);
   }
 }
