@@ -11,12 +11,12 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReceiverMode, TestReceiver } from '../support/receiver.js';
+import { freePort, prng } from '../support/serve-process.js';
 import { sleep, waitUntil } from '../support/wait.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -26,30 +26,6 @@ const KILLS = 10;
 const FLAKY_SHARE = 0.15;
 
 const run = promisify(execFile);
-
-/** mulberry32: a small seeded PRNG, so that a failing schedule can be repeated. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return port;
-}
 
 /**
  * Makes `receiver` answer 500 to a random share of requests. TestReceiver reads `mode` once per

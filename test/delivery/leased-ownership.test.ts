@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LeasedOwnership } from '../../src/delivery/leased-ownership.js';
 import type { ClusterStore } from '../../src/store/cluster-store.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
+import { recipientInput } from '../store/fixtures.js';
 import { createDatabase } from '../support/postgres.js';
 import { sleep, waitUntil } from '../support/wait.js';
 
@@ -41,27 +42,7 @@ function cuttable(cluster: ClusterStore): { store: ClusterStore; cut: (on: boole
 async function recipients(store: PostgresStore, n: number): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await store.createRecipient(
-      {
-        name: `r${i}`,
-        url: 'http://127.0.0.1:9/',
-        enabled: true,
-        paused: false,
-        events: 'all',
-        retryIntervalMs: 1000,
-        retryMaxIntervalMs: 1000,
-        retryDurationMs: 0,
-        timeoutMs: 1000,
-        tlsVerify: true,
-        caPem: null,
-        headers: {},
-        secret: null,
-        previousSecret: null,
-        previousSecretExpiresAt: null,
-        secretRotationMs: 0,
-      },
-      1,
-    );
+    const r = await store.createRecipient(recipientInput(), 1);
     ids.push(r.id);
   }
   return ids;
