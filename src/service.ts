@@ -27,7 +27,13 @@ export class Service {
     options: { store?: Store; clock?: () => number } = {},
   ) {
     const clock = options.clock ?? Date.now;
-    this.store = options.store ?? openStore(config.databaseUrl);
+    this.store =
+      options.store ??
+      openStore(config.databaseUrl, {
+        serving: true,
+        onBackgroundError: (message) =>
+          this.app.log.error({ message }, 'background WAL checkpoint failed'),
+      });
     this.sender = new HttpSender();
     const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
     this.dispatcher = new Dispatcher(this.store, this.sender, {

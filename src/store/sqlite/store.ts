@@ -24,7 +24,7 @@ import type {
   Store,
   StoreCapabilities,
 } from '../store.js';
-import { SqliteConnection } from './database.js';
+import { type ConnectionOptions, SqliteConnection } from './database.js';
 import { migrate } from './migrate.js';
 import {
   type AttemptRow,
@@ -99,8 +99,8 @@ export class SqliteStore implements Store {
    */
   private readonly subscriptions = new Map<number, Subscription>();
 
-  constructor(path: string) {
-    this.conn = new SqliteConnection(path);
+  constructor(path: string, options: ConnectionOptions = {}) {
+    this.conn = new SqliteConnection(path, options);
   }
 
   private sql(text: string): BetterSqlite3.Statement {
@@ -118,7 +118,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.statements.clear();
-    this.conn.close();
+    await this.conn.close();
   }
 
   async ping(): Promise<void> {
