@@ -21,9 +21,9 @@ const CHECKPOINT_INTERVAL_MS = 200;
  * Commits between two checkpoints on the writer's own thread. The background thread can never
  * catch up with a busy writer, and SQLite starts the WAL file over only once every frame in it
  * has been copied back; one checkpoint here every so often, with the copying already done by
- * the thread, lets it start over and bounds the WAL (about 16 MB at 8 KiB a commit).
+ * the thread, lets it start over and bounds the WAL (about 8 MB at 8 KiB a commit, more while the thread is slow).
  */
-const CATCH_UP_EVERY = 2000;
+const CATCH_UP_EVERY = 1000;
 
 /**
  * One connection in WAL mode. `synchronous` is switched per transaction: FULL (an fsync at
