@@ -113,7 +113,17 @@ export class Dispatcher {
   hear(signal: ClusterSignal): void {
     if (this.stopped) return;
     if (signal.kind === 'changed') {
-      this.lanes.get(signal.recipientId)?.reload();
+      const id = signal.recipientId;
+      if (!this.lanes.has(id)) return;
+      void this.store
+        .getRecipient(id)
+        .then((recipient) => {
+          if (recipient === undefined) return this.drop(id);
+          // Settings first (a new URL drops the old connection), then the queue.
+          this.apply(recipient);
+          this.lanes.get(id)?.reload();
+        })
+        .catch((error) => this.options.onError?.(error, id));
     } else if (signal.kind === 'nodes') {
       // Lanes may be free to claim, or owed to a new node; signals may have been lost.
       this.requestSweep();
@@ -142,9 +152,11 @@ export class Dispatcher {
     const recipient = await this.store.getRecipient(recipientId);
     if (recipient === undefined) {
       await this.drop(recipientId);
-      return;
+    } else {
+      this.apply(recipient);
     }
-    this.apply(recipient);
+    // Driven by another node: it reads the recipient again (settings, pause, deletion).
+    if (!this.lanes.has(recipientId)) await this.announce({ kind: 'changed', recipientId });
   }
 
   /** Runs `fn` while the recipient's lane has nothing in flight, then re-reads its queue. */

@@ -16,7 +16,7 @@ import {
 import { LaneReceiver } from '../support/lane-receiver.js';
 import { createDatabase } from '../support/postgres.js';
 import type { TestService } from '../support/service.js';
-import { waitUntil } from '../support/wait.js';
+import { sleep, waitUntil } from '../support/wait.js';
 
 afterEach(cleanup);
 
@@ -60,6 +60,29 @@ describe('two nodes on one PostgreSQL database', () => {
     );
     for (const name of names) expect(delivered(name)).toEqual(lsids);
     expect(receiver.overlaps).toBe(0);
+
+    // Paused through one node, a recipient stops on whichever node drives it, and resumes.
+    const ids = (await a.api('GET', '/api/v1/recipients')).body.recipients.map(
+      (r: { id: number }) => r.id,
+    );
+    for (const id of ids)
+      expect((await a.api('POST', `/api/v1/recipients/${id}/pause`)).status).toBe(200);
+    const paused: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const event = makeEvent('begin');
+      paused.push(String(event.lsid));
+      await postEvents(i % 2 === 0 ? a : b, event);
+    }
+    await sleep(500);
+    for (const name of names) expect(delivered(name)).toEqual(lsids);
+    for (const id of ids)
+      expect((await a.api('POST', `/api/v1/recipients/${id}/resume`)).status).toBe(200);
+    lsids.push(...paused);
+    await waitUntil(
+      () => names.every((name) => delivered(name).length >= lsids.length),
+      'the events queued while paused',
+    );
+    for (const name of names) expect(delivered(name)).toEqual(lsids);
 
     // A clean stop gives its lanes up: the other node drives all of them, without a sweep.
     await a.stop();
