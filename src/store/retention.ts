@@ -12,8 +12,9 @@ export interface RetentionOptions {
 }
 
 /**
- * Deletes old delivered history in small batches, yielding between them, so that pruning a
- * large backlog never stalls delivery. Failed (set-aside) and pending deliveries are kept.
+ * Deletes old delivered history and ended sessions in small batches, yielding between them,
+ * so that pruning a large backlog never stalls delivery. Failed (set-aside) and pending
+ * deliveries are kept, and so are live sessions.
  */
 export class Retention {
   private timer: NodeJS.Timeout | undefined;
@@ -40,7 +41,7 @@ export class Retention {
 
   /** Prunes until nothing old is left; returns the totals. */
   async runOnce(): Promise<PruneReport> {
-    const total: PruneReport = { deliveries: 0, attempts: 0, events: 0 };
+    const total: PruneReport = { deliveries: 0, attempts: 0, events: 0, sessions: 0 };
     const batchSize = this.options.batchSize ?? 500;
     const cutoff = (this.options.clock ?? Date.now)() - this.options.retentionMs;
     while (!this.stopped) {
@@ -48,7 +49,9 @@ export class Retention {
       total.deliveries += report.deliveries;
       total.attempts += report.attempts;
       total.events += report.events;
-      if (report.deliveries < batchSize && report.events < batchSize) break;
+      total.sessions += report.sessions;
+      const full = Math.max(report.deliveries, report.events, report.sessions) >= batchSize;
+      if (!full) break;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     return total;

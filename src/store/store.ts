@@ -38,6 +38,8 @@ export interface PruneReport {
   deliveries: number;
   attempts: number;
   events: number;
+  /** Support sessions that ended before the cutoff. */
+  sessions: number;
 }
 
 /** What a session change decides, given the session as stored (undefined: there is none). */
@@ -152,7 +154,8 @@ export interface Store {
   laneStats(): Promise<LaneStats[]>;
   /**
    * Deletes up to `batchSize` delivered deliveries (with their attempts) accepted before
-   * `cutoff`, then events accepted before it that no longer have any delivery.
+   * `cutoff`, then events accepted before it that no longer have any delivery, then up to
+   * `batchSize` sessions that ended before it (live sessions are kept however old).
    */
   pruneBatch(cutoff: number, batchSize: number): Promise<PruneReport>;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createSession } from '../../src/sessions/index.js';
 import { Retention } from '../../src/store/retention.js';
 import type { PruneReport, Store } from '../../src/store/store.js';
 import { BACKENDS } from './backends.js';
@@ -49,11 +50,11 @@ for (const backend of BACKENDS) {
       const reports: PruneReport[] = [];
       for (let i = 0; i < 4; i++) reports.push(await store.pruneBatch(3_000, 2));
       expect(reports).toEqual([
-        { deliveries: 2, attempts: 2, events: 2 },
+        { deliveries: 2, attempts: 2, events: 2, sessions: 0 },
         // e4's delivery to a goes; e4 stays, b still has it pending.
-        { deliveries: 2, attempts: 0, events: 1 },
-        { deliveries: 0, attempts: 0, events: 0 },
-        { deliveries: 0, attempts: 0, events: 0 },
+        { deliveries: 2, attempts: 0, events: 1, sessions: 0 },
+        { deliveries: 0, attempts: 0, events: 0, sessions: 0 },
+        { deliveries: 0, attempts: 0, events: 0, sessions: 0 },
       ]);
 
       expect(await states(store, a.id)).toEqual({
@@ -76,8 +77,18 @@ for (const backend of BACKENDS) {
       const { store } = t;
       const { ids } = await store.acceptEvents(newEvents(BEGIN, BEGIN, BEGIN), 1_000);
       const newer = await store.acceptEvents(newEvents(BEGIN), 5_000);
-      expect(await store.pruneBatch(3_000, 2)).toEqual({ deliveries: 0, attempts: 0, events: 2 });
-      expect(await store.pruneBatch(3_000, 2)).toEqual({ deliveries: 0, attempts: 0, events: 1 });
+      expect(await store.pruneBatch(3_000, 2)).toEqual({
+        deliveries: 0,
+        attempts: 0,
+        events: 2,
+        sessions: 0,
+      });
+      expect(await store.pruneBatch(3_000, 2)).toEqual({
+        deliveries: 0,
+        attempts: 0,
+        events: 1,
+        sessions: 0,
+      });
       for (const id of ids) expect(await store.getEvent(id)).toBeUndefined();
       expect(await store.getEvent(newer.ids[0] as number)).toBeDefined();
     });
@@ -87,8 +98,18 @@ for (const backend of BACKENDS) {
       const r = await store.createRecipient(recipientInput(), 500);
       const { ids } = await store.acceptEvents(newEvents(BEGIN), 5_000);
       await store.markDelivered(r.id, ids[0] as number, success(5_100));
-      expect(await store.pruneBatch(5_000, 10)).toEqual({ deliveries: 0, attempts: 0, events: 0 });
-      expect(await store.pruneBatch(0, 10)).toEqual({ deliveries: 0, attempts: 0, events: 0 });
+      expect(await store.pruneBatch(5_000, 10)).toEqual({
+        deliveries: 0,
+        attempts: 0,
+        events: 0,
+        sessions: 0,
+      });
+      expect(await store.pruneBatch(0, 10)).toEqual({
+        deliveries: 0,
+        attempts: 0,
+        events: 0,
+        sessions: 0,
+      });
     });
 
     it('never reuses a pruned event id: a lane seq only grows', async () => {
@@ -99,6 +120,50 @@ for (const backend of BACKENDS) {
       await store.pruneBatch(3_000, 10);
       const next = await store.acceptEvents([newEvent(BEGIN)], 4_000);
       expect(next.ids[0]).toBeGreaterThan(Math.max(...ids));
+    });
+  });
+
+  describe(`${backend.name}: pruning sessions`, () => {
+    const t = freshStore(backend);
+
+    /** A session created at `at`, ended at `endedAt` unless null. */
+    const session = (store: Store, lsid: string, at: number, endedAt: number | null) =>
+      store
+        .changeSession(
+          lsid,
+          () => ({ state: createSession(lsid, {}, 1).state, events: [], result: 0 }),
+          at,
+        )
+        .then(() =>
+          endedAt === null
+            ? undefined
+            : store.changeSession(
+                lsid,
+                (current) => ({
+                  state: { ...(current?.state ?? createSession(lsid, {}, 1).state), ended: true },
+                  events: [],
+                  result: 0,
+                }),
+                endedAt,
+              ),
+        );
+
+    it('deletes sessions that ended before the cutoff, in batches; live ones stay however old', async () => {
+      const { store } = t;
+      await session(store, 'old-1', 100, 1_000);
+      await session(store, 'old-2', 100, 1_500);
+      await session(store, 'old-3', 100, 2_000);
+      await session(store, 'recent', 100, 4_000);
+      await session(store, 'live', 100, null);
+      const first = await store.pruneBatch(3_000, 2);
+      expect(first.sessions).toBe(2);
+      expect(await store.getSession('old-1')).toBeUndefined();
+      expect(await store.getSession('old-2')).toBeUndefined();
+      expect((await store.pruneBatch(3_000, 2)).sessions).toBe(1);
+      expect((await store.pruneBatch(3_000, 2)).sessions).toBe(0);
+      expect(await store.getSession('old-3')).toBeUndefined();
+      expect(await store.getSession('recent')).toMatchObject({ endedAt: 4_000 });
+      expect(await store.getSession('live')).toMatchObject({ endedAt: null });
     });
   });
 
@@ -140,7 +205,12 @@ for (const backend of BACKENDS) {
         batchSize: 4,
         clock: () => 100_000,
       });
-      expect(await retention.runOnce()).toEqual({ deliveries: 12, attempts: 4, events: 10 });
+      expect(await retention.runOnce()).toEqual({
+        deliveries: 12,
+        attempts: 4,
+        events: 10,
+        sessions: 0,
+      });
       expect(calls.length).toBeGreaterThanOrEqual(3);
       for (const report of calls) {
         expect(report.deliveries).toBeLessThanOrEqual(4);
@@ -152,7 +222,12 @@ for (const backend of BACKENDS) {
       for (const id of old.ids.slice(0, 10)) expect(await store.getEvent(id)).toBeUndefined();
       for (const id of [end1, end2, ...fresh.ids]) expect(await store.getEvent(id)).toBeDefined();
 
-      expect(await retention.runOnce()).toEqual({ deliveries: 0, attempts: 0, events: 0 });
+      expect(await retention.runOnce()).toEqual({
+        deliveries: 0,
+        attempts: 0,
+        events: 0,
+        sessions: 0,
+      });
       await retention.stop();
     });
   });

@@ -67,6 +67,7 @@ import {
 import { ACCEPTANCE_LOCK, LOCK } from './sql/locks.js';
 import {
   CUTOFF_SEQ,
+  DELETE_ENDED_SESSIONS,
   DELETE_OLD_DELIVERED,
   DELETE_ORPHAN_EVENTS,
   RECIPIENT_IDS,
@@ -420,7 +421,9 @@ export class PostgresStore implements Store {
   async pruneBatch(cutoff: number, batchSize: number): Promise<PruneReport> {
     // Bookkeeping: a prune lost to a server crash only leaves rows to prune again.
     return this.conn.transaction('off', async (client) => {
-      const report: PruneReport = { deliveries: 0, attempts: 0, events: 0 };
+      const report: PruneReport = { deliveries: 0, attempts: 0, events: 0, sessions: 0 };
+      report.sessions =
+        (await client.query(DELETE_ENDED_SESSIONS, [cutoff, batchSize])).rowCount ?? 0;
       const [cut] = (await client.query<{ seq: number | null }>(CUTOFF_SEQ, [cutoff])).rows;
       const cutoffSeq = cut?.seq ?? null;
       if (cutoffSeq === null) return report;

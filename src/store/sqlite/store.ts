@@ -57,6 +57,7 @@ import {
   CUTOFF_SEQ,
   DELETE_ATTEMPTS,
   DELETE_DELIVERY,
+  DELETE_ENDED_SESSIONS,
   DELETE_EVENT,
   OLD_DELIVERED,
   ORPHAN_EVENTS,
@@ -423,7 +424,8 @@ export class SqliteStore implements Store {
 
   async pruneBatch(cutoff: number, batchSize: number): Promise<PruneReport> {
     return this.conn.transaction('NORMAL', () => {
-      const report: PruneReport = { deliveries: 0, attempts: 0, events: 0 };
+      const report: PruneReport = { deliveries: 0, attempts: 0, events: 0, sessions: 0 };
+      report.sessions = this.sql(DELETE_ENDED_SESSIONS).run(cutoff, batchSize).changes;
       const cutoffSeq = (this.sql(CUTOFF_SEQ).get(cutoff) as { seq: number | null }).seq;
       if (cutoffSeq === null) return report;
       const recipients = this.sql(RECIPIENT_IDS).all() as { id: number }[];

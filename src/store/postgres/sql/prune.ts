@@ -3,6 +3,12 @@ export const CUTOFF_SEQ = `SELECT max(id) AS seq FROM events WHERE accepted_at <
 
 export const RECIPIENT_IDS = `SELECT id FROM recipients ORDER BY id`;
 
+/** $1 cutoff, $2 limit; through sessions_ended_at: live sessions are not in that index. */
+export const DELETE_ENDED_SESSIONS = `
+DELETE FROM sessions WHERE lsid IN (
+  SELECT lsid FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1
+  ORDER BY ended_at LIMIT $2)`;
+
 /**
  * Deletes a small batch of one recipient's old delivered rows, oldest first, with their
  * attempts. Only rows before the head can be delivered (apart from replays), so the scan

@@ -25,3 +25,8 @@ ORDER BY e.id
 LIMIT ?`;
 
 export const DELETE_EVENT = `DELETE FROM events WHERE id = ?`;
+
+/** Through sessions_ended_at: live sessions are not in that index. */
+export const DELETE_ENDED_SESSIONS = `
+DELETE FROM sessions WHERE lsid IN (
+  SELECT lsid FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ? ORDER BY ended_at LIMIT ?)`;
