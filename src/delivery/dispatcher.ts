@@ -3,6 +3,7 @@ import type { ClusterSignal, ClusterStore } from '../store/cluster-store.js';
 import type { Store } from '../store/store.js';
 import type { Recipient } from '../types.js';
 import { Lane, type LaneStatus } from './lane.js';
+import type { LaneObserver } from './lane-observer.js';
 import { LeasedOwnership } from './leased-ownership.js';
 import { type LaneOwnership, SoleOwnership } from './ownership.js';
 import { Semaphore } from './semaphore.js';
@@ -21,6 +22,8 @@ export interface DispatcherOptions {
    * Without it this process drives every lane (it is the only one on its database).
    */
   cluster?: { store: ClusterStore; leaseMs: number; name: string };
+  /** Told what every attempt came to (error alerts). */
+  observer?: LaneObserver;
 }
 
 /**
@@ -208,6 +211,7 @@ export class Dispatcher {
           onError: (error, id) => this.options.onError?.(error, id),
           holds: (id) => this.ownership.holds(id),
           onLeaseLost: (id) => this.lose(id),
+          observer: this.options.observer,
         },
         this.ownership.fenceFor(recipient.id),
       );

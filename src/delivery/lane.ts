@@ -2,6 +2,7 @@ import type { DeliveryMetrics } from '../metrics/delivery-metrics.js';
 import { type LaneFence, LeaseLostError } from '../store/cluster-store.js';
 import type { Store } from '../store/store.js';
 import type { PendingDelivery, Recipient } from '../types.js';
+import type { LaneObserver } from './lane-observer.js';
 import { afterFailure } from './retry-policy.js';
 import type { Semaphore } from './semaphore.js';
 import type { Sender, SendResult } from './sender.js';
@@ -24,6 +25,7 @@ export interface LaneContext {
   holds: (recipientId: number) => boolean;
   /** A write was refused: another node drives the lane now. The lane has stopped. */
   onLeaseLost: (recipientId: number) => void;
+  observer?: LaneObserver | undefined;
 }
 
 export interface LaneStatus {
@@ -255,6 +257,7 @@ export class Lane {
       await this.ctx.store.markDelivered(recipient.id, head.seq, result, this.fence);
       this.buffer.shift();
       this.lastSuccessAt = now;
+      this.ctx.observer?.delivered(recipient, head, now);
       this.ctx.metrics.attempts.inc(this.deliveredLabels);
       this.ctx.metrics.deliveryLatency.observe(labels, Math.max(0, now - head.acceptedAt) / 1000);
       return;
@@ -270,12 +273,14 @@ export class Lane {
       await this.ctx.store.setAside(recipient.id, head.seq, now, result, this.fence);
       this.buffer.shift();
       this.ctx.metrics.setAside.inc(labels);
+      this.ctx.observer?.setAside(recipient, head, result, now);
       return;
     }
     await this.ctx.store.recordFailure(recipient.id, head.seq, result, decision.at, this.fence);
     head.attempts++;
     head.firstFailedAt ??= now;
     head.nextAttemptAt = decision.at;
+    this.ctx.observer?.failed(recipient, head, result, now);
   }
 
   private schedule(at: number): void {
