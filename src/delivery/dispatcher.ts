@@ -60,7 +60,14 @@ export class Dispatcher {
         : new LeasedOwnership(cluster.store, {
             leaseMs: cluster.leaseMs,
             name: cluster.name,
-            onLost: () => this.abandonAll(),
+            onLost: () => {
+              this.abandonAll();
+              this.options.onError?.(
+                new Error(
+                  'this node could not renew its lease in time: its lanes stopped, and go to the live nodes',
+                ),
+              );
+            },
             onError: (error) => this.options.onError?.(error),
           });
   }

@@ -30,23 +30,23 @@ export class PostgresCluster implements ClusterStore {
   ) {}
 
   async register(name: string, leaseMs: number): Promise<number> {
-    const pool = this.conn.pool();
+    const pool = this.conn.pool('control');
     await pool.query(FORGET_DEAD_NODES);
     const { rows } = await pool.query<{ id: number }>(REGISTER_NODE, [name, leaseMs]);
     return (rows[0] as { id: number }).id;
   }
 
   async renew(node: number, leaseMs: number): Promise<boolean> {
-    return ((await this.conn.pool().query(RENEW_NODE, [node, leaseMs])).rowCount ?? 0) > 0;
+    return ((await this.conn.pool('control').query(RENEW_NODE, [node, leaseMs])).rowCount ?? 0) > 0;
   }
 
   async liveNodes(): Promise<number[]> {
-    const { rows } = await this.conn.pool().query<{ id: number }>(LIVE_NODES);
+    const { rows } = await this.conn.pool('control').query<{ id: number }>(LIVE_NODES);
     return rows.map((row) => row.id);
   }
 
   async claim(node: number, recipientIds: number[]): Promise<Map<number, number>> {
-    return this.conn.transaction('on', async (client) => {
+    return this.conn.transaction('control', async (client) => {
       if (recipientIds.length > 0) await client.query(CLAIM_LANES, [node, recipientIds]);
       const { rows } = await client.query<{ recipient_id: number; token: number }>(HELD_LANES, [
         node,
@@ -57,11 +57,13 @@ export class PostgresCluster implements ClusterStore {
 
   async release(node: number, lanes: ReadonlyMap<number, number>): Promise<void> {
     if (lanes.size === 0) return;
-    await this.conn.pool().query(RELEASE_LANES, [node, [...lanes.keys()], [...lanes.values()]]);
+    await this.conn
+      .pool('control')
+      .query(RELEASE_LANES, [node, [...lanes.keys()], [...lanes.values()]]);
   }
 
   async deregister(node: number): Promise<void> {
-    await this.conn.transaction('on', async (client) => {
+    await this.conn.transaction('control', async (client) => {
       await client.query(RELEASE_ALL, [node]);
       await client.query(DELETE_NODE, [node]);
     });

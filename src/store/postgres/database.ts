@@ -1,7 +1,10 @@
 import pg from 'pg';
 
-/** The `synchronous_commit` a transaction commits with. */
-export type SyncLevel = 'on' | 'off';
+/**
+ * Which pool: `on` and `off` are the `synchronous_commit` a transaction commits with;
+ * `control` (also `on`) is kept for node heartbeats and lane leases.
+ */
+export type SyncLevel = 'on' | 'off' | 'control';
 
 /** What the SQL of this backend needs of a connection: one query at a time. */
 export type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -25,6 +28,10 @@ function numericInt8(): pg.TypeOverrides {
  * can lose the last few hundred milliseconds of it, and since WAL is replayed in order what is
  * lost is a suffix: acks come back as pending (re-sends, never skips). Being a connection
  * setting, `off` costs no extra round trip, so an ack stays one statement.
+ *
+ * A third, small pool, `control`, serves heartbeats and lease claims only: behind a queue of
+ * lane queries in a busy shared pool a heartbeat would come late, and a node that misses its
+ * lease stops every lane (and re-sends their heads) although nothing was wrong.
  */
 export class PostgresConnection {
   private readonly pools: Record<SyncLevel, pg.Pool>;
@@ -32,11 +39,11 @@ export class PostgresConnection {
 
   constructor(url: string) {
     const types = numericInt8();
-    const pool = (options: string | undefined) => {
+    const pool = (options: string | undefined, max = 10) => {
       const created = new pg.Pool({
         connectionString: url,
         types,
-        max: 10,
+        max,
         application_name: 'outbound',
         ...(options === undefined ? {} : { options }),
       });
@@ -45,7 +52,11 @@ export class PostgresConnection {
       created.on('error', () => {});
       return created;
     };
-    this.pools = { on: pool(undefined), off: pool('-c synchronous_commit=off') };
+    this.pools = {
+      on: pool(undefined),
+      off: pool('-c synchronous_commit=off'),
+      control: pool(undefined, 2),
+    };
   }
 
   /** A pool committing at the given level, for single statements (each its own transaction). */
@@ -85,6 +96,6 @@ export class PostgresConnection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.pools.on.end(), this.pools.off.end()]);
+    await Promise.all(Object.values(this.pools).map((pool) => pool.end()));
   }
 }
