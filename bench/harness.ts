@@ -33,6 +33,17 @@ export interface ReceiverStats {
   outOfOrder: number;
   lastLsid: number;
   bytes: number;
+  /** With `perPath` (see receiver-process.ts): paths seen, duplicates, overlapping requests. */
+  paths: number;
+  duplicates: number;
+  overlapping: number;
+}
+
+export interface ReceiverMode {
+  /** Answer each request this long after its body arrived (a slow recipient). */
+  delayMs?: number;
+  /** Each path is a recipient: order, duplicates and overlaps are checked per path. */
+  perPath?: boolean;
 }
 
 export class Receiver {
@@ -51,8 +62,8 @@ export class Receiver {
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
-  async reset(report = false): Promise<void> {
-    await this.ipc.request({ type: 'reset', report });
+  async reset(report = false, mode: ReceiverMode = {}): Promise<void> {
+    await this.ipc.request({ type: 'reset', report, ...mode });
   }
 
   async stats(): Promise<ReceiverStats> {
@@ -60,7 +71,8 @@ export class Receiver {
   }
 
   /**
-   * Resolves when `count` requests have arrived; rejects when nothing arrived for `stallMs`.
+   * Resolves when `count` requests have arrived (duplicates, counted with `perPath`, do not
+   * count); rejects when nothing arrived for `stallMs`.
    * Logs progress every few seconds.
    */
   async awaitCount(count: number, stallMs = 30_000, label = 'received'): Promise<ReceiverStats> {
@@ -158,6 +170,8 @@ export interface Prepared {
   dbPath: string;
   token: string;
   recipientIds: number[];
+  /** The store's URL when it is not the SQLite file `dbPath` (PostgreSQL scenarios). */
+  databaseUrl?: string;
 }
 
 /** A fresh data folder whose store has an API token and the given recipients (events: all). */
@@ -269,6 +283,8 @@ export interface ServeOptions {
    * instead of through tsx, whose loader thread adds ~25 MB of RSS and hides line numbers.
    */
   compiledDir?: string;
+  /** Extra environment (e.g. OUTBOUND_CONCURRENCY) for the serve child. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -310,10 +326,11 @@ export class Serve {
       if (!key.startsWith('OUTBOUND_')) env[key] = value;
     }
     Object.assign(env, {
-      OUTBOUND_DATABASE_URL: `sqlite:${prepared.dbPath}`,
+      OUTBOUND_DATABASE_URL: prepared.databaseUrl ?? `sqlite:${prepared.dbPath}`,
       OUTBOUND_PORT: String(port),
       OUTBOUND_HOST: '127.0.0.1',
       OUTBOUND_LOG_LEVEL: 'silent',
+      ...options.env,
     });
     const profile =
       options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir];

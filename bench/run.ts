@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --profile] [-- SCENARIO...]`
  *
- * Scenarios: ordered, ingest, latency, backlog (default: all, in that order). Writes
+ * Scenarios: ordered, ingest, latency, backlog, and on PostgreSQL pg-ingest, pg-one, pg-many,
+ * pg-nodes (default: all, in that order; `pg` = the four PostgreSQL ones). Writes
  * bench/results.json and bench/results.md, prints progress on stderr and the table on stdout.
  * `--profile` writes a V8 CPU profile of every serve child to bench/profiles/ and prints
  * where its time went.
@@ -15,12 +16,14 @@ import {
   LoadGenerator,
   Receiver,
 } from './harness.js';
+import { stopPostgres } from './postgres.js';
 import { formatSummary, type ProfileSummary, summarizeProfile } from './profile-summary.js';
 import { environment, markdownTable, writeResults } from './report.js';
 import { backlog } from './scenarios/backlog.js';
-import { ingest } from './scenarios/ingest.js';
+import { ingest, pgIngest } from './scenarios/ingest.js';
 import { latency } from './scenarios/latency.js';
 import { ordered } from './scenarios/ordered.js';
+import { pgMany, pgNodes, pgOne } from './scenarios/pg-drain.js';
 import {
   type Context,
   FULL,
@@ -30,12 +33,25 @@ import {
 } from './scenarios/types.js';
 import { BENCH_DIR, cleanupNow, installCleanup, log, round } from './util.js';
 
-const SCENARIOS: Record<string, Scenario> = { ordered, ingest, latency, backlog };
+const SCENARIOS: Record<string, Scenario> = {
+  ordered,
+  ingest,
+  latency,
+  backlog,
+  'pg-ingest': pgIngest,
+  'pg-one': pgOne,
+  'pg-many': pgMany,
+  'pg-nodes': pgNodes,
+};
 const ALIASES: Record<string, string> = {
   '1': 'ordered',
   '2': 'ingest',
   '3': 'latency',
   '4': 'backlog',
+  '5': 'pg-ingest',
+  '6': 'pg-one',
+  '7': 'pg-many',
+  '8': 'pg-nodes',
 };
 
 function usage(): never {
@@ -55,7 +71,11 @@ function parseArgs(argv: string[]) {
     else if (arg === '--profile') profile = true;
     else if (arg === '--compiled') compiled = true;
     else if (arg === '--help' || arg === '-h') usage();
-    else {
+    else if (arg === 'pg') {
+      for (const name of Object.keys(SCENARIOS).filter((n) => n.startsWith('pg-'))) {
+        if (!selected.includes(name)) selected.push(name);
+      }
+    } else {
       const name = ALIASES[arg] ?? arg;
       if (!(name in SCENARIOS)) {
         process.stderr.write(`bench: unknown scenario or option "${arg}"\n`);
@@ -147,6 +167,7 @@ async function main(): Promise<number> {
   } finally {
     await load.stop();
     await receiver.stop();
+    await stopPostgres().catch((error: unknown) => log(`postgres: stop failed: ${String(error)}`));
     monitor.stop();
   }
 

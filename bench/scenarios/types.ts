@@ -20,6 +20,18 @@ export interface Sizes {
   /** Backlog: events queued while the recipient is down, per insert transaction. */
   backlogEvents: number;
   backlogBatch: number;
+  /** PostgreSQL drains: events queued for one recipient (pg-one). */
+  pgOneEvents: number;
+  /** pg-many and pg-nodes: recipients, and events each of them gets. */
+  pgManyRecipients: number;
+  pgManyEvents: number;
+  pgNodesEvents: number;
+  /** pg-nodes: how long the receiver takes per request. */
+  pgNodesDelayMs: number;
+  /** pg-many: recipients of the pg-boss run (the 100). */
+  pgBossRecipients: number;
+  /** pg-boss is slow: its rate is measured over this window from its first delivery. */
+  pgBossWindowMs: number;
 }
 
 export const FULL: Sizes = {
@@ -36,6 +48,13 @@ export const FULL: Sizes = {
   latencyGapMs: 10,
   backlogEvents: 1_000_000,
   backlogBatch: 1_000,
+  pgOneEvents: 20_000,
+  pgManyRecipients: 1_000,
+  pgManyEvents: 20,
+  pgNodesEvents: 30,
+  pgNodesDelayMs: 5,
+  pgBossRecipients: 100,
+  pgBossWindowMs: 15_000,
 };
 
 export const QUICK: Sizes = {
@@ -52,6 +71,13 @@ export const QUICK: Sizes = {
   latencyGapMs: 10,
   backlogEvents: 100_000,
   backlogBatch: 1_000,
+  pgOneEvents: 4_000,
+  pgManyRecipients: 1_000,
+  pgManyEvents: 5,
+  pgNodesEvents: 6,
+  pgNodesDelayMs: 5,
+  pgBossRecipients: 100,
+  pgBossWindowMs: 5_000,
 };
 
 export interface Context {
