@@ -13,6 +13,7 @@ import type {
   RecipientPatch,
   StoredEvent,
 } from '../../types.js';
+import type { AdminStore } from '../admin-store.js';
 import { type ClusterStore, type LaneFence, LeaseLostError } from '../cluster-store.js';
 import type {
   DeliveryQuery,
@@ -23,9 +24,10 @@ import type {
   Store,
   StoreCapabilities,
 } from '../store.js';
+import { PostgresAdminStore } from './admin.js';
 import { PostgresCluster } from './cluster.js';
 import { encodeSignal } from './cluster-signal.js';
-import { PostgresConnection, type Queryable } from './database.js';
+import { PostgresConnection, prepared, type Queryable } from './database.js';
 import { migrate } from './migrate.js';
 import {
   type AttemptRow,
@@ -116,6 +118,7 @@ const attemptValues = (o: AttemptOutcome) => [
 export class PostgresStore implements Store {
   readonly capabilities: StoreCapabilities = { singleWriter: false };
   readonly cluster: ClusterStore;
+  readonly admin: AdminStore;
   private readonly conn: PostgresConnection;
   /** Parsed subscriptions, reused while a recipient's `events` text is unchanged. */
   private readonly subscriptions = new Map<number, Subscription>();
@@ -123,6 +126,7 @@ export class PostgresStore implements Store {
   constructor(url: string) {
     this.conn = new PostgresConnection(url);
     this.cluster = new PostgresCluster(this.conn, url);
+    this.admin = new PostgresAdminStore(this.conn);
   }
 
   private async rows<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
@@ -302,7 +306,8 @@ export class PostgresStore implements Store {
     limit: number,
     afterSeq = 0,
   ): Promise<PendingDelivery[]> {
-    const rows = await this.rows<PendingRow>(PENDING_DELIVERIES, [recipientId, afterSeq, limit]);
+    const query = prepared(PENDING_DELIVERIES, [recipientId, afterSeq, limit]);
+    const { rows } = await this.conn.pool().query<PendingRow>(query);
     return rows.map(toPending);
   }
 
@@ -319,9 +324,9 @@ export class PostgresStore implements Store {
     fence: LaneFence | undefined,
   ): Promise<number> {
     const pool = this.conn.pool('off');
-    if (fence === undefined) return (await pool.query(plain, values)).rowCount ?? 0;
-    const changed =
-      (await pool.query(withFence, [...values, fence.node, fence.token])).rowCount ?? 0;
+    if (fence === undefined) return (await pool.query(prepared(plain, values))).rowCount ?? 0;
+    const fenced = prepared(withFence, [...values, fence.node, fence.token]);
+    const changed = (await pool.query(fenced)).rowCount ?? 0;
     if (changed > 0) return changed;
     const recipientId = values[0] as number;
     const held = await pool.query(LANE_HELD, [recipientId, fence.node, fence.token]);

@@ -1,6 +1,7 @@
 import * as init from './0001-init.js';
 import * as sessions from './0002-sessions.js';
 import * as leases from './0003-leases.js';
+import * as admin from './0004-admin.js';
 
 export interface Migration {
   version: number;
@@ -9,7 +10,7 @@ export interface Migration {
 }
 
 /** In order; a migration's version is its place in this list. */
-export const MIGRATIONS: readonly Migration[] = [init, sessions, leases].map((m, i) => ({
+export const MIGRATIONS: readonly Migration[] = [init, sessions, leases, admin].map((m, i) => ({
   version: i + 1,
   name: m.name,
   sql: m.sql,
