@@ -1,5 +1,9 @@
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
+import { Alerter } from './alerts/alerter.js';
+import { MailRelay } from './alerts/mail-relay.js';
+import { Mailer } from './alerts/mailer.js';
+import { alertRuleOf, recipientPageUrl } from './alerts/recipient-rule.js';
 import { buildApp, TokenAuth } from './api/index.js';
 import type { Config } from './config/config.js';
 import { Dispatcher, HttpSender } from './delivery/index.js';
@@ -17,6 +21,8 @@ export class Service {
   readonly dispatcher: Dispatcher;
   readonly committer: GroupCommitter;
   readonly app: FastifyInstance;
+  readonly mail: MailRelay;
+  private readonly alerter: Alerter;
   private readonly sender: HttpSender;
   private readonly retention: Retention;
   private ready = false;
@@ -35,11 +41,26 @@ export class Service {
           this.app.log.error({ message }, 'background WAL checkpoint failed'),
       });
     this.sender = new HttpSender();
+    this.mail = new MailRelay(new Mailer(), this.store.settings, clock);
+    // Error alerts follow each recipient's Email Contact fields, off the delivery path.
+    this.alerter = new Alerter({
+      mailer: this.mail.mailer,
+      settings: () => this.mail.settings(),
+      ruleFor: alertRuleOf,
+      queued: async (recipientId) =>
+        (await this.store.laneStats()).find((s) => s.recipientId === recipientId)?.pending ?? 0,
+      pageUrl: (recipientId) => recipientPageUrl(config.publicUrl, recipientId),
+      clock,
+      onSent: (mail) => this.app.log.info({ subject: mail.subject }, 'alert mail sent'),
+      onError: (error, recipientId) =>
+        this.app.log.error({ err: error, recipientId }, 'alert mail failed'),
+    });
     const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
     this.dispatcher = new Dispatcher(this.store, this.sender, {
       concurrency: config.concurrency,
       sweepIntervalMs: config.sweepIntervalMs,
       clock,
+      observer: this.alerter,
       onError: (error, recipientId) =>
         this.app.log.error({ err: error, recipientId }, 'delivery error'),
       // Several nodes may share the database: lanes are leased from it.
@@ -68,6 +89,7 @@ export class Service {
         committer: this.committer,
         dispatcher: this.dispatcher,
         auth: new TokenAuth(this.store, clock),
+        mail: this.mail,
         clock,
         isReady: () => this.ready,
       },
@@ -79,6 +101,7 @@ export class Service {
   async start(): Promise<string> {
     await this.store.migrate();
     await this.dispatcher.start();
+    this.alerter.start();
     this.retention.start();
     const address = await this.app.listen({ port: this.config.port, host: this.config.host });
     this.ready = true;
@@ -97,6 +120,9 @@ export class Service {
       await this.retention.stop();
       await this.dispatcher.stop(this.config.shutdownTimeoutMs);
       await this.sender.close();
+      // After the lanes: their last attempts may still call for a mail.
+      await this.alerter.stop();
+      this.mail.mailer.close();
       await this.store.close();
     })();
     return this.stopping;

@@ -50,6 +50,12 @@ export interface Recipient {
   previousSecretExpiresAt: number | null;
   /** How long a replaced secret keeps signing alongside the new one; 0 = not at all. */
   secretRotationMs: number;
+  /** Error alerts by email go to these addresses (at most 10); none: no alerts. */
+  alertContacts: string[];
+  /** A head failing for this long triggers the first alert ("Send Email Alert After"). */
+  alertAfterMs: number;
+  /** Between two alerts while it keeps failing ("Resend Email Alerts"); 0 = alert once. */
+  resendAlertsMs: number;
   createdAt: number;
   updatedAt: number;
 }

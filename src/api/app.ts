@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { adminPlugin } from '../admin/index.js';
 import type { ApiContext } from './context.js';
 import { sendError } from './error-handler.js';
 import { HttpError } from './http-error.js';
@@ -55,5 +56,7 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
   recipientRoutes(app, ctx);
   deliveryRoutes(app, ctx);
   sessionRoutes(app, ctx);
+  // The administration interface at /login (its own hooks: sessions, CSRF, CSP).
+  app.register(adminPlugin, { ctx, bodyLimitBytes: options.bodyLimitBytes });
   return app;
 }

@@ -1,3 +1,4 @@
+import type { MailRelay } from '../alerts/mail-relay.js';
 import type { Dispatcher } from '../delivery/index.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { Store } from '../store/store.js';
@@ -9,6 +10,8 @@ export interface ApiContext {
   committer: GroupCommitter;
   dispatcher: Dispatcher;
   auth: TokenAuth;
+  /** The SMTP relay (Settings → Email): alerts, test mails, its status on the pages. */
+  mail: MailRelay;
   clock: () => number;
   /** False once shutdown began: /readyz answers 503. */
   isReady: () => boolean;

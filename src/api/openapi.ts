@@ -240,6 +240,23 @@ export const OPENAPI = {
             type: ['string', 'null'],
             description: 'whsec_… signing secret; returned masked',
           },
+          alertContacts: {
+            type: 'array',
+            items: { type: 'string', format: 'email' },
+            maxItems: 10,
+            default: [],
+            description: 'Email Contact: error alerts go here; empty = no alerts',
+          },
+          alertAfterSeconds: {
+            type: 'number',
+            default: 600,
+            description: 'Send Email Alert After: how long the head fails before the first alert',
+          },
+          resendAlertsSeconds: {
+            type: 'number',
+            default: 3600,
+            description: 'Resend Email Alerts: between alerts while it keeps failing; 0 = once',
+          },
           status: { type: 'object', readOnly: true },
         },
       },

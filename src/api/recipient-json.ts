@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { isEmailAddress } from '../alerts/email-address.js';
 import type { LaneStatus } from '../delivery/index.js';
 import { canonicalEventName, type EventName } from '../events/index.js';
 import type { LaneStats, Recipient, RecipientInput, RecipientPatch } from '../types.js';
@@ -15,7 +16,12 @@ export const RECIPIENT_DEFAULTS = {
   timeoutSeconds: 10,
   tlsVerify: true,
   secretRotationSeconds: 86_400,
+  alertAfterSeconds: 600,
+  resendAlertsSeconds: 3600,
 };
+
+/** The appliance's limit on a recipient's Email Contact. */
+export const MAX_ALERT_CONTACTS = 10;
 
 const FIELDS = [
   'name',
@@ -32,6 +38,9 @@ const FIELDS = [
   'headers',
   'secret',
   'secretRotationSeconds',
+  'alertContacts',
+  'alertAfterSeconds',
+  'resendAlertsSeconds',
 ];
 
 /** Headers a recipient may not set: they belong to the request itself or to its signature. */
@@ -69,6 +78,9 @@ export function parseRecipientInput(body: unknown): RecipientInput {
     previousSecret: null,
     previousSecretExpiresAt: null,
     secretRotationMs: patch.secretRotationMs ?? RECIPIENT_DEFAULTS.secretRotationSeconds * 1000,
+    alertContacts: patch.alertContacts ?? [],
+    alertAfterMs: patch.alertAfterMs ?? RECIPIENT_DEFAULTS.alertAfterSeconds * 1000,
+    resendAlertsMs: patch.resendAlertsMs ?? RECIPIENT_DEFAULTS.resendAlertsSeconds * 1000,
   };
   checkIntervals(input);
   return input;
@@ -136,6 +148,13 @@ export function parseRecipientPatch(
       30 * 86_400,
     );
   }
+  if (b.alertContacts !== undefined) out.alertContacts = contacts(b.alertContacts);
+  if (b.alertAfterSeconds !== undefined) {
+    out.alertAfterMs = seconds(b.alertAfterSeconds, 'alertAfterSeconds', 0, 7 * 86_400);
+  }
+  if (b.resendAlertsSeconds !== undefined) {
+    out.resendAlertsMs = seconds(b.resendAlertsSeconds, 'resendAlertsSeconds', 0, 7 * 86_400);
+  }
   // A client that PATCHes back what it read sends the masked secret: keep the real one.
   const masked = current?.secret != null && b.secret === maskSecret(current.secret);
   if (b.secret !== undefined && !masked) {
@@ -200,6 +219,29 @@ function seconds(value: unknown, field: string, min: number, max: number): numbe
     throw badRequest(`${field} must be a number of seconds from ${min} to ${max}`, field);
   }
   return Math.round(value * 1000);
+}
+
+function contacts(value: unknown): string[] {
+  if (!Array.isArray(value)) {
+    throw badRequest('alertContacts must be an array of email addresses', 'alertContacts');
+  }
+  const addresses = new Set<string>();
+  for (const item of value) {
+    if (typeof item !== 'string' || !isEmailAddress(item.trim())) {
+      throw badRequest(
+        `alertContacts: "${String(item)}" is not an email address (name@example.com)`,
+        'alertContacts',
+      );
+    }
+    addresses.add(item.trim());
+  }
+  if (addresses.size > MAX_ALERT_CONTACTS) {
+    throw badRequest(
+      `alertContacts may hold at most ${MAX_ALERT_CONTACTS} addresses`,
+      'alertContacts',
+    );
+  }
+  return [...addresses];
 }
 
 function certificate(value: unknown): string | null {
@@ -278,6 +320,9 @@ export function recipientJson(
     headers: r.headers,
     secret: r.secret === null ? null : maskSecret(r.secret),
     secretRotationSeconds: r.secretRotationMs / 1000,
+    alertContacts: r.alertContacts,
+    alertAfterSeconds: r.alertAfterMs / 1000,
+    resendAlertsSeconds: r.resendAlertsMs / 1000,
     previousSecret:
       r.previousSecret !== null && (r.previousSecretExpiresAt ?? 0) > now
         ? maskSecret(r.previousSecret)

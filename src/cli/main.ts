@@ -5,6 +5,7 @@ import { recipientCommands } from './recipient.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
 import { tokenCommands } from './token.js';
+import { userCommands } from './user.js';
 
 const program = new Command('outbound')
   .description(
@@ -16,6 +17,7 @@ const program = new Command('outbound')
 serveCommand(program);
 migrateCommand(program);
 tokenCommands(program);
+userCommands(program);
 recipientCommands(program);
 listenCommand(program);
 simulateCommand(program);

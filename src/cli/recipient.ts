@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { splitAddresses } from '../alerts/email-address.js';
 import {
   checkIntervals,
   parseRecipientInput,
@@ -23,6 +24,9 @@ interface RecipientFlags {
   header?: string[];
   secret?: string;
   secretRotation?: string;
+  alertContact?: string;
+  alertAfter?: string;
+  resendAlerts?: string;
   url?: string;
   name?: string;
   json?: boolean;
@@ -48,6 +52,15 @@ function withRecipientOptions(command: Command): Command {
     .option(
       '--secret-rotation <seconds>',
       'a replaced secret keeps signing this long (default 86400)',
+    )
+    .option(
+      '--alert-contact <addresses>',
+      'Email Contact: error alerts to these addresses (comma-separated, at most 10; "" = none)',
+    )
+    .option('--alert-after <seconds>', 'Send Email Alert After: failing this long (default 600)')
+    .option(
+      '--resend-alerts <seconds>',
+      'Resend Email Alerts: every so often while failing; 0 = once (default 3600)',
     )
     .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)');
 }
@@ -80,6 +93,8 @@ function body(flags: RecipientFlags, command: Command): Record<string, unknown> 
     retryDurationSeconds: number(flags.retryDuration, '--retry-duration'),
     timeoutSeconds: number(flags.timeout, '--timeout'),
     secretRotationSeconds: number(flags.secretRotation, '--secret-rotation'),
+    alertAfterSeconds: number(flags.alertAfter, '--alert-after'),
+    resendAlertsSeconds: number(flags.resendAlerts, '--resend-alerts'),
   };
   for (const [key, value] of Object.entries(seconds)) if (value !== undefined) out[key] = value;
   if (flags.disabled) out.enabled = false;
@@ -102,6 +117,7 @@ function body(flags: RecipientFlags, command: Command): Record<string, unknown> 
     out.headers = headers;
   }
   if (flags.secret !== undefined) out.secret = flags.secret;
+  if (flags.alertContact !== undefined) out.alertContacts = splitAddresses(flags.alertContact);
   return out;
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { setupLinkIfNoAdmin } from '../admin/index.js';
 import { loadConfig } from '../config/config.js';
 import { Service } from '../service.js';
 import { action } from './store-command.js';
@@ -34,6 +35,13 @@ export function serveCommand(program: Command): void {
         if ((await service.store.listTokens()).every((t) => t.revokedAt !== null)) {
           service.app.log.warn(
             'no API token yet: create one with `outbound token create --name NAME`',
+          );
+        }
+        const setupUrl = await setupLinkIfNoAdmin(service.store, address);
+        if (setupUrl !== undefined) {
+          // On the console, whatever the log level: the operator needs it to get in at all.
+          process.stderr.write(
+            `\nNo administrator yet. Create the first one at this one-time link:\n\n  ${setupUrl}\n\n(or run \`outbound user add NAME\`, then sign in at ${address}/login)\n\n`,
           );
         }
         let signals = 0;

@@ -27,6 +27,12 @@ export interface Config {
    * move to the others after about this long. Default 4,000 ms.
    */
   leaseMs: number;
+  /**
+   * The address administrators reach this service at, e.g. https://outbound.example.com:
+   * alert mails link to the recipient's page there. Default none: no links (env
+   * OUTBOUND_PUBLIC_URL).
+   */
+  publicUrl: string | null;
 }
 
 export const DEFAULTS = {
@@ -40,6 +46,7 @@ export const DEFAULTS = {
   sweepIntervalMs: 1000,
   logLevel: 'info',
   leaseMs: 4000,
+  publicUrl: null,
 } satisfies Config;
 
 const ENV: Record<keyof Config, string> = {
@@ -53,6 +60,7 @@ const ENV: Record<keyof Config, string> = {
   sweepIntervalMs: 'OUTBOUND_SWEEP_INTERVAL_MS',
   logLevel: 'OUTBOUND_LOG_LEVEL',
   leaseMs: 'OUTBOUND_LEASE_MS',
+  publicUrl: 'OUTBOUND_PUBLIC_URL',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -119,5 +127,22 @@ function coerce(key: keyof Config, value: unknown): unknown {
     throw new ConfigError(`${where} must be one of ${LOG_LEVELS.join(', ')}`);
   }
   if (text === '') throw new ConfigError(`${where} must not be empty`);
+  if (key === 'publicUrl') return publicUrl(text, where);
   return text;
+}
+
+/** An http(s) base address without a trailing slash, so that paths can be appended. */
+function publicUrl(text: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${where} must be an http:// or https:// address, got "${text}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new ConfigError(
+      `${where} must be an http:// or https:// address without query or fragment, got "${text}"`,
+    );
+  }
+  return text.replace(/\/+$/, '');
 }

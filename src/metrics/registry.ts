@@ -44,6 +44,11 @@ export class Counter implements Metric {
     this.values.set(key, (this.values.get(key) ?? 0) + by);
   }
 
+  /** The count of one series so far (0 when never counted). */
+  value(labels: Labels = {}): number {
+    return this.values.get(labelKey(labels)) ?? 0;
+  }
+
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
     for (const [key, value] of this.values) lines.push(`${this.name}${key} ${value}`);

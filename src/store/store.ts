@@ -14,7 +14,9 @@ import type {
   RecipientPatch,
   StoredEvent,
 } from '../types.js';
+import type { AdminStore } from './admin-store.js';
 import type { ClusterStore, LaneFence } from './cluster-store.js';
+import type { SettingsStore } from './settings-store.js';
 
 /** What a backend can and cannot do, declared once instead of tested by dialect. */
 export interface StoreCapabilities {
@@ -32,6 +34,26 @@ export interface DeliveryQuery {
   /** Deliveries with seq below this, for paging back from the newest. */
   beforeSeq?: number;
   limit: number;
+}
+
+/** A recipient's activity in [from, to), cut into buckets of `bucketMs` (the admin chart). */
+export interface BucketQuery {
+  from: number;
+  to: number;
+  bucketMs: number;
+}
+
+/** One bucket of a recipient's activity; buckets with no activity are not returned. */
+export interface DeliveryBucket {
+  /** `from` plus a whole number of `bucketMs`. */
+  start: number;
+  /** Deliveries whose 200 arrived in the bucket. */
+  delivered: number;
+  /** Mean and longest latency of those 200s (ms); null when there were none. */
+  meanLatencyMs: number | null;
+  maxLatencyMs: number | null;
+  /** Failed attempts made in the bucket. */
+  failedAttempts: number;
 }
 
 export interface PruneReport {
@@ -64,6 +86,10 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** Leases and cross-process wake-ups; present exactly when not single-writer. */
   readonly cluster?: ClusterStore;
+  /** Administrators, web sessions and the audit log of the admin interface. */
+  readonly admin: AdminStore;
+  /** Settings changed in the admin interface (the SMTP relay). */
+  readonly settings: SettingsStore;
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;
   /** The database answers. */
@@ -151,6 +177,8 @@ export interface Store {
   replayRange(recipientId: number, from: number, to: number, now: number): Promise<number>;
   listDeliveries(recipientId: number, query: DeliveryQuery): Promise<Delivery[]>;
   listAttempts(recipientId: number, seq: number): Promise<Attempt[]>;
+  /** The recipient's deliveries and failed attempts per time bucket, oldest bucket first. */
+  deliveryBuckets(recipientId: number, query: BucketQuery): Promise<DeliveryBucket[]>;
   laneStats(): Promise<LaneStats[]>;
   /**
    * Deletes up to `batchSize` delivered deliveries (with their attempts) accepted before

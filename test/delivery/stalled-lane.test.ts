@@ -133,6 +133,9 @@ describe('stalled lane safety net', () => {
         previousSecret: null,
         previousSecretExpiresAt: null,
         secretRotationMs: 0,
+        alertContacts: [],
+        alertAfterMs: 600_000,
+        resendAlertsMs: 3_600_000,
       },
       Date.now(),
     );

@@ -71,6 +71,9 @@ export function recipientInput(overrides: Partial<RecipientInput> = {}): Recipie
     previousSecret: null,
     previousSecretExpiresAt: null,
     secretRotationMs: 0,
+    alertContacts: [],
+    alertAfterMs: 600_000,
+    resendAlertsMs: 3_600_000,
     ...overrides,
   };
 }

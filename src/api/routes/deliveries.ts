@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { encodeEvent, validateEvent } from '../../events/index.js';
-import { newEventUid } from '../../ids.js';
 import type { Attempt, Delivery, DeliveryState } from '../../types.js';
 import type { ApiContext } from '../context.js';
-import { badRequest, conflict } from '../http-error.js';
+import { badRequest } from '../http-error.js';
+import { sendTestEvent } from '../recipient-actions.js';
 import { toNewEvent } from './events.js';
 import { loadRecipient } from './recipients.js';
 
@@ -68,38 +67,16 @@ export function deliveryRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return { deliveries: out };
   });
 
-  /**
-   * Queues a test event for this recipient only, behind what is already queued for it. The
-   * body may give the event; by default a support_conference_begin with lsid "outbound-test".
-   */
+  /** A test event for this recipient only: the body's event, or a default one. */
   app.post('/api/v1/recipients/:id/test', async (request, reply) => {
     const recipient = await loadRecipient(ctx, request.params);
-    if (!recipient.enabled) throw conflict('the recipient is disabled: enable it first');
-    const now = ctx.clock();
     const given = request.body;
     const event =
       given === undefined ||
       given === null ||
       (typeof given === 'object' && Object.keys(given).length === 0)
-        ? { uid: newEventUid(now), ...testEvent(now) }
-        : toNewEvent(given, now);
-    await ctx.committer.submit([{ ...event, onlyRecipientId: recipient.id }]);
-    return reply.status(202).send({ ids: [event.uid] });
+        ? undefined
+        : toNewEvent(given, ctx.clock());
+    return reply.status(202).send({ ids: [await sendTestEvent(ctx, recipient, event)] });
   });
-}
-
-function testEvent(now: number) {
-  const event = validateEvent({
-    event: 'support_conference_begin',
-    version: 1,
-    timestamp: Math.floor(now / 1000),
-    lsid: 'outbound-test',
-  });
-  return {
-    name: event.event,
-    lsid: event.lsid,
-    externalKey: null,
-    timestamp: event.timestamp,
-    body: encodeEvent(event),
-  };
 }

@@ -1,7 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Recipient } from '../../types.js';
 import type { ApiContext } from '../context.js';
-import { badRequest, conflict, notFound } from '../http-error.js';
+import { badRequest, notFound } from '../http-error.js';
+import {
+  createRecipient,
+  deleteRecipient,
+  replayFailed,
+  replayRange,
+  retryNow,
+  setHeadAside,
+  setPaused,
+  showRecipient,
+  updateRecipient,
+} from '../recipient-actions.js';
 import {
   checkIntervals,
   parseRecipientInput,
@@ -23,17 +34,7 @@ export async function loadRecipient(ctx: ApiContext, params: unknown): Promise<R
   return recipient;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
-
 export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const show = async (recipient: Recipient) => {
-    const stats = (await ctx.store.laneStats()).find((s) => s.recipientId === recipient.id);
-    return recipientJson(recipient, stats, ctx.dispatcher.laneStatus(recipient.id), ctx.clock());
-  };
-
   app.get('/api/v1/recipients', async () => {
     const [recipients, stats] = await Promise.all([
       ctx.store.listRecipients(),
@@ -49,85 +50,46 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.post('/api/v1/recipients', async (request, reply) => {
-    const input = parseRecipientInput(request.body);
-    let created: Recipient;
-    try {
-      created = await ctx.store.createRecipient(input, ctx.clock());
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw conflict(`a recipient named "${input.name}" already exists`, 'name');
-      throw error;
-    }
-    await ctx.dispatcher.refresh(created.id);
-    return reply.status(201).send(await show(created));
+    const created = await createRecipient(ctx, parseRecipientInput(request.body));
+    return reply.status(201).send(await showRecipient(ctx, created));
   });
 
   app.get('/api/v1/recipients/:id', async (request) =>
-    show(await loadRecipient(ctx, request.params)),
+    showRecipient(ctx, await loadRecipient(ctx, request.params)),
   );
 
   app.patch('/api/v1/recipients/:id', async (request) => {
     const current = await loadRecipient(ctx, request.params);
     const patch = parseRecipientPatch(request.body, current, ctx.clock());
     checkIntervals({ ...current, ...patch });
-    let updated: Recipient | undefined;
-    try {
-      updated = await ctx.store.updateRecipient(current.id, patch, ctx.clock());
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw conflict(`a recipient named "${patch.name}" already exists`, 'name');
-      throw error;
-    }
-    if (updated === undefined) throw notFound(`no recipient with id ${current.id}`);
-    await ctx.dispatcher.refresh(updated.id);
-    return show(updated);
+    return showRecipient(ctx, await updateRecipient(ctx, current.id, patch));
   });
 
   app.delete('/api/v1/recipients/:id', async (request, reply) => {
-    const id = recipientId(request.params);
-    const deleted = await ctx.dispatcher.withLaneIdle(id, () => ctx.store.deleteRecipient(id));
-    if (!deleted) throw notFound(`no recipient with id ${id}`);
-    await ctx.dispatcher.refresh(id);
+    await deleteRecipient(ctx, recipientId(request.params));
     return reply.status(204).send();
   });
 
-  const setPaused = (paused: boolean) => async (request: { params: unknown }) => {
+  const paused = (value: boolean) => async (request: { params: unknown }) => {
     const current = await loadRecipient(ctx, request.params);
-    const updated = await ctx.store.updateRecipient(current.id, { paused }, ctx.clock());
-    if (updated === undefined) throw notFound(`no recipient with id ${current.id}`);
-    await ctx.dispatcher.refresh(updated.id);
-    return show(updated);
+    return showRecipient(ctx, await setPaused(ctx, current.id, value));
   };
-  app.post('/api/v1/recipients/:id/pause', setPaused(true));
-  app.post('/api/v1/recipients/:id/resume', setPaused(false));
+  app.post('/api/v1/recipients/:id/pause', paused(true));
+  app.post('/api/v1/recipients/:id/resume', paused(false));
 
   app.post('/api/v1/recipients/:id/retry', async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
-    const retried = await ctx.dispatcher.withLaneIdle(recipient.id, () =>
-      ctx.store.retryNow(recipient.id, ctx.clock()),
-    );
-    return { retried };
+    return { retried: await retryNow(ctx, recipient.id) };
   });
 
   app.post('/api/v1/recipients/:id/set-aside', async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
-    const seq = await ctx.dispatcher.withLaneIdle(recipient.id, async () => {
-      const [head] = await ctx.store.pendingDeliveries(recipient.id, 1);
-      if (head === undefined) return null;
-      await ctx.store.setAside(recipient.id, head.seq, ctx.clock());
-      return head.seq;
-    });
-    if (seq === null) throw conflict('the queue is empty: there is no head event to set aside');
-    return { setAside: seq };
+    return { setAside: await setHeadAside(ctx, recipient.id) };
   });
 
   app.post('/api/v1/recipients/:id/replay', async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
-    const seqs = replaySeqs(request.body);
-    const replayed = await ctx.dispatcher.withLaneIdle(recipient.id, () =>
-      ctx.store.replayFailed(recipient.id, ctx.clock(), seqs),
-    );
-    return { replayed };
+    return { replayed: await replayFailed(ctx, recipient.id, replaySeqs(request.body)) };
   });
 
   app.post('/api/v1/recipients/:id/replay-range', async (request) => {
@@ -136,10 +98,7 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const from = instant(body.from, 'from');
     const to = instant(body.to, 'to');
     if (to < from) throw badRequest('to must not be before from', 'to');
-    const replayed = await ctx.dispatcher.withLaneIdle(recipient.id, () =>
-      ctx.store.replayRange(recipient.id, from, to, ctx.clock()),
-    );
-    return { replayed };
+    return { replayed: await replayRange(ctx, recipient.id, from, to) };
   });
 }
 

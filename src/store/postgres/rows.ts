@@ -45,12 +45,15 @@ export function toRecipient(row: RecipientRow): Recipient {
     previousSecret: row.previous_secret,
     previousSecretExpiresAt: row.previous_secret_expires_at,
     secretRotationMs: row.secret_rotation_ms,
+    alertContacts: JSON.parse(row.alert_contacts) as string[],
+    alertAfterMs: row.alert_after_ms,
+    resendAlertsMs: row.resend_alerts_ms,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-/** $1 to $16 of INSERT_RECIPIENT and UPDATE_RECIPIENT, in their order. */
+/** $1 to $19 of INSERT_RECIPIENT and UPDATE_RECIPIENT, in their order. */
 export function recipientValues(input: RecipientInput): unknown[] {
   return [
     input.name,
@@ -69,5 +72,8 @@ export function recipientValues(input: RecipientInput): unknown[] {
     input.previousSecret,
     input.previousSecretExpiresAt,
     input.secretRotationMs,
+    JSON.stringify(input.alertContacts),
+    input.alertAfterMs,
+    input.resendAlertsMs,
   ];
 }

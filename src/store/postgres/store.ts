@@ -14,8 +14,12 @@ import type {
   StoredEvent,
 } from '../../types.js';
 import type { AdminStore } from '../admin-store.js';
+import { type BucketRow, toBucket } from '../bucket-rows.js';
 import { type ClusterStore, type LaneFence, LeaseLostError } from '../cluster-store.js';
+import type { SettingsStore } from '../settings-store.js';
 import type {
+  BucketQuery,
+  DeliveryBucket,
   DeliveryQuery,
   MigrationReport,
   PruneReport,
@@ -44,7 +48,9 @@ import {
   toRecipient,
   toToken,
 } from './rows.js';
+import { PostgresSettingsStore } from './settings.js';
 import { LIST_ATTEMPTS, listDeliveries } from './sql/deliveries.js';
+import { DELIVERY_BUCKETS } from './sql/delivery-chart.js';
 import {
   ENABLED_RECIPIENTS,
   GET_EVENT,
@@ -119,6 +125,7 @@ export class PostgresStore implements Store {
   readonly capabilities: StoreCapabilities = { singleWriter: false };
   readonly cluster: ClusterStore;
   readonly admin: AdminStore;
+  readonly settings: SettingsStore;
   private readonly conn: PostgresConnection;
   /** Parsed subscriptions, reused while a recipient's `events` text is unchanged. */
   private readonly subscriptions = new Map<number, Subscription>();
@@ -127,6 +134,7 @@ export class PostgresStore implements Store {
     this.conn = new PostgresConnection(url);
     this.cluster = new PostgresCluster(this.conn, url);
     this.admin = new PostgresAdminStore(this.conn);
+    this.settings = new PostgresSettingsStore(this.conn);
   }
 
   private async rows<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
@@ -406,6 +414,11 @@ export class PostgresStore implements Store {
 
   async listAttempts(recipientId: number, seq: number): Promise<Attempt[]> {
     return (await this.rows<AttemptRow>(LIST_ATTEMPTS, [recipientId, seq])).map(toAttempt);
+  }
+
+  async deliveryBuckets(recipientId: number, query: BucketQuery): Promise<DeliveryBucket[]> {
+    const values = [recipientId, query.from, query.to, query.bucketMs];
+    return (await this.rows<BucketRow>(DELIVERY_BUCKETS, values)).map(toBucket);
   }
 
   async laneStats(): Promise<LaneStats[]> {

@@ -28,6 +28,10 @@ export interface RecipientRow {
   previous_secret: string | null;
   previous_secret_expires_at: number | null;
   secret_rotation_ms: number;
+  /** JSON array of addresses. */
+  alert_contacts: string;
+  alert_after_ms: number;
+  resend_alerts_ms: number;
   created_at: number;
   updated_at: number;
 }
@@ -51,6 +55,9 @@ export function toRecipient(row: RecipientRow): Recipient {
     previousSecret: row.previous_secret,
     previousSecretExpiresAt: row.previous_secret_expires_at,
     secretRotationMs: row.secret_rotation_ms,
+    alertContacts: JSON.parse(row.alert_contacts) as string[],
+    alertAfterMs: row.alert_after_ms,
+    resendAlertsMs: row.resend_alerts_ms,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -76,6 +83,9 @@ export function recipientParams(
     previous_secret: input.previousSecret,
     previous_secret_expires_at: input.previousSecretExpiresAt,
     secret_rotation_ms: input.secretRotationMs,
+    alert_contacts: JSON.stringify(input.alertContacts),
+    alert_after_ms: input.alertAfterMs,
+    resend_alerts_ms: input.resendAlertsMs,
   };
 }
 

@@ -15,7 +15,12 @@ import type {
   RecipientPatch,
   StoredEvent,
 } from '../../types.js';
+import type { AdminStore } from '../admin-store.js';
+import { type BucketRow, toBucket } from '../bucket-rows.js';
+import type { SettingsStore } from '../settings-store.js';
 import type {
+  BucketQuery,
+  DeliveryBucket,
   DeliveryQuery,
   MigrationReport,
   PruneReport,
@@ -24,6 +29,7 @@ import type {
   Store,
   StoreCapabilities,
 } from '../store.js';
+import { SqliteAdminStore } from './admin.js';
 import { type ConnectionOptions, SqliteConnection } from './database.js';
 import { migrate } from './migrate.js';
 import {
@@ -41,7 +47,9 @@ import {
   toRecipient,
   toToken,
 } from './rows.js';
+import { SqliteSettingsStore } from './settings.js';
 import { LIST_ATTEMPTS, listDeliveries } from './sql/deliveries.js';
+import { DELIVERY_BUCKETS } from './sql/delivery-chart.js';
 import { ENABLED_RECIPIENTS, GET_EVENT, INSERT_DELIVERY, INSERT_EVENT } from './sql/events.js';
 import {
   HEAD_SEQ,
@@ -91,6 +99,8 @@ interface Subscription {
 /** The embedded store: one SQLite file, one connection, WAL. */
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { singleWriter: true };
+  readonly admin: AdminStore;
+  readonly settings: SettingsStore;
   private readonly conn: SqliteConnection;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   /**
@@ -102,6 +112,8 @@ export class SqliteStore implements Store {
 
   constructor(path: string, options: ConnectionOptions = {}) {
     this.conn = new SqliteConnection(path, options);
+    this.admin = new SqliteAdminStore(this.conn);
+    this.settings = new SqliteSettingsStore(this.conn);
   }
 
   private sql(text: string): BetterSqlite3.Statement {
@@ -405,6 +417,16 @@ export class SqliteStore implements Store {
 
   async listAttempts(recipientId: number, seq: number): Promise<Attempt[]> {
     return (this.sql(LIST_ATTEMPTS).all(recipientId, seq) as AttemptRow[]).map(toAttempt);
+  }
+
+  async deliveryBuckets(recipientId: number, query: BucketQuery): Promise<DeliveryBucket[]> {
+    const params = {
+      recipient_id: recipientId,
+      from: query.from,
+      to: query.to,
+      bucket: query.bucketMs,
+    };
+    return (this.sql(DELIVERY_BUCKETS).all(params) as BucketRow[]).map(toBucket);
   }
 
   async laneStats(): Promise<LaneStats[]> {

@@ -2,6 +2,9 @@ import * as init from './0001-init.js';
 import * as sessions from './0002-sessions.js';
 import * as leases from './0003-leases.js';
 import * as admin from './0004-admin.js';
+import * as recipientAlerts from './0005-recipient-alerts.js';
+import * as deliveryChart from './0006-delivery-chart.js';
+import * as settings from './0007-settings.js';
 
 export interface Migration {
   version: number;
@@ -10,7 +13,15 @@ export interface Migration {
 }
 
 /** In order; a migration's version is its place in this list. */
-export const MIGRATIONS: readonly Migration[] = [init, sessions, leases, admin].map((m, i) => ({
+export const MIGRATIONS: readonly Migration[] = [
+  init,
+  sessions,
+  leases,
+  admin,
+  recipientAlerts,
+  deliveryChart,
+  settings,
+].map((m, i) => ({
   version: i + 1,
   name: m.name,
   sql: m.sql,

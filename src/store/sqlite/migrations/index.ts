@@ -1,5 +1,9 @@
 import * as init from './0001-init.js';
 import * as sessions from './0002-sessions.js';
+import * as admin from './0003-admin.js';
+import * as recipientAlerts from './0004-recipient-alerts.js';
+import * as deliveryChart from './0005-delivery-chart.js';
+import * as settings from './0006-settings.js';
 
 export interface Migration {
   version: number;
@@ -8,7 +12,14 @@ export interface Migration {
 }
 
 /** In order; a migration's version is its place in this list. */
-export const MIGRATIONS: readonly Migration[] = [init, sessions].map((m, i) => ({
+export const MIGRATIONS: readonly Migration[] = [
+  init,
+  sessions,
+  admin,
+  recipientAlerts,
+  deliveryChart,
+  settings,
+].map((m, i) => ({
   version: i + 1,
   name: m.name,
   sql: m.sql,

@@ -1,14 +1,17 @@
 const COLUMNS = `id, name, url, enabled, paused, events, retry_interval_ms, retry_max_interval_ms,
   retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret, previous_secret,
-  previous_secret_expires_at, secret_rotation_ms, created_at, updated_at`;
+  previous_secret_expires_at, secret_rotation_ms, alert_contacts, alert_after_ms, resend_alerts_ms,
+  created_at, updated_at`;
 
 export const INSERT_RECIPIENT = `
 INSERT INTO recipients (name, url, enabled, paused, events, retry_interval_ms,
   retry_max_interval_ms, retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret,
-  previous_secret, previous_secret_expires_at, secret_rotation_ms, created_at, updated_at)
+  previous_secret, previous_secret_expires_at, secret_rotation_ms, alert_contacts, alert_after_ms,
+  resend_alerts_ms, created_at, updated_at)
 VALUES (@name, @url, @enabled, @paused, @events, @retry_interval_ms, @retry_max_interval_ms,
   @retry_duration_ms, @timeout_ms, @tls_verify, @ca_pem, @headers, @secret, @previous_secret,
-  @previous_secret_expires_at, @secret_rotation_ms, @created_at, @updated_at)
+  @previous_secret_expires_at, @secret_rotation_ms, @alert_contacts, @alert_after_ms,
+  @resend_alerts_ms, @created_at, @updated_at)
 RETURNING ${COLUMNS}`;
 
 export const UPDATE_RECIPIENT = `
@@ -18,7 +21,8 @@ UPDATE recipients SET name = @name, url = @url, enabled = @enabled, paused = @pa
   timeout_ms = @timeout_ms, tls_verify = @tls_verify, ca_pem = @ca_pem, headers = @headers,
   secret = @secret, previous_secret = @previous_secret,
   previous_secret_expires_at = @previous_secret_expires_at,
-  secret_rotation_ms = @secret_rotation_ms, updated_at = @updated_at
+  secret_rotation_ms = @secret_rotation_ms, alert_contacts = @alert_contacts,
+  alert_after_ms = @alert_after_ms, resend_alerts_ms = @resend_alerts_ms, updated_at = @updated_at
 WHERE id = @id
 RETURNING ${COLUMNS}`;
 

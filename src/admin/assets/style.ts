@@ -1,0 +1,75 @@
+/** The admin pages' style sheet, served from /admin/assets/admin.css. */
+export const STYLE = `
+:root { --ink: #1d2733; --muted: #5b6878; --line: #d5dce4; --bar: #1f3a5a; --accent: #2a6ebb;
+  --ok: #1e7b3c; --warn: #9a6400; --bad: #b3261e; --bg: #f5f7fa; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--ink); background: var(--bg); }
+header.bar { display: flex; align-items: center; gap: 1.5rem; padding: .6rem 1.2rem;
+  background: var(--bar); color: #fff; }
+header.bar .brand { font-weight: 700; letter-spacing: .02em; }
+header.bar nav { display: flex; gap: 1rem; flex: 1; }
+header.bar a { color: #dce8f5; text-decoration: none; }
+header.bar a[aria-current="page"] { color: #fff; border-bottom: 2px solid #fff; }
+header.bar form { margin: 0; }
+header.bar .who { color: #dce8f5; }
+main { padding: 1.2rem; max-width: 1600px; }
+h1 { font-size: 1.35rem; margin: .2rem 0 1rem; }
+h2 { font-size: 1.1rem; margin: 1.6rem 0 .6rem; }
+.crumb { color: var(--muted); font-size: .9rem; }
+table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); }
+th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line);
+  vertical-align: top; }
+th { background: #e9eef4; font-weight: 600; }
+td[data-field="url"] { overflow-wrap: anywhere; min-width: 12rem; max-width: 24rem; }
+td[data-field="status"] { min-width: 8rem; }
+td[data-field="events"] { max-width: 18rem; }
+td[data-field="lastError"], .error-text { color: var(--bad); max-width: 20rem; }
+[data-kind="ok"] { color: var(--ok); font-weight: 600; }
+[data-kind="retrying"], [data-kind="queued"], [data-kind="sending"] { color: var(--warn); font-weight: 600; }
+[data-kind="paused"], [data-kind="disabled"] { color: var(--muted); font-weight: 600; }
+[data-kind="failed"] { color: var(--bad); font-weight: 600; }
+a { color: var(--accent); }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; margin: .8rem 0; }
+.actions form { margin: 0; }
+button, .button { font: inherit; padding: .35rem .8rem; border: 1px solid #a9b6c4; border-radius: 4px;
+  background: #fff; color: var(--ink); cursor: pointer; text-decoration: none; display: inline-block; }
+button.primary, .button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
+button.danger { color: var(--bad); border-color: var(--bad); }
+header.bar button { background: transparent; color: #fff; border-color: #8aa3bf; }
+form.panel, section.panel, dl.panel { background: #fff; border: 1px solid var(--line); padding: 1rem 1.2rem;
+  border-radius: 4px; max-width: 56rem; }
+.field { margin: 0 0 .9rem; }
+.field > label, .field > .label { display: block; font-weight: 600; margin-bottom: .2rem; }
+.field input[type="text"], .field input[type="url"], .field input[type="password"],
+.field input[type="number"], .field textarea { width: 100%; max-width: 40rem; padding: .35rem .45rem;
+  font: inherit; border: 1px solid #a9b6c4; border-radius: 3px; }
+.field textarea { min-height: 4.5rem; font-family: ui-monospace, monospace; font-size: .85rem; }
+.field .hint { color: var(--muted); font-size: .85rem; }
+.field .error { color: var(--bad); font-weight: 600; font-size: .9rem; margin-top: .2rem; }
+.field.invalid input, .field.invalid textarea { border-color: var(--bad); }
+.checks label { display: block; font-weight: normal; }
+.notice { background: #e6f4ea; border: 1px solid #a8d5b5; padding: .5rem .8rem; margin-bottom: 1rem;
+  border-radius: 4px; }
+.alert { background: #fdecea; border: 1px solid #f1b0aa; padding: .5rem .8rem; margin-bottom: 1rem;
+  border-radius: 4px; color: var(--bad); }
+.secret-once { font-family: ui-monospace, monospace; background: #fff8e1; border: 1px solid #e8c766;
+  padding: .6rem; word-break: break-all; }
+dl.panel { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; }
+dl.panel dt { font-weight: 600; color: var(--muted); }
+dl.panel dd { margin: 0; }
+pre { white-space: pre-wrap; word-break: break-all; margin: 0; font-size: .8rem; }
+.muted { color: var(--muted); }
+.login { max-width: 22rem; margin: 8vh auto; }
+.login h1 { text-align: center; }
+.live { font-size: .8rem; margin-left: .6rem; }
+form.search { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end; max-width: none; }
+form.search .field input, form.search select { width: 14rem; font: inherit; padding: .3rem; }
+ol.timeline { background: #fff; border: 1px solid var(--line); padding: .8rem 2.2rem; max-width: 56rem; }
+ol.timeline li { margin: .25rem 0; }
+ol.attempts { margin: .2rem 0 0; padding-left: 1.2rem; font-size: .85rem; }
+.charts { display: flex; flex-wrap: wrap; gap: 1rem; }
+.charts figure { margin: 0; flex: 1 1 30rem; max-width: 44rem; background: #fff;
+  border: 1px solid var(--line); border-radius: 4px; padding: .6rem .8rem; }
+.charts svg { display: block; width: 100%; height: auto; margin: .4rem 0; }
+`;

@@ -1,0 +1,14 @@
+import type { ApiContext } from '../api/context.js';
+import type { DeliveryRate } from './delivery-rate.js';
+import type { RecipientStream } from './recipient-stream.js';
+import type { SignIn } from './sign-in.js';
+import type { WebSessions } from './web-sessions.js';
+
+/** What the admin routes work with. */
+export interface AdminContext {
+  api: ApiContext;
+  sessions: WebSessions;
+  signIn: SignIn;
+  stream: RecipientStream;
+  rate: DeliveryRate;
+}

@@ -1,0 +1,200 @@
+import { splitAddresses } from '../alerts/email-address.js';
+import { HttpError } from '../api/http-error.js';
+import { checkIntervals, parseRecipientInput, parseRecipientPatch } from '../api/recipient-json.js';
+import { EVENT_NAMES } from '../events/index.js';
+import type { Recipient, RecipientInput, RecipientPatch } from '../types.js';
+import type { Form } from './form.js';
+
+/** What the form shows: the fields as typed (or as stored), with an error per field. */
+export interface RecipientFormValues {
+  enabled: boolean;
+  name: string;
+  url: string;
+  events: string[];
+  retryIntervalSeconds: string;
+  retryDurationSeconds: string;
+  timeoutSeconds: string;
+  tlsVerify: boolean;
+  headers: string;
+  /** Masked; the secret itself is never put back into a page. */
+  secretMasked: string | null;
+  hasCa: boolean;
+  /** Email Contact: addresses, one per line. */
+  alertContacts: string;
+  alertAfterSeconds: string;
+  resendAlertsSeconds: string;
+}
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+/** The form's labels, used in the messages shown next to each field. */
+const LABELS: Record<string, string> = {
+  name: 'Name',
+  url: 'URL',
+  events: 'Events to Send',
+  retryIntervalSeconds: 'Retry Interval',
+  retryMaxIntervalSeconds: 'Retry Interval',
+  retryDurationSeconds: 'Retry Duration',
+  timeoutSeconds: 'Request time-out',
+  caCertificate: 'CA certificate',
+  headers: 'Extra headers',
+  secret: 'Signing secret',
+  alertContacts: 'Email Contact',
+  alertAfterSeconds: 'Send Email Alert After',
+  resendAlertsSeconds: 'Resend Email Alerts',
+};
+
+export function valuesOf(r: Recipient | undefined): RecipientFormValues {
+  return {
+    enabled: r?.enabled ?? true,
+    name: r?.name ?? '',
+    url: r?.url ?? '',
+    events: r === undefined || r.events === 'all' ? [...EVENT_NAMES] : r.events,
+    retryIntervalSeconds: String((r?.retryIntervalMs ?? 10_000) / 1000),
+    retryDurationSeconds: String((r?.retryDurationMs ?? 0) / 1000),
+    timeoutSeconds: String((r?.timeoutMs ?? 10_000) / 1000),
+    tlsVerify: r?.tlsVerify ?? true,
+    headers: Object.entries(r?.headers ?? {})
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n'),
+    secretMasked: r?.secret ? `whsec_…${r.secret.slice(-4)}` : null,
+    hasCa: r?.caPem != null,
+    alertContacts: (r?.alertContacts ?? []).join('\n'),
+    alertAfterSeconds: String((r?.alertAfterMs ?? 600_000) / 1000),
+    resendAlertsSeconds: String((r?.resendAlertsMs ?? 3_600_000) / 1000),
+  };
+}
+
+/** "Name: value" lines into an object; undefined values mark a malformed line. */
+function headerLines(text: string): { headers: Record<string, string> } | { error: string } {
+  const headers: Record<string, string> = {};
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  for (const [i, line] of lines.entries()) {
+    const at = line.indexOf(':');
+    if (at <= 0) return { error: `line ${i + 1}: write each header as "Name: value"` };
+    headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return { headers };
+}
+
+const seconds = (text: string | undefined) =>
+  text === undefined || text.trim() === '' ? Number.NaN : Number(text.trim());
+
+/** The API's field (`headers.X-Key`, `retryMaxIntervalSeconds`) as the form's field. */
+function formField(field: string | undefined): string {
+  if (field === undefined) return 'form';
+  if (field.startsWith('headers')) return 'headers';
+  if (field === 'retryMaxIntervalSeconds') return 'retryIntervalSeconds';
+  return field;
+}
+
+function labelled(error: HttpError): string {
+  const field = error.field ?? '';
+  const label = LABELS[field] ?? LABELS[formField(field)];
+  return label && error.message.startsWith(field)
+    ? `${label}${error.message.slice(field.length)}`
+    : error.message;
+}
+
+export type RecipientFormResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; values: RecipientFormValues; errors: FieldErrors };
+
+/**
+ * Reads the posted form into the API's JSON shape and validates it with the API's own
+ * parser, one field at a time, so that every wrong field gets its message next to it.
+ */
+function read(form: Form, current: Recipient | undefined, now: number) {
+  const events = form.all('events');
+  const body: Record<string, unknown> = {
+    name: form.get('name') ?? '',
+    url: (form.get('url') ?? '').trim(),
+    enabled: form.has('enabled'),
+    tlsVerify: form.has('tlsVerify'),
+    events: events.length === EVENT_NAMES.length ? 'all' : events,
+    retryIntervalSeconds: seconds(form.get('retryIntervalSeconds')),
+    retryDurationSeconds: seconds(form.get('retryDurationSeconds')),
+    timeoutSeconds: seconds(form.get('timeoutSeconds')),
+  };
+  // Alert fields only when posted: a form without them leaves them as they are.
+  const contacts = form.get('alertContacts');
+  if (contacts !== undefined) body.alertContacts = splitAddresses(contacts);
+  for (const key of ['alertAfterSeconds', 'resendAlertsSeconds']) {
+    if (form.has(key)) body[key] = seconds(form.get(key));
+  }
+  const errors: FieldErrors = {};
+  if (events.length === 0) errors.events = 'Events to Send: choose at least one event type';
+  const parsedHeaders = headerLines(form.get('headers') ?? '');
+  if ('error' in parsedHeaders) errors.headers = `Extra headers: ${parsedHeaders.error}`;
+  else body.headers = parsedHeaders.headers;
+  const ca = (form.get('caCertificate') ?? '').trim();
+  if (ca !== '') body.caCertificate = ca;
+  else if (form.has('removeCa')) body.caCertificate = null;
+  const secret = (form.get('secret') ?? '').trim();
+  if (secret !== '') body.secret = secret;
+  else if (form.has('removeSecret')) body.secret = null;
+  // A longer first retry than the cap raises the cap: the form shows no cap of its own.
+  const interval = body.retryIntervalSeconds as number;
+  if (Number.isFinite(interval) && interval > 0) {
+    const cap = (current?.retryMaxIntervalMs ?? 600_000) / 1000;
+    body.retryMaxIntervalSeconds = Math.max(cap, interval);
+  }
+  for (const [key, value] of Object.entries(body)) {
+    try {
+      parseRecipientPatch({ [key]: value }, current, now);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      errors[formField(error.field)] ??= labelled(error);
+    }
+  }
+  const values: RecipientFormValues = {
+    enabled: body.enabled as boolean,
+    name: body.name as string,
+    url: body.url as string,
+    events,
+    retryIntervalSeconds: form.get('retryIntervalSeconds') ?? '',
+    retryDurationSeconds: form.get('retryDurationSeconds') ?? '',
+    timeoutSeconds: form.get('timeoutSeconds') ?? '',
+    tlsVerify: body.tlsVerify as boolean,
+    headers: form.get('headers') ?? '',
+    secretMasked: valuesOf(current).secretMasked,
+    hasCa: current?.caPem != null,
+    alertContacts: contacts ?? valuesOf(current).alertContacts,
+    alertAfterSeconds: form.get('alertAfterSeconds') ?? valuesOf(current).alertAfterSeconds,
+    resendAlertsSeconds: form.get('resendAlertsSeconds') ?? valuesOf(current).resendAlertsSeconds,
+  };
+  return { body, errors, values };
+}
+
+/** Runs the whole-object check after the per-field ones; its error lands on its field. */
+function whole<T>(
+  values: RecipientFormValues,
+  errors: FieldErrors,
+  parse: () => T,
+): RecipientFormResult<T> {
+  if (Object.keys(errors).length > 0) return { ok: false, values, errors };
+  try {
+    return { ok: true, value: parse() };
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    return { ok: false, values, errors: { [formField(error.field)]: labelled(error) } };
+  }
+}
+
+export function readNewRecipient(form: Form, now: number): RecipientFormResult<RecipientInput> {
+  const { body, errors, values } = read(form, undefined, now);
+  return whole(values, errors, () => parseRecipientInput(body));
+}
+
+export function readRecipientChange(
+  form: Form,
+  current: Recipient,
+  now: number,
+): RecipientFormResult<RecipientPatch> {
+  const { body, errors, values } = read(form, current, now);
+  return whole(values, errors, () => {
+    const patch = parseRecipientPatch(body, current, now);
+    checkIntervals({ ...current, ...patch });
+    return patch;
+  });
+}

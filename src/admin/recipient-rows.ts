@@ -1,0 +1,97 @@
+import type { ApiContext } from '../api/context.js';
+import { recipientJson } from '../api/recipient-json.js';
+import type { Recipient } from '../types.js';
+import type { DeliveryRate } from './delivery-rate.js';
+import { formatAge, formatTime } from './format.js';
+
+export type StatusKind = 'ok' | 'retrying' | 'sending' | 'queued' | 'paused' | 'disabled';
+
+/** One recipient as the table shows it, and as the live stream sends it. */
+export interface RecipientRow {
+  id: number;
+  name: string;
+  disabled: 'Yes' | 'No';
+  url: string;
+  events: string;
+  status: string;
+  statusKind: StatusKind;
+  queued: number;
+  failed: number;
+  oldestPending: string;
+  lastSuccess: string;
+  lastError: string;
+  /** Delivered per minute, over the last minute. */
+  rate: string;
+}
+
+type Status = ReturnType<typeof recipientJson>['status'];
+
+/** The appliance's words for a lane's state. */
+function statusOf(status: Status): { label: string; kind: StatusKind } {
+  switch (status.state) {
+    case 'disabled':
+      return { label: 'Disabled', kind: 'disabled' };
+    case 'paused':
+      return { label: 'Paused', kind: 'paused' };
+  }
+  const failedLast =
+    status.lastFailureAt !== null &&
+    (status.lastSuccessAt === null || status.lastFailureAt > status.lastSuccessAt);
+  if (status.queued > 0 && (status.state === 'waiting' || failedLast)) {
+    // The time of day keeps the column narrow; the recipient's queue shows the full time.
+    const next =
+      status.nextAttemptAt === null ? '' : `, next at ${status.nextAttemptAt.slice(11, 19)} UTC`;
+    return { label: `Retrying${next}`, kind: 'retrying' };
+  }
+  if (status.state === 'sending') return { label: 'Sending', kind: 'sending' };
+  if (status.queued > 0) return { label: 'Queued', kind: 'queued' };
+  if (status.state === 'held') return { label: 'OK (sent by another node)', kind: 'ok' };
+  return { label: 'OK', kind: 'ok' };
+}
+
+function perMinute(rate: number | null | undefined): string {
+  if (rate == null) return '—';
+  return `${rate < 10 ? rate.toFixed(1).replace(/\.0$/, '') : Math.round(rate)}/min`;
+}
+
+export const eventsLabel = (events: Recipient['events']): string =>
+  events === 'all' ? 'All events' : events.join(', ');
+
+/** Every recipient with its queue and lane status, in name order. */
+export async function recipientRows(
+  ctx: Pick<ApiContext, 'store' | 'dispatcher' | 'clock'>,
+  rate: DeliveryRate,
+): Promise<RecipientRow[]> {
+  const [recipients, stats] = await Promise.all([
+    ctx.store.listRecipients(),
+    ctx.store.laneStats(),
+  ]);
+  const byId = new Map(stats.map((s) => [s.recipientId, s]));
+  const now = ctx.clock();
+  const rates = rate.perMinute(
+    recipients.map((r) => r.id),
+    now,
+  );
+  return recipients
+    .map((r) => {
+      const { status } = recipientJson(r, byId.get(r.id), ctx.dispatcher.laneStatus(r.id), now);
+      const { label, kind } = statusOf(status);
+      return {
+        id: r.id,
+        name: r.name,
+        disabled: r.enabled ? 'No' : 'Yes',
+        url: r.url,
+        events: eventsLabel(r.events),
+        status: label,
+        statusKind: kind,
+        queued: status.queued,
+        failed: status.failed,
+        oldestPending: formatAge(status.oldestPendingAgeSeconds),
+        lastSuccess:
+          status.lastSuccessAt === null ? '—' : formatTime(Date.parse(status.lastSuccessAt)),
+        lastError: status.lastError ?? '',
+        rate: perMinute(rates.get(r.id)),
+      } satisfies RecipientRow;
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,189 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiContext } from '../../api/context.js';
+import { HttpError } from '../../api/http-error.js';
+import {
+  deleteRecipient,
+  replayFailed,
+  replayRange,
+  retryNow,
+  sendTestEvent,
+  setHeadAside,
+  setPaused,
+} from '../../api/recipient-actions.js';
+import { loadRecipient } from '../../api/routes/recipients.js';
+import type { Recipient } from '../../types.js';
+import type { AdminContext } from '../context.js';
+import { loadDeliveryCharts } from '../delivery-chart.js';
+import { formOf } from '../form.js';
+import { recipientSnapshot, recipientTarget } from '../recipient-audit.js';
+import { recipientRows } from '../recipient-rows.js';
+import { audit, sendPage } from '../respond.js';
+import { parseUtcTime } from '../utc-time.js';
+import { deliveryCharts } from '../views/delivery-chart.js';
+import { type DeliveryWithAttempts, recipientPage } from '../views/recipient.js';
+
+const NOTICES: Record<string, string> = {
+  created: 'The recipient was added.',
+  saved: 'The changes were saved.',
+  test: 'A test event was queued for this recipient.',
+  retry: 'The head event is due now.',
+  'retry-empty': 'Nothing to retry: the queue is empty.',
+  'set-aside': 'The head event was set aside as failed.',
+  replay: 'The failed events were queued again.',
+  'replay-range': 'The events of that time range were queued again, at their original place.',
+  'replay-none': 'There was no event to replay.',
+  pause: 'Paused: events keep being queued; nothing is sent until you resume.',
+  resume: 'Resumed.',
+};
+
+/** Most attempts shown per delivery: the first ones and the cause are what matter. */
+const ATTEMPTS_SHOWN = 10;
+
+async function withAttempts(
+  api: ApiContext,
+  id: number,
+  state: 'pending' | 'failed',
+  limit: number,
+) {
+  const deliveries = await api.store.listDeliveries(id, { state, limit });
+  const out: DeliveryWithAttempts[] = [];
+  for (const delivery of deliveries) {
+    const attempts =
+      delivery.attempts > 0
+        ? (await api.store.listAttempts(id, delivery.seq)).slice(-ATTEMPTS_SHOWN)
+        : [];
+    out.push({ delivery, attempts });
+  }
+  return out;
+}
+
+async function showRecipient(
+  admin: AdminContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  recipient: Recipient,
+  messages: { notice?: string | undefined; alert?: string | undefined },
+  status = 200,
+) {
+  const { api } = admin;
+  const [rows, pending, failed, delivered, charts] = await Promise.all([
+    recipientRows(api, admin.rate),
+    withAttempts(api, recipient.id, 'pending', 50),
+    withAttempts(api, recipient.id, 'failed', 50),
+    api.store.listDeliveries(recipient.id, { state: 'delivered', limit: 20 }),
+    loadDeliveryCharts(api.store, recipient, api.clock()),
+  ]);
+  const row = rows.find((r) => r.id === recipient.id);
+  if (row === undefined) throw new HttpError(404, `no recipient with id ${recipient.id}`);
+  return sendPage(
+    reply,
+    recipientPage(
+      admin.sessions.of(request),
+      { recipient, row, pending, failed, delivered, charts: deliveryCharts(charts) },
+      messages,
+    ),
+    status,
+  );
+}
+
+function utcTime(value: string | undefined, label: string): number {
+  const ms = parseUtcTime(value);
+  if (Number.isNaN(ms))
+    throw new HttpError(
+      400,
+      `${label} must be a time like 2026-11-24T09:30 (UTC)`,
+      label.toLowerCase(),
+    );
+  return ms;
+}
+
+/** A recipient's page: its queue, its history, and what an operator can do about them. */
+export function recipientRoutes(app: FastifyInstance, admin: AdminContext): void {
+  const { api } = admin;
+
+  app.get('/admin/recipients/:id', async (request, reply) => {
+    const recipient = await loadRecipient(api, request.params);
+    const notice = NOTICES[(request.query as { notice?: string }).notice ?? ''];
+    return showRecipient(admin, request, reply, recipient, { notice });
+  });
+
+  /**
+   * An action: done, written to the audit log, then back to the page (a reload does not
+   * repeat it). A refusal (an empty queue, a disabled recipient) shows on the page.
+   */
+  const action = (
+    name: string,
+    run: (r: Recipient, request: FastifyRequest) => Promise<{ notice: string; after?: unknown }>,
+  ) =>
+    app.post(`/admin/recipients/:id/${name}`, async (request, reply) => {
+      const recipient = await loadRecipient(api, request.params);
+      let done: { notice: string; after?: unknown };
+      try {
+        done = await run(recipient, request);
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status >= 500) throw error;
+        return showRecipient(
+          admin,
+          request,
+          reply,
+          recipient,
+          { alert: error.message },
+          error.status,
+        );
+      }
+      await audit(admin, request, {
+        action: `recipient.${name}`,
+        target: recipientTarget(recipient),
+        before: null,
+        after: done.after ?? null,
+      });
+      return reply.redirect(`/admin/recipients/${recipient.id}?notice=${done.notice}`, 303);
+    });
+
+  action('test', async (r) => ({
+    notice: 'test',
+    after: { eventId: await sendTestEvent(api, r) },
+  }));
+  action('retry', async (r) =>
+    (await retryNow(api, r.id)) ? { notice: 'retry' } : { notice: 'retry-empty' },
+  );
+  action('set-aside', async (r) => ({
+    notice: 'set-aside',
+    after: { seq: await setHeadAside(api, r.id) },
+  }));
+  action('replay', async (r) => {
+    const replayed = await replayFailed(api, r.id);
+    return { notice: replayed > 0 ? 'replay' : 'replay-none', after: { replayed } };
+  });
+  action('replay-range', async (r, request) => {
+    const form = formOf(request);
+    const from = utcTime(form.get('from'), 'From');
+    const to = utcTime(form.get('to'), 'To');
+    if (to < from) throw new HttpError(400, 'To must not be before From', 'to');
+    const replayed = await replayRange(api, r.id, from, to);
+    return {
+      notice: replayed > 0 ? 'replay-range' : 'replay-none',
+      after: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), replayed },
+    };
+  });
+  action('pause', async (r) => ({
+    notice: 'pause',
+    after: { paused: (await setPaused(api, r.id, true)).paused },
+  }));
+  action('resume', async (r) => ({
+    notice: 'resume',
+    after: { paused: (await setPaused(api, r.id, false)).paused },
+  }));
+
+  app.post('/admin/recipients/:id/delete', async (request, reply) => {
+    const recipient = await loadRecipient(api, request.params);
+    await deleteRecipient(api, recipient.id);
+    await audit(admin, request, {
+      action: 'recipient.delete',
+      target: recipientTarget(recipient),
+      before: recipientSnapshot(recipient),
+      after: null,
+    });
+    return reply.redirect('/admin/recipients?notice=deleted', 303);
+  });
+}

@@ -1,0 +1,143 @@
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../../api/http-error.js';
+import { createRecipient, updateRecipient } from '../../api/recipient-actions.js';
+import { loadRecipient } from '../../api/routes/recipients.js';
+import type { AdminContext } from '../context.js';
+import { formOf } from '../form.js';
+import { recipientSnapshot, recipientTarget } from '../recipient-audit.js';
+import { readNewRecipient, readRecipientChange, valuesOf } from '../recipient-form.js';
+import { recipientRows } from '../recipient-rows.js';
+import { audit, sendPage } from '../respond.js';
+import { recipientFormPage } from '../views/recipient-form.js';
+import { recipientsPage } from '../views/recipients.js';
+
+const NOTICES: Record<string, string> = {
+  deleted: 'The recipient was deleted.',
+};
+
+/** Outbound Events → HTTP recipients: the table, its live stream, add and edit. */
+export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): void {
+  const { api, sessions } = admin;
+
+  app.get('/admin/recipients', async (request, reply) => {
+    const notice = NOTICES[(request.query as { notice?: string }).notice ?? ''];
+    return sendPage(
+      reply,
+      recipientsPage(sessions.of(request), await recipientRows(api, admin.rate), notice),
+    );
+  });
+
+  app.get('/admin/recipients/stream', async (request, reply) => {
+    admin.stream.open(reply, sessions.of(request));
+  });
+
+  app.get('/admin/recipients/new', async (request, reply) =>
+    sendPage(
+      reply,
+      recipientFormPage({ session: sessions.of(request), values: valuesOf(undefined) }),
+    ),
+  );
+
+  app.post('/admin/recipients/new', async (request, reply) => {
+    const session = sessions.of(request);
+    const result = readNewRecipient(formOf(request), api.clock());
+    if (!result.ok)
+      return sendPage(
+        reply,
+        recipientFormPage({ session, values: result.values, errors: result.errors }),
+        400,
+      );
+    try {
+      const created = await createRecipient(api, result.value);
+      await audit(admin, request, {
+        action: 'recipient.create',
+        target: recipientTarget(created),
+        before: null,
+        after: recipientSnapshot(created),
+      });
+      return reply.redirect(`/admin/recipients/${created.id}?notice=created`, 303);
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.field === undefined) throw error;
+      return sendPage(
+        reply,
+        recipientFormPage({
+          session,
+          values: { ...valuesOf(undefined), ...fromInput(formOf(request)) },
+          errors: { [error.field]: error.message },
+        }),
+        error.status,
+      );
+    }
+  });
+
+  app.get('/admin/recipients/:id/edit', async (request, reply) => {
+    const recipient = await loadRecipient(api, request.params);
+    return sendPage(
+      reply,
+      recipientFormPage({
+        session: sessions.of(request),
+        id: recipient.id,
+        values: valuesOf(recipient),
+      }),
+    );
+  });
+
+  app.post('/admin/recipients/:id/edit', async (request, reply) => {
+    const session = sessions.of(request);
+    const current = await loadRecipient(api, request.params);
+    const form = formOf(request);
+    const result = readRecipientChange(form, current, api.clock());
+    if (!result.ok) {
+      return sendPage(
+        reply,
+        recipientFormPage({
+          session,
+          id: current.id,
+          values: result.values,
+          errors: result.errors,
+        }),
+        400,
+      );
+    }
+    try {
+      const updated = await updateRecipient(api, current.id, result.value);
+      await audit(admin, request, {
+        action: 'recipient.update',
+        target: recipientTarget(updated),
+        before: recipientSnapshot(current),
+        after: recipientSnapshot(updated),
+      });
+      return reply.redirect(`/admin/recipients/${updated.id}?notice=saved`, 303);
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.field === undefined) throw error;
+      return sendPage(
+        reply,
+        recipientFormPage({
+          session,
+          id: current.id,
+          values: { ...valuesOf(current), ...fromInput(form) },
+          errors: { [error.field]: error.message },
+        }),
+        error.status,
+      );
+    }
+  });
+}
+
+/** The typed values to show again when the store refused an otherwise valid form. */
+function fromInput(form: ReturnType<typeof formOf>) {
+  return {
+    enabled: form.has('enabled'),
+    name: form.get('name') ?? '',
+    url: form.get('url') ?? '',
+    events: form.all('events'),
+    retryIntervalSeconds: form.get('retryIntervalSeconds') ?? '',
+    retryDurationSeconds: form.get('retryDurationSeconds') ?? '',
+    timeoutSeconds: form.get('timeoutSeconds') ?? '',
+    tlsVerify: form.has('tlsVerify'),
+    headers: form.get('headers') ?? '',
+    alertContacts: form.get('alertContacts') ?? '',
+    alertAfterSeconds: form.get('alertAfterSeconds') ?? '',
+    resendAlertsSeconds: form.get('resendAlertsSeconds') ?? '',
+  };
+}

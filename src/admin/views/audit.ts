@@ -1,0 +1,38 @@
+import type { AuditEntry, WebSession } from '../../store/admin-store.js';
+import { formatTime } from '../format.js';
+import { html, type SafeHtml } from '../html.js';
+import { page } from './layout.js';
+
+const json = (value: unknown) =>
+  value === null
+    ? html`<span class="muted">—</span>`
+    : html`<pre>${JSON.stringify(value, null, 1)}</pre>`;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** For a change of an object, only the fields that changed (the log keeps them all). */
+function changed(before: unknown, after: unknown): [unknown, unknown] {
+  if (!isObject(before) || !isObject(after)) return [before, after];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
+  const pick = (o: Json) => Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+  return [pick(before), pick(after)];
+}
+
+export function auditPage(session: WebSession, entries: AuditEntry[], more?: number): SafeHtml {
+  return page(
+    { title: 'Audit log', session, section: 'audit' },
+    html`<h1>Audit log</h1>
+<p class="muted">Every change made by an administrator, newest first; for an edit, the fields that changed. Secrets are masked.</p>
+<table data-audit><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Before</th><th>After</th></tr></thead>
+<tbody>${entries.map((e) => {
+      const [before, after] = changed(e.before, e.after);
+      return html`<tr><td>${formatTime(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.target}</td>
+<td>${json(before)}</td><td>${json(after)}</td></tr>`;
+    })}</tbody></table>
+${more !== undefined && html`<p><a href="/admin/audit?before=${more}">Older entries</a></p>`}`,
+  );
+}

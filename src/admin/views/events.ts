@@ -1,0 +1,128 @@
+import { EVENT_NAMES } from '../../events/index.js';
+import type { SessionRecord } from '../../sessions/index.js';
+import type { WebSession } from '../../store/admin-store.js';
+import type { Delivery, Recipient, StoredEvent } from '../../types.js';
+import { describeEvent, variablesOf } from '../event-story.js';
+import { formatTime } from '../format.js';
+import { html, type SafeHtml } from '../html.js';
+import { page } from './layout.js';
+import { sessionState } from './session-state.js';
+
+export interface EventSearchForm {
+  lsid: string;
+  externalKey: string;
+  event: string;
+  from: string;
+  to: string;
+  errors: Partial<Record<'from' | 'to' | 'event', string>>;
+}
+
+const field = (
+  name: keyof EventSearchForm & string,
+  label: string,
+  form: EventSearchForm,
+  type = 'text',
+) => {
+  const error = form.errors[name as 'from'];
+  return html`<div class="field${error ? ' invalid' : ''}"><label for="${name}">${label}</label>
+  <input type="${type}" id="${name}" name="${name}" value="${form[name] as string}"${type === 'datetime-local' ? html` step="1"` : ''}>
+  ${error && html`<div class="error" role="alert">${error}</div>`}</div>`;
+};
+
+const eventLink = (e: StoredEvent) => html`<a href="/admin/events/${e.id}">${e.name}</a>`;
+const sessionLink = (lsid: string) =>
+  html`<a href="/admin/sessions/${encodeURIComponent(lsid)}">${lsid}</a>`;
+
+export function eventsPage(
+  session: WebSession,
+  form: EventSearchForm,
+  events: StoredEvent[],
+  older?: string,
+): SafeHtml {
+  return page(
+    { title: 'Events', session, section: 'events' },
+    html`<h1>Events</h1>
+<form class="panel search" method="get" action="/admin/events">
+${field('lsid', 'lsid', form)}
+${field('externalKey', 'External key', form)}
+<div class="field${form.errors.event ? ' invalid' : ''}"><label for="event">Event type</label>
+  <select id="event" name="event"><option value="">any</option>${EVENT_NAMES.map(
+    (n) => html`<option value="${n}"${form.event === n ? html` selected` : ''}>${n}</option>`,
+  )}</select>
+  ${form.errors.event && html`<div class="error" role="alert">${form.errors.event}</div>`}</div>
+${field('from', 'Accepted from (UTC)', form, 'datetime-local')}
+${field('to', 'to (UTC)', form, 'datetime-local')}
+<button class="primary" type="submit">Search</button>
+</form>
+<h2>${events.length === 0 ? 'No event matches.' : 'Newest first'}</h2>
+${
+  events.length > 0 &&
+  html`<table data-events><thead><tr><th>Accepted</th><th>Event</th><th>lsid</th><th>External key</th><th>Id</th></tr></thead>
+<tbody>${events.map(
+    (e) =>
+      html`<tr data-event-id="${e.id}"><td>${formatTime(e.acceptedAt)}</td><td>${eventLink(e)}</td><td>${sessionLink(e.lsid)}</td><td>${e.externalKey ?? ''}</td><td>${e.uid}</td></tr>`,
+  )}</tbody></table>`
+}
+${older && html`<p><a href="${older}">Older events</a></p>`}`,
+  );
+}
+
+export function eventPage(
+  session: WebSession,
+  event: StoredEvent,
+  deliveries: { delivery: Delivery; recipient: Recipient | undefined }[],
+): SafeHtml {
+  return page(
+    { title: event.name, session, section: 'events' },
+    html`<p class="crumb"><a href="/admin/events">Events</a></p>
+<h1>${event.name}</h1>
+<dl class="panel">
+  <dt>Id (webhook-id)</dt><dd>${event.uid}</dd>
+  <dt>Accepted</dt><dd>${formatTime(event.acceptedAt)}</dd>
+  <dt>Session</dt><dd>${sessionLink(event.lsid)}</dd>
+</dl>
+<h2>Variables, as sent</h2>
+<table data-variables><thead><tr><th>Name</th><th>Value</th></tr></thead>
+<tbody>${variablesOf(event).map(([k, v]) => html`<tr><td>${k}</td><td>${v}</td></tr>`)}</tbody></table>
+<h2>Delivery to each recipient</h2>
+${
+  deliveries.length === 0
+    ? html`<p class="muted">Not queued for any recipient (none subscribed, or its history was pruned).</p>`
+    : html`<table data-event-deliveries><thead><tr><th>Recipient</th><th>State</th><th>Attempts</th><th>Delivered</th><th>Set aside</th><th>Last error</th></tr></thead>
+<tbody>${deliveries.map(
+        ({ delivery: d, recipient }) =>
+          html`<tr><td>${recipient ? html`<a href="/admin/recipients/${recipient.id}">${recipient.name}</a>` : d.recipientId}</td>
+<td data-kind="${d.state === 'delivered' ? 'ok' : d.state === 'failed' ? 'failed' : 'queued'}">${d.state}</td><td>${d.attempts}</td>
+<td>${formatTime(d.deliveredAt)}</td><td>${formatTime(d.failedAt)}</td><td class="error-text">${d.lastError ?? ''}</td></tr>`,
+      )}</tbody></table>`
+}`,
+  );
+}
+
+export function sessionPage(
+  session: WebSession,
+  lsid: string,
+  events: StoredEvent[],
+  record: SessionRecord | undefined,
+): SafeHtml {
+  return page(
+    { title: `Session ${lsid}`, session, section: 'events' },
+    html`<p class="crumb"><a href="/admin/events?lsid=${encodeURIComponent(lsid)}">Events</a></p>
+<h1>Session ${lsid}</h1>
+${
+  record &&
+  html`<p class="muted">Reported through the sessions API: started ${formatTime(record.createdAt)}, ${
+    record.endedAt === null ? 'still open' : `ended ${formatTime(record.endedAt)}`
+  }.</p>`
+}
+${record && sessionState(record)}
+${
+  events.length === 0
+    ? html`<p class="muted">No event of this session is stored (any more).</p>`
+    : html`<ol class="timeline" data-timeline>${events.map(
+        (e) =>
+          html`<li><span class="muted">${formatTime(e.acceptedAt)}</span> ${describeEvent(e)} · <a href="/admin/events/${e.id}">${e.name}</a></li>`,
+      )}</ol>`
+}`,
+  );
+}

@@ -1,0 +1,83 @@
+import { EVENT_NAMES } from '../../events/index.js';
+import type { WebSession } from '../../store/admin-store.js';
+import { type HtmlValue, html, type SafeHtml } from '../html.js';
+import type { FieldErrors, RecipientFormValues } from '../recipient-form.js';
+import { csrfField, page } from './layout.js';
+
+function field(
+  name: string,
+  label: string,
+  errors: FieldErrors,
+  control: HtmlValue,
+  hint?: string,
+): SafeHtml {
+  const error = errors[name];
+  return html`<div class="field${error ? ' invalid' : ''}" data-field-name="${name}">
+  <label for="${name}">${label}</label>
+  ${control}
+  ${hint && html`<div class="hint">${hint}</div>`}
+  ${error && html`<div class="error" id="${name}-error" role="alert">${error}</div>`}
+</div>`;
+}
+
+const input = (name: string, value: string, type = 'text', extra: HtmlValue = '') =>
+  html`<input type="${type}" id="${name}" name="${name}" value="${value}"${extra}>`;
+
+export function recipientFormPage(options: {
+  session: WebSession;
+  /** Undefined for a new recipient. */
+  id?: number;
+  values: RecipientFormValues;
+  errors?: FieldErrors;
+}): SafeHtml {
+  const { values, id } = options;
+  const errors = options.errors ?? {};
+  const title = id === undefined ? 'Add HTTP recipient' : `Edit HTTP recipient ${values.name}`;
+  const action = id === undefined ? '/admin/recipients/new' : `/admin/recipients/${id}/edit`;
+  const checked = (on: boolean) => (on ? html` checked` : '');
+  return page(
+    { title, session: options.session, section: 'recipients', alert: errors.form },
+    html`<p class="crumb"><a href="/admin/recipients">Outbound Events → HTTP recipients</a></p>
+<h1>${title}</h1>
+<form class="panel" method="post" action="${action}" enctype="multipart/form-data" novalidate>
+${csrfField(options.session)}
+<div class="field"><label><input type="checkbox" name="enabled" value="on"${checked(values.enabled)}> Enabled</label>
+  <div class="hint">A disabled recipient is queued nothing.</div></div>
+${field('name', 'Name', errors, input('name', values.name, 'text', html` required maxlength="200"`), 'Unique.')}
+${field('url', 'URL', errors, input('url', values.url, 'url', html` required`), 'http:// or https://, used exactly as given, query string included.')}
+${field(
+  'caCertificate',
+  'CA certificate',
+  errors,
+  html`<input type="file" id="caCertificate" name="caCertificate" accept=".pem,.crt,.cer">
+  ${values.hasCa && html`<div class="hint">A CA certificate is in use. <label><input type="checkbox" name="removeCa" value="on"> Remove it</label></div>`}
+  <div><label><input type="checkbox" name="tlsVerify" value="on"${checked(values.tlsVerify)}> Verify the server's certificate</label></div>`,
+  'Upload a PEM root to trust in addition to the public ones. Turn verification off only for a test server.',
+)}
+<div class="field${errors.events ? ' invalid' : ''}" data-field-name="events"><span class="label">Events to Send</span>
+  <div class="checks">${EVENT_NAMES.map(
+    (name) =>
+      html`<label><input type="checkbox" name="events" value="${name}"${checked(values.events.includes(name))}> ${name}</label>`,
+  )}</div>
+  ${errors.events && html`<div class="error" role="alert">${errors.events}</div>`}
+</div>
+${field('retryIntervalSeconds', 'Retry Interval (seconds)', errors, input('retryIntervalSeconds', values.retryIntervalSeconds, 'number', html` min="0.01" step="any"`), 'First retry after this; doubles after each failure, up to 10 minutes.')}
+${field('retryDurationSeconds', 'Retry Duration (seconds)', errors, input('retryDurationSeconds', values.retryDurationSeconds, 'number', html` min="0" step="any"`), 'Set the head aside once it has failed this long. 0 = retry forever.')}
+${field('alertContacts', 'Email Contact', errors, html`<textarea id="alertContacts" name="alertContacts" rows="2">${values.alertContacts}</textarea>`, 'Error alerts go to these addresses, one per line (at most 10). Empty: no alerts.')}
+${field('alertAfterSeconds', 'Send Email Alert After (seconds)', errors, input('alertAfterSeconds', values.alertAfterSeconds, 'number', html` min="0" step="any"`), 'No mail if the failing event gets through before this.')}
+${field('resendAlertsSeconds', 'Resend Email Alerts (seconds)', errors, input('resendAlertsSeconds', values.resendAlertsSeconds, 'number', html` min="0" step="any"`), 'Again every so often while it keeps failing. 0 = alert once.')}
+${field('timeoutSeconds', 'Request time-out (seconds)', errors, input('timeoutSeconds', values.timeoutSeconds, 'number', html` min="0.01" step="any"`))}
+${field('headers', 'Extra headers', errors, html`<textarea id="headers" name="headers" rows="3">${values.headers}</textarea>`, 'One per line: Name: value')}
+${field(
+  'secret',
+  'Signing secret',
+  errors,
+  html`<input type="text" id="secret" name="secret" value="" autocomplete="off" placeholder="${values.secretMasked ?? 'whsec_…'}">
+  ${values.secretMasked && html`<div class="hint">Current: ${values.secretMasked}. Leave empty to keep it. <label><input type="checkbox" name="removeSecret" value="on"> Remove it</label></div>`}`,
+  'Standard Webhooks secret (whsec_ and base64). Shown masked once saved.',
+)}
+<div class="actions"><button class="primary" type="submit">Save</button>
+  <a class="button" href="${id === undefined ? '/admin/recipients' : `/admin/recipients/${id}`}">Cancel</a></div>
+</form>`,
+  );
+}

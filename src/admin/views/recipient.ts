@@ -1,0 +1,124 @@
+import type { WebSession } from '../../store/admin-store.js';
+import type { Attempt, Delivery, Recipient } from '../../types.js';
+import { formatTime } from '../format.js';
+import { type HtmlValue, html, type SafeHtml } from '../html.js';
+import type { RecipientRow } from '../recipient-rows.js';
+import { csrfField, page } from './layout.js';
+
+export interface DeliveryWithAttempts {
+  delivery: Delivery;
+  attempts: Attempt[];
+}
+
+export interface RecipientPageData {
+  recipient: Recipient;
+  row: RecipientRow;
+  pending: DeliveryWithAttempts[];
+  delivered: Delivery[];
+  failed: DeliveryWithAttempts[];
+  /** Deliveries and latency over the last hour and day (views/delivery-chart.ts). */
+  charts?: HtmlValue;
+}
+
+function attemptsList(attempts: Attempt[]): HtmlValue {
+  if (attempts.length === 0) return '';
+  return html`<ol class="attempts">${attempts.map(
+    (a) =>
+      html`<li value="${a.n}">${formatTime(a.at)}: ${a.status === null ? '' : `HTTP ${a.status} `}${a.errorCode ?? ''}${a.error ? ` — ${a.error}` : ''} (${a.latencyMs} ms)</li>`,
+  )}</ol>`;
+}
+
+function queueTable(
+  rows: DeliveryWithAttempts[],
+  empty: string,
+  kind: 'pending' | 'failed',
+): HtmlValue {
+  if (rows.length === 0) return html`<p class="muted">${empty}</p>`;
+  return html`<table data-deliveries="${kind}">
+<thead><tr><th>Seq</th><th>Event</th><th>lsid</th><th>Accepted</th><th>Attempts</th>${
+    kind === 'pending' ? html`<th>Next attempt</th>` : html`<th>Set aside</th>`
+  }<th>Errors</th></tr></thead>
+<tbody>${rows.map(
+    ({ delivery: d, attempts }, i) => html`<tr data-seq="${d.seq}">
+  <td>${d.seq}${kind === 'pending' && i === 0 ? html` <strong>(head)</strong>` : ''}</td>
+  <td>${d.eventName}</td><td>${d.lsid}</td><td>${formatTime(d.acceptedAt)}</td>
+  <td>${d.attempts}</td>
+  <td>${kind === 'pending' ? formatTime(d.nextAttemptAt) : formatTime(d.failedAt)}</td>
+  <td class="error-text">${d.lastError ?? ''}${attemptsList(attempts)}</td>
+</tr>`,
+  )}</tbody></table>`;
+}
+
+function actionButton(
+  session: WebSession,
+  id: number,
+  action: string,
+  label: string,
+  confirm?: string,
+  danger = false,
+): SafeHtml {
+  return html`<form method="post" action="/admin/recipients/${id}/${action}"${
+    confirm ? html` data-confirm="${confirm}"` : ''
+  }>${csrfField(session)}<button type="submit"${danger ? html` class="danger"` : ''}>${label}</button></form>`;
+}
+
+export function recipientPage(
+  session: WebSession,
+  data: RecipientPageData,
+  messages: { notice?: string | undefined; alert?: string | undefined } = {},
+): SafeHtml {
+  const { recipient: r, row } = data;
+  return page(
+    { title: r.name, session, section: 'recipients', ...messages },
+    html`<p class="crumb"><a href="/admin/recipients">Outbound Events → HTTP recipients</a></p>
+<h1>${r.name} <span class="live" data-live data-kind="queued">connecting…</span></h1>
+<dl class="panel" data-recipient-id="${r.id}" data-stream="/admin/recipients/stream">
+  <dt>Status</dt><dd data-field="status" data-kind="${row.statusKind}">${row.status}</dd>
+  <dt>URL</dt><dd data-field="url">${row.url}</dd>
+  <dt>Events to Send</dt><dd data-field="events">${row.events}</dd>
+  <dt>Queued Events</dt><dd data-field="queued">${row.queued}</dd>
+  <dt>Failed (set aside)</dt><dd data-field="failed">${row.failed}</dd>
+  <dt>Oldest pending</dt><dd data-field="oldestPending">${row.oldestPending}</dd>
+  <dt>Last success</dt><dd data-field="lastSuccess">${row.lastSuccess}</dd>
+  <dt>Last error</dt><dd data-field="lastError" class="error-text">${row.lastError}</dd>
+  <dt>Delivered/min</dt><dd data-field="rate">${row.rate}</dd>
+  <dt>Retry</dt><dd>every ${r.retryIntervalMs / 1000} s, doubling up to ${r.retryMaxIntervalMs / 1000} s; ${
+    r.retryDurationMs === 0 ? 'forever' : `set aside after ${r.retryDurationMs / 1000} s`
+  }</dd>
+</dl>
+<div class="actions">
+  <a class="button" href="/admin/recipients/${r.id}/edit">Edit</a>
+  ${actionButton(session, r.id, 'test', 'Send test event')}
+  ${actionButton(session, r.id, 'retry', 'Retry now')}
+  ${actionButton(session, r.id, 'set-aside', 'Set head aside', 'Set the head event aside as failed? Delivery moves on to the next event.')}
+  ${actionButton(session, r.id, 'replay', 'Replay failed', 'Queue every failed event again, at its original place?')}
+  ${r.paused ? actionButton(session, r.id, 'resume', 'Resume') : actionButton(session, r.id, 'pause', 'Pause')}
+  ${actionButton(session, r.id, 'delete', 'Delete', `Delete ${r.name} with its queue and history?`, true)}
+</div>
+<form class="panel actions" method="post" action="/admin/recipients/${r.id}/replay-range">
+  ${csrfField(session)}
+  <label>Replay events accepted from <input type="datetime-local" name="from" step="1" required></label>
+  <label>to <input type="datetime-local" name="to" step="1" required> (UTC)</label>
+  <button type="submit">Replay time range</button>
+</form>
+${
+  data.charts &&
+  html`<h2>Deliveries and latency</h2>
+${data.charts}`
+}
+<h2>Pending (head first)</h2>
+${queueTable(data.pending, 'Nothing queued.', 'pending')}
+<h2>Failed (set aside)</h2>
+${queueTable(data.failed, 'No failed event.', 'failed')}
+<h2>Delivered (newest first)</h2>
+${
+  data.delivered.length === 0
+    ? html`<p class="muted">Nothing delivered yet.</p>`
+    : html`<table data-deliveries="delivered"><thead><tr><th>Seq</th><th>Event</th><th>lsid</th><th>Accepted</th><th>Delivered</th><th>Attempts</th></tr></thead>
+<tbody>${data.delivered.map(
+        (d) =>
+          html`<tr data-seq="${d.seq}"><td>${d.seq}</td><td>${d.eventName}</td><td>${d.lsid}</td><td>${formatTime(d.acceptedAt)}</td><td>${formatTime(d.deliveredAt)}</td><td>${d.attempts}</td></tr>`,
+      )}</tbody></table>`
+}`,
+  );
+}

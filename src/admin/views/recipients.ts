@@ -1,0 +1,54 @@
+import type { WebSession } from '../../store/admin-store.js';
+import { html, type SafeHtml } from '../html.js';
+import type { RecipientRow } from '../recipient-rows.js';
+import { page } from './layout.js';
+
+const COLUMNS = [
+  'Name',
+  'Disabled',
+  'URL',
+  'Events to Send',
+  'Status',
+  'Queued Events',
+  'Failed',
+  'Oldest pending',
+  'Last success',
+  'Last error',
+  'Delivered/min',
+];
+
+export function recipientRowHtml(row: RecipientRow): SafeHtml {
+  return html`<tr data-recipient-id="${row.id}">
+  <td data-field="name"><a href="/admin/recipients/${row.id}">${row.name}</a></td>
+  <td data-field="disabled">${row.disabled}</td>
+  <td data-field="url">${row.url}</td>
+  <td data-field="events">${row.events}</td>
+  <td data-field="status" data-kind="${row.statusKind}">${row.status}</td>
+  <td data-field="queued">${row.queued}</td>
+  <td data-field="failed">${row.failed}</td>
+  <td data-field="oldestPending">${row.oldestPending}</td>
+  <td data-field="lastSuccess">${row.lastSuccess}</td>
+  <td data-field="lastError">${row.lastError}</td>
+  <td data-field="rate">${row.rate}</td>
+</tr>`;
+}
+
+export function recipientsPage(
+  session: WebSession,
+  rows: RecipientRow[],
+  notice?: string,
+): SafeHtml {
+  return page(
+    { title: 'HTTP recipients', session, section: 'recipients', notice },
+    html`<p class="crumb">Outbound Events</p>
+<h1>HTTP recipients <span class="live" data-live data-kind="queued">connecting…</span></h1>
+<div class="actions"><a class="button primary" href="/admin/recipients/new">Add HTTP recipient</a></div>
+<table data-stream="/admin/recipients/stream">
+<thead><tr>${COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+<tbody data-stream-rows>
+${rows.map(recipientRowHtml)}
+</tbody>
+</table>
+<p class="muted" data-empty${rows.length > 0 ? html` hidden` : ''}>No HTTP recipient yet: add one to start sending events.</p>`,
+  );
+}

@@ -1,0 +1,41 @@
+import type { WebSession } from '../../store/admin-store.js';
+import type { ApiToken } from '../../types.js';
+import { formatTime } from '../format.js';
+import { html, type SafeHtml } from '../html.js';
+import { csrfField, page } from './layout.js';
+
+export function tokensPage(
+  session: WebSession,
+  tokens: ApiToken[],
+  options: { created?: { name: string; token: string }; nameError?: string; notice?: string } = {},
+): SafeHtml {
+  const { created } = options;
+  return page(
+    { title: 'API tokens', session, section: 'tokens', notice: options.notice },
+    html`<h1>API tokens</h1>
+${
+  created &&
+  html`<section class="panel"><p><strong>Token "${created.name}" created.</strong> Copy it now: it is not shown again (only its hash is kept).</p>
+<p class="secret-once" data-new-token>${created.token}</p></section>`
+}
+<form class="panel" method="post" action="/admin/tokens">
+${csrfField(session)}
+<div class="field${options.nameError ? ' invalid' : ''}"><label for="name">New token for</label>
+  <input type="text" id="name" name="name" maxlength="200" required placeholder="helpdesk">
+  ${options.nameError && html`<div class="error" role="alert">${options.nameError}</div>`}</div>
+<button class="primary" type="submit">Create token</button>
+</form>
+<h2>Tokens</h2>
+<table><thead><tr><th>Id</th><th>Name</th><th>Created</th><th>Last used</th><th>State</th><th></th></tr></thead>
+<tbody>${tokens.map(
+      (
+        t,
+      ) => html`<tr data-token-id="${t.id}"><td>${t.id}</td><td>${t.name}</td><td>${formatTime(t.createdAt)}</td>
+<td>${formatTime(t.lastUsedAt)}</td><td>${t.revokedAt === null ? 'active' : `revoked ${formatTime(t.revokedAt)}`}</td>
+<td>${
+        t.revokedAt === null &&
+        html`<form method="post" action="/admin/tokens/${t.id}/revoke" data-confirm="Revoke token ${t.name}? Programs using it stop working.">${csrfField(session)}<button class="danger" type="submit">Revoke</button></form>`
+      }</td></tr>`,
+    )}</tbody></table>`,
+  );
+}

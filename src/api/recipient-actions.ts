@@ -1,0 +1,120 @@
+import { encodeEvent, validateEvent } from '../events/index.js';
+import { newEventUid } from '../ids.js';
+import type { NewEvent, Recipient, RecipientInput, RecipientPatch } from '../types.js';
+import type { ApiContext } from './context.js';
+import { conflict, notFound } from './http-error.js';
+import { recipientJson } from './recipient-json.js';
+
+/*
+ * What an operator can do to a recipient, shared by the API routes and the admin interface, so
+ * that both keep the dispatcher in step with the store the same way.
+ */
+
+type Ctx = Pick<ApiContext, 'store' | 'dispatcher' | 'committer' | 'clock'>;
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+/** The recipient as the API shows it, with its lane's status. */
+export async function showRecipient(ctx: Ctx, recipient: Recipient) {
+  const stats = (await ctx.store.laneStats()).find((s) => s.recipientId === recipient.id);
+  return recipientJson(recipient, stats, ctx.dispatcher.laneStatus(recipient.id), ctx.clock());
+}
+
+export async function createRecipient(ctx: Ctx, input: RecipientInput): Promise<Recipient> {
+  let created: Recipient;
+  try {
+    created = await ctx.store.createRecipient(input, ctx.clock());
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw conflict(`a recipient named "${input.name}" already exists`, 'name');
+    throw error;
+  }
+  await ctx.dispatcher.refresh(created.id);
+  return created;
+}
+
+export async function updateRecipient(
+  ctx: Ctx,
+  id: number,
+  patch: RecipientPatch,
+): Promise<Recipient> {
+  let updated: Recipient | undefined;
+  try {
+    updated = await ctx.store.updateRecipient(id, patch, ctx.clock());
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw conflict(`a recipient named "${patch.name}" already exists`, 'name');
+    throw error;
+  }
+  if (updated === undefined) throw notFound(`no recipient with id ${id}`);
+  await ctx.dispatcher.refresh(updated.id);
+  return updated;
+}
+
+/** Deletes the recipient with its queue and history once nothing of it is in flight. */
+export async function deleteRecipient(ctx: Ctx, id: number): Promise<void> {
+  const deleted = await ctx.dispatcher.withLaneIdle(id, () => ctx.store.deleteRecipient(id));
+  if (!deleted) throw notFound(`no recipient with id ${id}`);
+  await ctx.dispatcher.refresh(id);
+}
+
+export const setPaused = (ctx: Ctx, id: number, paused: boolean) =>
+  updateRecipient(ctx, id, { paused });
+
+/** Makes the head due now; false when the queue is empty. */
+export const retryNow = (ctx: Ctx, id: number): Promise<boolean> =>
+  ctx.dispatcher.withLaneIdle(id, () => ctx.store.retryNow(id, ctx.clock()));
+
+/** Sets the head aside as failed; returns its seq. */
+export async function setHeadAside(ctx: Ctx, id: number): Promise<number> {
+  const seq = await ctx.dispatcher.withLaneIdle(id, async () => {
+    const [head] = await ctx.store.pendingDeliveries(id, 1);
+    if (head === undefined) return null;
+    await ctx.store.setAside(id, head.seq, ctx.clock());
+    return head.seq;
+  });
+  if (seq === null) throw conflict('the queue is empty: there is no head event to set aside');
+  return seq;
+}
+
+/** Queues failed deliveries again at their place (all, or only `seqs`); returns how many. */
+export const replayFailed = (ctx: Ctx, id: number, seqs?: number[]): Promise<number> =>
+  ctx.dispatcher.withLaneIdle(id, () => ctx.store.replayFailed(id, ctx.clock(), seqs));
+
+export const replayRange = (ctx: Ctx, id: number, from: number, to: number): Promise<number> =>
+  ctx.dispatcher.withLaneIdle(id, () => ctx.store.replayRange(id, from, to, ctx.clock()));
+
+/**
+ * Queues a test event for this recipient only, behind what is already queued for it: `event`,
+ * or by default a support_conference_begin with lsid "outbound-test". Returns its uid.
+ */
+export async function sendTestEvent(
+  ctx: Ctx,
+  recipient: Recipient,
+  event?: NewEvent,
+): Promise<string> {
+  if (!recipient.enabled) throw conflict('the recipient is disabled: enable it first');
+  const now = ctx.clock();
+  const chosen = event ?? { uid: newEventUid(now), ...testEvent(now) };
+  await ctx.committer.submit([{ ...chosen, onlyRecipientId: recipient.id }]);
+  return chosen.uid;
+}
+
+function testEvent(now: number) {
+  const event = validateEvent({
+    event: 'support_conference_begin',
+    version: 1,
+    timestamp: Math.floor(now / 1000),
+    lsid: 'outbound-test',
+  });
+  return {
+    name: event.event,
+    lsid: event.lsid,
+    externalKey: null,
+    timestamp: event.timestamp,
+    body: encodeEvent(event),
+  };
+}

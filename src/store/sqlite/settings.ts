@@ -1,0 +1,18 @@
+import type { SettingsStore } from '../settings-store.js';
+import type { SqliteConnection } from './database.js';
+import { GET_SETTING, PUT_SETTING } from './sql/settings.js';
+
+/** The settings table in the SQLite file, on the store's one connection. */
+export class SqliteSettingsStore implements SettingsStore {
+  constructor(private readonly conn: SqliteConnection) {}
+
+  async get(key: string): Promise<unknown> {
+    const row = this.conn.db.prepare(GET_SETTING).get(key) as { value: string } | undefined;
+    return row === undefined ? undefined : JSON.parse(row.value);
+  }
+
+  async put(key: string, value: unknown, now: number): Promise<void> {
+    const statement = this.conn.db.prepare(PUT_SETTING);
+    this.conn.transaction('FULL', () => statement.run(key, JSON.stringify(value), now));
+  }
+}
