@@ -2,11 +2,13 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { Alerter } from './alerts/alerter.js';
 import { MailRelay } from './alerts/mail-relay.js';
+import { MailSender } from './alerts/mail-sender.js';
 import { Mailer } from './alerts/mailer.js';
 import { alertRuleOf, recipientPageUrl } from './alerts/recipient-rule.js';
 import { buildApp, TokenAuth } from './api/index.js';
 import type { Config } from './config/config.js';
 import { Dispatcher, HttpSender } from './delivery/index.js';
+import { KindSender } from './delivery/kind-sender.js';
 import { GroupCommitter } from './store/group-commit.js';
 import { openStore } from './store/open.js';
 import { Retention } from './store/retention.js';
@@ -23,7 +25,7 @@ export class Service {
   readonly app: FastifyInstance;
   readonly mail: MailRelay;
   private readonly alerter: Alerter;
-  private readonly sender: HttpSender;
+  private readonly sender: KindSender;
   private readonly retention: Retention;
   private ready = false;
   private stopping: Promise<void> | null = null;
@@ -40,8 +42,9 @@ export class Service {
         onBackgroundError: (message) =>
           this.app.log.error({ message }, 'background WAL checkpoint failed'),
       });
-    this.sender = new HttpSender();
     this.mail = new MailRelay(new Mailer(), this.store.settings, clock);
+    // Email recipients ride the same lanes as HTTP ones; only the last step differs.
+    this.sender = new KindSender({ http: new HttpSender(), email: new MailSender(this.mail) });
     // Error alerts follow each recipient's Email Contact fields, off the delivery path.
     this.alerter = new Alerter({
       mailer: this.mail.mailer,

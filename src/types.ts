@@ -16,9 +16,14 @@ import type { EventName } from './events/index.js';
 
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
+/** How a recipient is sent its events: POSTed (HTTP recipients) or mailed (email recipients). */
+export type RecipientKind = 'http' | 'email';
+
 /** A recipient as stored; durations in milliseconds. */
 export interface Recipient {
   id: number;
+  /** 'email': `url` is `mailto:ADDRESS` and each event goes out as a readable mail. */
+  kind: RecipientKind;
   /** Unique, shown in the admin interface. */
   name: string;
   /** Used exactly as given, query string included. */

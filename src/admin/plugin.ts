@@ -8,6 +8,7 @@ import { RecipientStream } from './recipient-stream.js';
 import { sendPage } from './respond.js';
 import { assetRoutes } from './routes/assets.js';
 import { auditRoutes } from './routes/audit.js';
+import { emailRecipientRoutes } from './routes/email-recipients.js';
 import { eventRoutes } from './routes/events.js';
 import { recipientRoutes } from './routes/recipient.js';
 import { recipientListRoutes } from './routes/recipients.js';
@@ -134,5 +135,6 @@ export async function adminPlugin(app: FastifyInstance, options: AdminOptions): 
     userRoutes(signedIn, admin);
     auditRoutes(signedIn, admin);
     settingsRoutes(signedIn, admin);
+    emailRecipientRoutes(signedIn, admin);
   });
 }

@@ -73,6 +73,7 @@ export async function recipientRows(
     now,
   );
   return recipients
+    .filter((r) => r.kind === 'http') // email recipients have their own page
     .map((r) => {
       const { status } = recipientJson(r, byId.get(r.id), ctx.dispatcher.laneStatus(r.id), now);
       const { label, kind } = statusOf(status);

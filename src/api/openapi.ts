@@ -218,6 +218,13 @@ export const OPENAPI = {
         required: ['name', 'url'],
         properties: {
           id: { type: 'integer', readOnly: true },
+          kind: {
+            type: 'string',
+            enum: ['http', 'email'],
+            readOnly: true,
+            description:
+              'email: an email recipient (url is mailto:ADDRESS), managed in the admin interface',
+          },
           name: { type: 'string' },
           url: { type: 'string', description: 'Used exactly as given, query string included' },
           enabled: { type: 'boolean', default: true },

@@ -60,6 +60,7 @@ export function parseRecipientInput(body: unknown): RecipientInput {
   if (patch.url === undefined) throw badRequest('url is required', 'url');
   const retryIntervalMs = patch.retryIntervalMs ?? RECIPIENT_DEFAULTS.retryIntervalSeconds * 1000;
   const input: RecipientInput = {
+    kind: 'http',
     name: patch.name,
     url: patch.url,
     enabled: patch.enabled ?? RECIPIENT_DEFAULTS.enabled,
@@ -111,12 +112,20 @@ export function parseRecipientPatch(
   }
   const b = body as Record<string, unknown>;
   for (const key of Object.keys(b)) {
-    if (key === 'id' || key === 'createdAt' || key === 'updatedAt' || key === 'status') continue;
+    // Read-only: a client may send back what it read.
+    if (['id', 'kind', 'createdAt', 'updatedAt', 'status'].includes(key)) continue;
     if (!FIELDS.includes(key))
       throw badRequest(`unknown field "${key}"; known: ${FIELDS.join(', ')}`, key);
   }
   const out: RecipientPatch = {};
   if (b.name !== undefined) out.name = text(b.name, 'name', 200);
+  if (b.url !== undefined && current?.kind === 'email') {
+    // Its address is its url (mailto:); an http URL would leave a mail lane with nowhere to go.
+    throw badRequest(
+      'url: an email recipient keeps its address; add another in Outbound Events → Email recipients',
+      'url',
+    );
+  }
   if (b.url !== undefined) out.url = url(b.url);
   if (b.enabled !== undefined) out.enabled = bool(b.enabled, 'enabled');
   if (b.paused !== undefined) out.paused = bool(b.paused, 'paused');
@@ -306,6 +315,7 @@ export function recipientJson(
 ) {
   return {
     id: r.id,
+    kind: r.kind,
     name: r.name,
     url: r.url,
     enabled: r.enabled,

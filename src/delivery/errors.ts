@@ -21,6 +21,8 @@ export const DeliveryErrorCode = {
   /** The response started but its body never finished. */
   BODY_INCOMPLETE: 'BODY_INCOMPLETE',
   INVALID_URL: 'INVALID_URL',
+  /** An email recipient's mail was not accepted by the SMTP relay (or it was unreachable). */
+  SMTP: 'SMTP',
   OTHER: 'OTHER',
 } as const;
 

@@ -32,6 +32,23 @@ describe('the events search with odd input', () => {
     expect(page.text).toMatch(/id="lsid" name="lsid" value="a"/);
   });
 
+  it('pages back with the search as read', async () => {
+    const many = Array.from({ length: 51 }, () => ({
+      event: 'support_conference_end',
+      lsid: 'paged',
+    }));
+    expect((await svc.api('POST', '/api/v1/events', many)).status).toBe(202);
+    const first = await client.get('/admin/events?lsid=paged&lsid=other&event=');
+    expect(rows(first.text)).toBe(50);
+    const older = /<a href="([^"]+)">Older events<\/a>/
+      .exec(first.text)?.[1]
+      ?.replaceAll('&amp;', '&');
+    expect(older).toMatch(/^\/admin\/events\?lsid=paged&before=\d+$/);
+    const second = await client.get(older!);
+    expect(rows(second.text)).toBe(1);
+    expect(second.text).not.toContain('Older events');
+  });
+
   it('names the field of a wrong time or an empty range', async () => {
     const malformed = await client.get('/admin/events?from=2026-13-45T99:99&to=yesterday');
     expect(malformed.status).toBe(400);

@@ -113,6 +113,7 @@ function recipient(url: string, over: Partial<Recipient> = {}): Recipient {
     alertContacts: [],
     alertAfterMs: 600_000,
     resendAlertsMs: 3_600_000,
+    kind: 'http',
     createdAt: 0,
     updatedAt: 0,
     ...over,

@@ -136,6 +136,7 @@ describe('stalled lane safety net', () => {
         alertContacts: [],
         alertAfterMs: 600_000,
         resendAlertsMs: 3_600_000,
+        kind: 'http',
       },
       Date.now(),
     );

@@ -40,6 +40,7 @@ function recipient(url: string, secret: string, over: Partial<Recipient> = {}): 
     alertContacts: [],
     alertAfterMs: 600_000,
     resendAlertsMs: 3_600_000,
+    kind: 'http',
     createdAt: 0,
     updatedAt: 0,
     ...over,

@@ -74,6 +74,7 @@ export function recipientInput(overrides: Partial<RecipientInput> = {}): Recipie
     alertContacts: [],
     alertAfterMs: 600_000,
     resendAlertsMs: 3_600_000,
+    kind: 'http',
     ...overrides,
   };
 }

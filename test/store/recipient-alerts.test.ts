@@ -1,4 +1,4 @@
-/** A recipient's alert settings (Email Contact, Send Email Alert After, Resend) on every backend. */
+/** A recipient's alert settings (Email Contact, Send Email Alert After, Resend) and kind. */
 import { describe, expect, it } from 'vitest';
 import { BACKENDS } from './backends.js';
 import { recipientInput } from './fixtures.js';
@@ -33,6 +33,19 @@ for (const backend of BACKENDS) {
       const [listed] = await store.listRecipients();
       expect(listed).toEqual(updated);
       expect(await store.getRecipient(created.id)).toEqual(updated);
+    });
+
+    it('keeps the kind: http by default, email for email recipients', async () => {
+      const { store } = fresh;
+      const http = await store.createRecipient(recipientInput(), 1_000);
+      const email = await store.createRecipient(
+        recipientInput({ kind: 'email', url: 'mailto:reports@example.com' }),
+        1_000,
+      );
+      expect(http.kind).toBe('http');
+      expect((await store.getRecipient(email.id))?.kind).toBe('email');
+      const kept = await store.updateRecipient(email.id, { retryIntervalMs: 100 }, 2_000);
+      expect(kept?.kind).toBe('email');
     });
   });
 }

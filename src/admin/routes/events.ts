@@ -61,7 +61,10 @@ export function eventRoutes(app: FastifyInstance, admin: AdminContext): void {
     let older: string | undefined;
     if (found.length > PAGE) {
       const params = new URLSearchParams(
-        Object.entries(query).filter(([k, v]) => k !== 'before' && v) as [string, string][],
+        // The search as read (first of a repeated parameter), not the raw query.
+        (['lsid', 'externalKey', 'event', 'from', 'to'] as const)
+          .filter((k) => form[k] !== '')
+          .map((k): [string, string] => [k, form[k]]),
       );
       params.set('before', String(shown.at(-1)?.id));
       older = `/admin/events?${params}`;

@@ -1,7 +1,7 @@
 import type { WebSession } from '../../store/admin-store.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
 
-export type Section = 'recipients' | 'events' | 'tokens' | 'users' | 'audit' | 'settings';
+export type Section = 'recipients' | 'events' | 'tokens' | 'users' | 'audit' | 'settings' | 'email';
 
 export interface PageOptions {
   title: string;
@@ -14,6 +14,7 @@ export interface PageOptions {
 
 const NAV: [Section, string, string][] = [
   ['recipients', '/admin/recipients', 'Outbound Events → HTTP recipients'],
+  ['email', '/admin/email-recipients', 'Email recipients'],
   ['events', '/admin/events', 'Events'],
   ['tokens', '/admin/tokens', 'API tokens'],
   ['users', '/admin/users', 'Administrators'],

@@ -3,7 +3,7 @@
  * shapes, and its converters, except recipients: PostgreSQL has real booleans.
  */
 import type { EventName } from '../../events/index.js';
-import type { Recipient, RecipientInput } from '../../types.js';
+import type { Recipient, RecipientInput, RecipientKind } from '../../types.js';
 import type { RecipientRow as SqliteRecipientRow } from '../sqlite/rows.js';
 
 export {
@@ -48,12 +48,13 @@ export function toRecipient(row: RecipientRow): Recipient {
     alertContacts: JSON.parse(row.alert_contacts) as string[],
     alertAfterMs: row.alert_after_ms,
     resendAlertsMs: row.resend_alerts_ms,
+    kind: row.kind as RecipientKind,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-/** $1 to $19 of INSERT_RECIPIENT and UPDATE_RECIPIENT, in their order. */
+/** $1 to $20 of INSERT_RECIPIENT and UPDATE_RECIPIENT, in their order. */
 export function recipientValues(input: RecipientInput): unknown[] {
   return [
     input.name,
@@ -75,5 +76,6 @@ export function recipientValues(input: RecipientInput): unknown[] {
     JSON.stringify(input.alertContacts),
     input.alertAfterMs,
     input.resendAlertsMs,
+    input.kind,
   ];
 }

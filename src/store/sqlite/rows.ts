@@ -7,6 +7,7 @@ import type {
   PendingDelivery,
   Recipient,
   RecipientInput,
+  RecipientKind,
   StoredEvent,
 } from '../../types.js';
 
@@ -32,6 +33,7 @@ export interface RecipientRow {
   alert_contacts: string;
   alert_after_ms: number;
   resend_alerts_ms: number;
+  kind: string;
   created_at: number;
   updated_at: number;
 }
@@ -58,6 +60,7 @@ export function toRecipient(row: RecipientRow): Recipient {
     alertContacts: JSON.parse(row.alert_contacts) as string[],
     alertAfterMs: row.alert_after_ms,
     resendAlertsMs: row.resend_alerts_ms,
+    kind: row.kind as RecipientKind,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -86,6 +89,7 @@ export function recipientParams(
     alert_contacts: JSON.stringify(input.alertContacts),
     alert_after_ms: input.alertAfterMs,
     resend_alerts_ms: input.resendAlertsMs,
+    kind: input.kind,
   };
 }
 

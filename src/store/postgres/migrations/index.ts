@@ -5,6 +5,7 @@ import * as admin from './0004-admin.js';
 import * as recipientAlerts from './0005-recipient-alerts.js';
 import * as deliveryChart from './0006-delivery-chart.js';
 import * as settings from './0007-settings.js';
+import * as recipientKind from './0008-recipient-kind.js';
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   recipientAlerts,
   deliveryChart,
   settings,
+  recipientKind,
 ].map((m, i) => ({
   version: i + 1,
   name: m.name,

@@ -1,16 +1,16 @@
 const COLUMNS = `id, name, url, enabled, paused, events, retry_interval_ms, retry_max_interval_ms,
   retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret, previous_secret,
   previous_secret_expires_at, secret_rotation_ms, alert_contacts, alert_after_ms, resend_alerts_ms,
-  created_at, updated_at`;
+  kind, created_at, updated_at`;
 
-/** The values of `recipientValues` (rows.ts) are $1 to $19. */
+/** The values of `recipientValues` (rows.ts) are $1 to $20. */
 export const INSERT_RECIPIENT = `
 INSERT INTO recipients (name, url, enabled, paused, events, retry_interval_ms,
   retry_max_interval_ms, retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret,
   previous_secret, previous_secret_expires_at, secret_rotation_ms, alert_contacts, alert_after_ms,
-  resend_alerts_ms, created_at, updated_at)
+  resend_alerts_ms, kind, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-  $20, $20)
+  $20, $21, $21)
 RETURNING ${COLUMNS}`;
 
 export const UPDATE_RECIPIENT = `
@@ -18,8 +18,8 @@ UPDATE recipients SET name = $1, url = $2, enabled = $3, paused = $4, events = $
   retry_interval_ms = $6, retry_max_interval_ms = $7, retry_duration_ms = $8, timeout_ms = $9,
   tls_verify = $10, ca_pem = $11, headers = $12, secret = $13, previous_secret = $14,
   previous_secret_expires_at = $15, secret_rotation_ms = $16, alert_contacts = $17,
-  alert_after_ms = $18, resend_alerts_ms = $19, updated_at = $20
-WHERE id = $21
+  alert_after_ms = $18, resend_alerts_ms = $19, kind = $20, updated_at = $21
+WHERE id = $22
 RETURNING ${COLUMNS}`;
 
 export const DELETE_RECIPIENT = `DELETE FROM recipients WHERE id = $1`;

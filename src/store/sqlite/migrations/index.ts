@@ -4,6 +4,7 @@ import * as admin from './0003-admin.js';
 import * as recipientAlerts from './0004-recipient-alerts.js';
 import * as deliveryChart from './0005-delivery-chart.js';
 import * as settings from './0006-settings.js';
+import * as recipientKind from './0007-recipient-kind.js';
 
 export interface Migration {
   version: number;
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   recipientAlerts,
   deliveryChart,
   settings,
+  recipientKind,
 ].map((m, i) => ({
   version: i + 1,
   name: m.name,

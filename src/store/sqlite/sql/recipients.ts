@@ -1,17 +1,17 @@
 const COLUMNS = `id, name, url, enabled, paused, events, retry_interval_ms, retry_max_interval_ms,
   retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret, previous_secret,
   previous_secret_expires_at, secret_rotation_ms, alert_contacts, alert_after_ms, resend_alerts_ms,
-  created_at, updated_at`;
+  kind, created_at, updated_at`;
 
 export const INSERT_RECIPIENT = `
 INSERT INTO recipients (name, url, enabled, paused, events, retry_interval_ms,
   retry_max_interval_ms, retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret,
   previous_secret, previous_secret_expires_at, secret_rotation_ms, alert_contacts, alert_after_ms,
-  resend_alerts_ms, created_at, updated_at)
+  resend_alerts_ms, kind, created_at, updated_at)
 VALUES (@name, @url, @enabled, @paused, @events, @retry_interval_ms, @retry_max_interval_ms,
   @retry_duration_ms, @timeout_ms, @tls_verify, @ca_pem, @headers, @secret, @previous_secret,
   @previous_secret_expires_at, @secret_rotation_ms, @alert_contacts, @alert_after_ms,
-  @resend_alerts_ms, @created_at, @updated_at)
+  @resend_alerts_ms, @kind, @created_at, @updated_at)
 RETURNING ${COLUMNS}`;
 
 export const UPDATE_RECIPIENT = `
@@ -22,7 +22,8 @@ UPDATE recipients SET name = @name, url = @url, enabled = @enabled, paused = @pa
   secret = @secret, previous_secret = @previous_secret,
   previous_secret_expires_at = @previous_secret_expires_at,
   secret_rotation_ms = @secret_rotation_ms, alert_contacts = @alert_contacts,
-  alert_after_ms = @alert_after_ms, resend_alerts_ms = @resend_alerts_ms, updated_at = @updated_at
+  alert_after_ms = @alert_after_ms, resend_alerts_ms = @resend_alerts_ms, kind = @kind,
+  updated_at = @updated_at
 WHERE id = @id
 RETURNING ${COLUMNS}`;
 

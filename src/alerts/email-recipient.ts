@@ -1,0 +1,73 @@
+/**
+ * Outbound Events → Email recipients, as the appliance offers them: up to 10 addresses, each
+ * sent the events it chose among session end and the two exit surveys, as readable mails.
+ * Stored as recipients of kind `email`, so they are queued and retried like HTTP ones.
+ */
+import { RECIPIENT_DEFAULTS } from '../api/recipient-json.js';
+import type { EventName } from '../events/index.js';
+import type { Recipient, RecipientInput } from '../types.js';
+import { isEmailAddress } from './email-address.js';
+import { MAILTO } from './mail-sender.js';
+
+export const MAX_EMAIL_RECIPIENTS = 10;
+
+/** The events the appliance offers by email. */
+export const EMAIL_EVENTS: readonly EventName[] = [
+  'support_conference_end',
+  'support_conference_customer_exit_survey_completed',
+  'support_conference_representative_exit_survey_completed',
+];
+
+export interface EmailRecipientErrors {
+  address?: string;
+  events?: string;
+}
+
+export const addressOf = (recipient: Recipient): string => recipient.url.slice(MAILTO.length);
+
+/** A new email recipient from the form, or what is wrong with each field. */
+export function emailRecipientInput(
+  address: string,
+  events: string[],
+  existing: Recipient[],
+): { ok: true; value: RecipientInput } | { ok: false; errors: EmailRecipientErrors } {
+  const errors: EmailRecipientErrors = {};
+  const emails = existing.filter((r) => r.kind === 'email');
+  if (!isEmailAddress(address)) errors.address = 'Email address: e.g. reports@example.com';
+  else if (emails.some((r) => addressOf(r).toLowerCase() === address.toLowerCase())) {
+    errors.address = `Email address: ${address} is already an email recipient`;
+  } else if (emails.length >= MAX_EMAIL_RECIPIENTS) {
+    errors.address = `Email address: at most ${MAX_EMAIL_RECIPIENTS} email recipients; remove one first`;
+  }
+  const chosen = EMAIL_EVENTS.filter((e) => events.includes(e));
+  if (chosen.length === 0 || chosen.length !== new Set(events).size) {
+    errors.events = 'Events to Send: choose at least one of session end and the exit surveys';
+  }
+  if (errors.address !== undefined || errors.events !== undefined) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      kind: 'email',
+      // Names are unique among all recipients: the prefix keeps clear of HTTP ones.
+      name: `email: ${address}`,
+      url: `${MAILTO}${address}`,
+      enabled: true,
+      paused: false,
+      events: chosen,
+      retryIntervalMs: RECIPIENT_DEFAULTS.retryIntervalSeconds * 1000,
+      retryMaxIntervalMs: RECIPIENT_DEFAULTS.retryMaxIntervalSeconds * 1000,
+      retryDurationMs: RECIPIENT_DEFAULTS.retryDurationSeconds * 1000,
+      timeoutMs: RECIPIENT_DEFAULTS.timeoutSeconds * 1000,
+      tlsVerify: true,
+      caPem: null,
+      headers: {},
+      secret: null,
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      secretRotationMs: 0,
+      alertContacts: [],
+      alertAfterMs: RECIPIENT_DEFAULTS.alertAfterSeconds * 1000,
+      resendAlertsMs: RECIPIENT_DEFAULTS.resendAlertsSeconds * 1000,
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { DeliveryErrorCode } from '../delivery/errors.js';
+import type { Sender, SendResult } from '../delivery/sender.js';
+import { canonicalEventName, formFields } from '../events/index.js';
+import type { PendingDelivery, Recipient } from '../types.js';
+import { eventMail } from './event-mail.js';
+import type { MailRelay } from './mail-relay.js';
+
+/** An email recipient's `url`: the address after this. */
+export const MAILTO = 'mailto:';
+
+/**
+ * Delivers to email recipients: one readable mail per event through the SMTP relay. The relay
+ * accepting the mail counts as delivered; anything else is a failed attempt, retried by the
+ * lane like an HTTP failure, so mails arrive in order and none is skipped.
+ */
+export class MailSender implements Sender {
+  constructor(private readonly relay: MailRelay) {}
+
+  async send(
+    recipient: Recipient,
+    delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+  ): Promise<SendResult> {
+    const at = Date.now();
+    const started = performance.now();
+    const result = (error: string | null): SendResult => ({
+      ok: error === null,
+      at,
+      status: null,
+      errorCode: error === null ? null : DeliveryErrorCode.SMTP,
+      error,
+      latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+      snippet: null,
+      retryAfterMs: null,
+    });
+    const name = canonicalEventName(formFields(delivery.body).event ?? '');
+    if (name === undefined || !recipient.url.startsWith(MAILTO)) {
+      return result(`cannot mail event ${delivery.eventUid} to ${recipient.url}`);
+    }
+    try {
+      await this.relay.send(eventMail(name, delivery.body, [recipient.url.slice(MAILTO.length)]));
+      return result(null);
+    } catch (error) {
+      return result(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Nothing per recipient to drop: the relay's one connection is shared. */
+  forget(): void {}
+
+  /** An SMTP transaction cannot be taken back; it ends within the mailer's time-outs. */
+  abort(): void {}
+
+  async close(): Promise<void> {}
+}
