@@ -35,13 +35,7 @@ export class Service {
     options: { store?: Store; clock?: () => number } = {},
   ) {
     const clock = options.clock ?? Date.now;
-    this.store =
-      options.store ??
-      openStore(config.databaseUrl, {
-        serving: true,
-        onBackgroundError: (message) =>
-          this.app.log.error({ message }, 'background WAL checkpoint failed'),
-      });
+    this.store = options.store ?? openStore(config.databaseUrl);
     this.mail = new MailRelay(new Mailer(), this.store.settings, clock);
     // Email recipients ride the same lanes as HTTP ones; only the last step differs.
     this.sender = new KindSender({ http: new HttpSender(), email: new MailSender(this.mail) });

@@ -6,24 +6,15 @@ import type { Store } from './store.js';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/outbound.db';
 
-export interface OpenOptions {
-  /** For a long-running `serve`: SQLite checkpoints its WAL from a background thread. */
-  serving?: boolean;
-  onBackgroundError?: (message: string) => void;
-}
-
 /** Opens (but does not migrate) the store a database URL names. */
-export function openStore(databaseUrl: string, options: OpenOptions = {}): Store {
+export function openStore(databaseUrl: string): Store {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (path === '')
       throw new ConfigError(
         'OUTBOUND_DATABASE_URL sqlite: needs a path, e.g. sqlite:./data/outbound.db',
       );
-    return new SqliteStore(path === ':memory:' ? path : resolve(path), {
-      backgroundCheckpoints: options.serving === true,
-      ...(options.onBackgroundError && { onCheckpointError: options.onBackgroundError }),
-    });
+    return new SqliteStore(path === ':memory:' ? path : resolve(path));
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return new PostgresStore(databaseUrl);
   throw new ConfigError(

@@ -30,7 +30,7 @@ import type {
   StoreCapabilities,
 } from '../store.js';
 import { SqliteAdminStore } from './admin.js';
-import { type ConnectionOptions, SqliteConnection } from './database.js';
+import { SqliteConnection } from './database.js';
 import { migrate } from './migrate.js';
 import {
   type AttemptRow,
@@ -110,8 +110,8 @@ export class SqliteStore implements Store {
    */
   private readonly subscriptions = new Map<number, Subscription>();
 
-  constructor(path: string, options: ConnectionOptions = {}) {
-    this.conn = new SqliteConnection(path, options);
+  constructor(path: string) {
+    this.conn = new SqliteConnection(path);
     this.admin = new SqliteAdminStore(this.conn);
     this.settings = new SqliteSettingsStore(this.conn);
   }
