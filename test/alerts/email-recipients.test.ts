@@ -67,6 +67,12 @@ describe('email recipients', () => {
       retryMaxIntervalSeconds: 0.1,
     });
     expect((await client.get('/admin/recipients')).text).not.toContain('reports@example.com');
+    // Its own page links to where it is managed; the HTTP form is not for it.
+    const own = await client.get(`/admin/recipients/${id}`);
+    expect(own.text).toContain('href="/admin/email-recipients"');
+    expect(own.text).not.toContain(`/admin/recipients/${id}/edit`);
+    const form = await client.get(`/admin/recipients/${id}/edit`);
+    expect(form.status).toBe(303);
     const moved = await svc.api('PATCH', `/api/v1/recipients/${id}`, { url: 'http://x/' });
     expect(moved).toMatchObject({ status: 400, body: { field: 'url' } });
     expect((await svc.api('GET', `/api/v1/recipients/${id}`)).body).toMatchObject({

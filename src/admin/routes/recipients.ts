@@ -72,6 +72,8 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
 
   app.get('/admin/recipients/:id/edit', async (request, reply) => {
     const recipient = await loadRecipient(api, request.params);
+    // An email recipient has its address and events only: managed on its own page.
+    if (recipient.kind === 'email') return reply.redirect('/admin/email-recipients', 303);
     return sendPage(
       reply,
       recipientFormPage({
@@ -85,6 +87,7 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
   app.post('/admin/recipients/:id/edit', async (request, reply) => {
     const session = sessions.of(request);
     const current = await loadRecipient(api, request.params);
+    if (current.kind === 'email') return reply.redirect('/admin/email-recipients', 303);
     const form = formOf(request);
     const result = readRecipientChange(form, current, api.clock());
     if (!result.ok) {

@@ -87,7 +87,11 @@ export function recipientPage(
   }</dd>
 </dl>
 <div class="actions">
-  <a class="button" href="/admin/recipients/${r.id}/edit">Edit</a>
+  ${
+    r.kind === 'email'
+      ? html`<a class="button" href="/admin/email-recipients">Email recipients</a>`
+      : html`<a class="button" href="/admin/recipients/${r.id}/edit">Edit</a>`
+  }
   ${actionButton(session, r.id, 'test', 'Send test event')}
   ${actionButton(session, r.id, 'retry', 'Retry now')}
   ${actionButton(session, r.id, 'set-aside', 'Set head aside', 'Set the head event aside as failed? Delivery moves on to the next event.')}
