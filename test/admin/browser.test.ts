@@ -3,33 +3,21 @@
  * browser is part of the test: when /usr/bin/chromium is missing the test fails (CI installs
  * it, see .ci/run). With OUTBOUND_SCREENSHOTS=1 it also saves the screenshots the README shows.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
+import { launchChromium, screenshot } from '../support/browser.js';
 import { TestReceiver } from '../support/receiver.js';
 import { startService, type TestService } from '../support/service.js';
 import { waitUntil } from '../support/wait.js';
 import { PASSWORD } from './client.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 let browser: Browser;
 let svc: TestService;
 let receiver: TestReceiver;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install it (apt-get install chromium) to run this test`,
-    );
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   svc = await startService({ sweepIntervalMs: 200 });
   receiver = await TestReceiver.start();
   await svc.service.store.admin.createUser('admin', await hashPassword(PASSWORD), Date.now());
@@ -40,12 +28,6 @@ afterAll(async () => {
   await svc?.stop();
   await receiver?.close();
 });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (process.env.OUTBOUND_SCREENSHOTS !== '1') return;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 /** Waits until the element's text matches, as the page shows it (no reload). */
 async function shows(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<void> {

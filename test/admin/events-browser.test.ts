@@ -4,21 +4,18 @@
  * and the chart is an image with an accessible name. With OUTBOUND_SCREENSHOTS=1 it saves the
  * screenshots the README shows.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
 import type { Store } from '../../src/store/store.js';
 import type { AttemptOutcome } from '../../src/types.js';
 import { BEGIN, failure, newEvent } from '../store/fixtures.js';
+import { launchChromium, screenshot } from '../support/browser.js';
 import { TestReceiver } from '../support/receiver.js';
 import { startService, type TestService } from '../support/service.js';
 import { waitUntil } from '../support/wait.js';
 import { PASSWORD } from './client.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const MIN = 60_000;
 
 let browser: Browser;
@@ -26,15 +23,7 @@ let svc: TestService;
 let receiver: TestReceiver;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install it (apt-get install chromium) to run this test`,
-    );
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   svc = await startService({ sweepIntervalMs: 200 });
   receiver = await TestReceiver.start();
   await svc.service.store.admin.createUser('admin', await hashPassword(PASSWORD), Date.now());
@@ -45,14 +34,6 @@ afterAll(async () => {
   await svc?.stop();
   await receiver?.close();
 });
-
-async function screenshot(page: Page, name: string, selector?: string): Promise<void> {
-  if (process.env.OUTBOUND_SCREENSHOTS !== '1') return;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const path = join(SCREENSHOTS, `${name}.png`);
-  if (selector === undefined) await page.screenshot({ path, fullPage: true });
-  else await page.locator(selector).screenshot({ path });
-}
 
 /** A deterministic sequence in [0, 1), so that the screenshots do not change between runs. */
 function random(seed: number): () => number {
