@@ -254,7 +254,7 @@ export class Lane {
     const labels = this.metricLabels;
     this.ctx.metrics.requestDuration.observe(labels, result.latencyMs / 1000);
     if (result.ok) {
-      await this.ctx.store.markDelivered(recipient.id, head.seq, result, this.fence);
+      await this.ctx.store.markDelivered(head, result, this.fence);
       this.buffer.shift();
       this.lastSuccessAt = now;
       this.ctx.observer?.delivered(recipient, head, now);

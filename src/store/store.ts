@@ -24,6 +24,14 @@ export interface StoreCapabilities {
   singleWriter: boolean;
 }
 
+/** The delivery a 200 is recorded for, as the lane read it (a lane's head). */
+export interface DeliveredHead {
+  recipientId: number;
+  seq: number;
+  /** Attempts recorded before this one. */
+  attempts: number;
+}
+
 export interface MigrationReport {
   applied: string[];
   current: number;
@@ -139,14 +147,12 @@ export interface Store {
 
   /**
    * Records a 200. Must be visible to a restarted process before the lane sends the next
-   * event, so that a killed process re-sends only the head.
+   * event, so that a killed process re-sends only the head. A backend that folds 200s into
+   * its tables later (SQLite's ack log) applies one only while the delivery still has at most
+   * `head.attempts` attempts, so that a 200 folded twice, or after the delivery was re-queued,
+   * changes nothing.
    */
-  markDelivered(
-    recipientId: number,
-    seq: number,
-    outcome: AttemptOutcome,
-    fence?: LaneFence,
-  ): Promise<void>;
+  markDelivered(head: DeliveredHead, outcome: AttemptOutcome, fence?: LaneFence): Promise<void>;
   /** Records a failed attempt and when to try again. */
   recordFailure(
     recipientId: number,

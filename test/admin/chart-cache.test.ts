@@ -3,7 +3,7 @@ import { ChartCache } from '../../src/admin/chart-cache.js';
 import { CHART_PERIODS, periodRange } from '../../src/admin/delivery-chart.js';
 import type { AttemptOutcome } from '../../src/types.js';
 import { BACKENDS } from '../store/backends.js';
-import { BEGIN, newEvent, recipientInput } from '../store/fixtures.js';
+import { BEGIN, head, newEvent, recipientInput } from '../store/fixtures.js';
 import { freshStore } from '../store/harness.js';
 
 const MIN = 60_000;
@@ -39,8 +39,8 @@ describe('the chart cache', () => {
     const cache = new ChartCache(t.store);
     const load = (now: number) => cache.buckets(id, HOUR, periodRange(HOUR, now), TIMEOUT, now);
 
-    await t.store.markDelivered(id, a, ok(NOW - 30 * MIN));
-    await t.store.markDelivered(id, b, ok(NOW - 10_000));
+    await t.store.markDelivered(head(id, a), ok(NOW - 30 * MIN));
+    await t.store.markDelivered(head(id, b), ok(NOW - 10_000));
     expect(counts(await load(NOW))).toEqual([
       [-30.5, 1],
       [-0.5, 1],
@@ -48,9 +48,9 @@ describe('the chart cache', () => {
 
     // Written now into a bucket that was final: not read again (no attempt can land there
     // any more; this one is written only to show where the numbers come from).
-    await t.store.markDelivered(id, c, ok(NOW - 30 * MIN + 1));
+    await t.store.markDelivered(head(id, c), ok(NOW - 30 * MIN + 1));
     // Into a recent bucket: read again.
-    await t.store.markDelivered(id, d, ok(NOW - 5_000));
+    await t.store.markDelivered(head(id, d), ok(NOW - 5_000));
     expect(counts(await load(NOW + 1_000))).toEqual([
       [-30.5, 1],
       [-0.5, 2],
@@ -66,10 +66,10 @@ describe('the chart cache', () => {
     const cache = new ChartCache(t.store);
     const load = (now: number) => cache.buckets(id, HOUR, periodRange(HOUR, now), TIMEOUT, now);
     const started = NOW - MIN - 30_000; // 09:29:00, in the bucket before the current one
-    await t.store.markDelivered(id, a, ok(started));
+    await t.store.markDelivered(head(id, a), ok(started));
     expect(counts(await load(NOW))).toEqual([[-1.5, 1]]);
     // Recorded later with its start time: still counted, the bucket was not final yet.
-    await t.store.markDelivered(id, b, ok(started + 1));
+    await t.store.markDelivered(head(id, b), ok(started + 1));
     expect(counts(await load(NOW + 1_000))).toEqual([[-1.5, 2]]);
   });
 });

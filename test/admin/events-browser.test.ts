@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
 import type { Store } from '../../src/store/store.js';
 import type { AttemptOutcome } from '../../src/types.js';
-import { BEGIN, failure, newEvent } from '../store/fixtures.js';
+import { BEGIN, failure, head, newEvent } from '../store/fixtures.js';
 import { launchChromium, screenshot } from '../support/browser.js';
 import { TestReceiver } from '../support/receiver.js';
 import { startService, type TestService } from '../support/service.js';
@@ -76,7 +76,7 @@ async function seedDay(store: Store, recipientId: number, now: number): Promise<
         at += outage ? 20_000 : 1_000;
       }
       const slow = lastHour && t >= now - 25 * MIN && t < now - 15 * MIN;
-      await store.markDelivered(recipientId, seq, ok(at, (slow ? 40 : 3) + next() * 12));
+      await store.markDelivered(head(recipientId, seq), ok(at, (slow ? 40 : 3) + next() * 12));
     }
   }
 }

@@ -10,7 +10,7 @@ import { decodeSignal, encodeSignal } from '../../src/store/postgres/cluster-sig
 import type { Store } from '../../src/store/store.js';
 import { sleep, waitUntil } from '../support/wait.js';
 import { BACKENDS } from './backends.js';
-import { BEGIN, failure, newEvent, recipientInput, success } from './fixtures.js';
+import { BEGIN, failure, head, newEvent, recipientInput, success } from './fixtures.js';
 import { freshStore } from './harness.js';
 
 const [sqlite, postgres] = BACKENDS as [(typeof BACKENDS)[0], (typeof BACKENDS)[0]];
@@ -116,9 +116,9 @@ describe('postgres: cluster', () => {
     const fenceB = { node: b, token: (await cluster.claim(b, [r.id])).get(r.id) as number };
     expect(fenceB.token).toBe(tokenA + 1);
 
-    await expect(store.markDelivered(r.id, first, success(40), fenceA)).rejects.toBeInstanceOf(
-      LeaseLostError,
-    );
+    await expect(
+      store.markDelivered(head(r.id, first), success(40), fenceA),
+    ).rejects.toBeInstanceOf(LeaseLostError);
     await expect(store.recordFailure(r.id, first, failure(40), 50, fenceA)).rejects.toThrow(
       /driven by another node/,
     );
@@ -128,13 +128,13 @@ describe('postgres: cluster', () => {
     await expect(store.setAside(r.id, first, 40, undefined, fenceA)).rejects.toBeInstanceOf(
       LeaseLostError,
     );
-    const [head] = await store.pendingDeliveries(r.id, 1);
-    expect(head).toMatchObject({ seq: first, attempts: 1, nextAttemptAt: 30 });
+    const [pending] = await store.pendingDeliveries(r.id, 1);
+    expect(pending).toMatchObject({ seq: first, attempts: 1, nextAttemptAt: 30 });
     expect(await store.listAttempts(r.id, first)).toHaveLength(1);
 
     // The holder's writes go through; one that finds the delivery already moved on is no error.
-    await store.markDelivered(r.id, first, success(60), fenceB);
-    await store.markDelivered(r.id, first, success(61), fenceB);
+    await store.markDelivered(head(r.id, first, 1), success(60), fenceB);
+    await store.markDelivered(head(r.id, first, 1), success(61), fenceB);
     expect(await store.setAside(r.id, first, 62, undefined, fenceB)).toBe(false);
     expect(await store.setAside(r.id, second, 63, failure(63), fenceB)).toBe(true);
     const states = (await store.listDeliveries(r.id, { limit: 10 })).map((d) => d.state);

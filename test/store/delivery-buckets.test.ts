@@ -5,7 +5,7 @@ import { searchEvents } from '../../src/store/sqlite/sql/event-search.js';
 import type { Store } from '../../src/store/store.js';
 import type { AttemptOutcome } from '../../src/types.js';
 import { BACKENDS } from './backends.js';
-import { BEGIN, failure, newEvent, recipientInput } from './fixtures.js';
+import { BEGIN, failure, head, newEvent, recipientInput } from './fixtures.js';
 import { freshStore } from './harness.js';
 
 const MIN = 60_000;
@@ -39,18 +39,18 @@ for (const backend of BACKENDS) {
       // Bucket 0: two failures of a, then its 200 and b's.
       await store.recordFailure(id, a, failure(T0), T0 + 1);
       await store.recordFailure(id, a, failure(T0 + 10, null), T0 + 11);
-      await store.markDelivered(id, a, ok(T0 + 20, 10));
-      await store.markDelivered(id, b, ok(T0 + MIN - 1, 30));
+      await store.markDelivered(head(id, a, 2), ok(T0 + 20, 10));
+      await store.markDelivered(head(id, b), ok(T0 + MIN - 1, 30));
       // Bucket 2 (bucket 1 is empty): c; the last bucket: one failure of d.
-      await store.markDelivered(id, c, ok(T0 + 2 * MIN + 5, 7.5));
+      await store.markDelivered(head(id, c), ok(T0 + 2 * MIN + 5, 7.5));
       await store.recordFailure(id, d, failure(T0 + 3 * MIN - 1), T0 + 3 * MIN);
       // At `to`: outside the range.
-      await store.markDelivered(id, d, ok(T0 + 3 * MIN, 1));
+      await store.markDelivered(head(id, d, 1), ok(T0 + 3 * MIN, 1));
       await store.recordFailure(id, e, failure(T0 + 3 * MIN), T0 + 3 * MIN);
 
       // Another recipient's activity in the same time is not counted.
       const other = await laneWith(store, 1);
-      await store.markDelivered(other.id, other.seqs[0]!, ok(T0 + 5, 99));
+      await store.markDelivered(head(other.id, other.seqs[0]!), ok(T0 + 5, 99));
 
       const buckets = await store.deliveryBuckets(id, {
         from: T0,
@@ -73,11 +73,11 @@ for (const backend of BACKENDS) {
       const { store } = t;
       const { id, seqs } = await laneWith(store, 1);
       const seq = seqs[0]!;
-      await store.markDelivered(id, seq, ok(T0 + 5, 4));
+      await store.markDelivered(head(id, seq), ok(T0 + 5, 4));
       expect(await store.replayRange(id, T0 - 2 * MIN, T0, T0 + MIN)).toBe(1);
       const range = { from: T0, to: T0 + 10 * MIN, bucketMs: MIN };
       expect(await store.deliveryBuckets(id, range)).toEqual([]);
-      await store.markDelivered(id, seq, ok(T0 + 3 * MIN, 6));
+      await store.markDelivered(head(id, seq, 1), ok(T0 + 3 * MIN, 6));
       expect(await store.deliveryBuckets(id, range)).toEqual([
         {
           start: T0 + 3 * MIN,

@@ -1,6 +1,7 @@
 /** Builders for the values the store takes, made the way the service makes them. */
 import { type EventName, encodeEvent, validateEvent } from '../../src/events/index.js';
 import { newEventUid } from '../../src/ids.js';
+import type { DeliveredHead } from '../../src/store/store.js';
 import type { AttemptOutcome, NewEvent, RecipientInput } from '../../src/types.js';
 
 export const BEGIN = 'support_conference_begin';
@@ -77,6 +78,11 @@ export function recipientInput(overrides: Partial<RecipientInput> = {}): Recipie
     kind: 'http',
     ...overrides,
   };
+}
+
+/** The delivery a 200 is for, with the attempts it had before (0 unless it failed first). */
+export function head(recipientId: number, seq: number, attempts = 0): DeliveredHead {
+  return { recipientId, seq, attempts };
 }
 
 export function success(at: number): AttemptOutcome {

@@ -104,7 +104,7 @@ for (const backend of BACKENDS) {
                     for (const [seq] of failed) lane.set(seq, 'pending');
                   } else if (head !== undefined) {
                     if (step.kind === 'deliver') {
-                      await store.markDelivered(id, head.seq, success(now));
+                      await store.markDelivered(head, success(now));
                       lane.set(head.seq, 'delivered');
                     } else if (step.kind === 'fail') {
                       await store.recordFailure(id, head.seq, failure(now), now + 1_000);

@@ -6,6 +6,7 @@ import {
   BEGIN,
   END,
   failure,
+  head,
   newEvent,
   newEvents,
   OWNER,
@@ -62,7 +63,7 @@ for (const backend of BACKENDS) {
       const { store } = t;
       const { recipient: r, seqs } = await laneWith(t.store, 3);
       const [s1, s2, s3] = seqs as [number, number, number];
-      await store.markDelivered(r.id, s1, success(2_000));
+      await store.markDelivered(head(r.id, s1), success(2_000));
       expect(await pendingSeqs(store, r.id)).toEqual([s2, s3]);
       expect(await delivery(store, r.id, s1)).toMatchObject({
         state: 'delivered',
@@ -84,8 +85,8 @@ for (const backend of BACKENDS) {
       await store.recordFailure(r.id, s1, failure(2_000, 503), 3_000);
       await store.recordFailure(r.id, s1, failure(4_000, null), 8_000);
 
-      const [head, next] = await store.pendingDeliveries(r.id, 10);
-      expect(head).toMatchObject({
+      const [first, next] = await store.pendingDeliveries(r.id, 10);
+      expect(first).toMatchObject({
         seq: s1,
         attempts: 2,
         firstFailedAt: 2_000,
@@ -108,7 +109,7 @@ for (const backend of BACKENDS) {
       expect(await store.listAttempts(r.id, s2)).toEqual([]);
 
       // Delivered after failures: the attempts stay, the count goes on.
-      await store.markDelivered(r.id, s1, success(9_000));
+      await store.markDelivered(head(r.id, s1, 2), success(9_000));
       expect(await delivery(store, r.id, s1)).toMatchObject({
         state: 'delivered',
         attempts: 3,
@@ -149,7 +150,7 @@ for (const backend of BACKENDS) {
 
       // Only a pending delivery can be set aside.
       expect(await store.setAside(r.id, s1, 7_000)).toBe(false);
-      await store.markDelivered(r.id, s3, success(7_000));
+      await store.markDelivered(head(r.id, s3), success(7_000));
       expect(await store.setAside(r.id, s3, 7_000, failure(7_000))).toBe(false);
       expect(await delivery(store, r.id, s3)).toMatchObject({ state: 'delivered', attempts: 1 });
       expect(await store.listAttempts(r.id, s3)).toEqual([]);
@@ -173,7 +174,7 @@ for (const backend of BACKENDS) {
       const { recipient: r, seqs } = await laneWith(t.store, 4);
       const [s1, s2, s3, s4] = seqs as [number, number, number, number];
       await store.setAside(r.id, s1, 2_000, failure(2_000));
-      await store.markDelivered(r.id, s2, success(2_100));
+      await store.markDelivered(head(r.id, s2), success(2_100));
       await store.setAside(r.id, s3, 2_200);
       expect(await pendingSeqs(store, r.id)).toEqual([s4]);
 
@@ -196,7 +197,7 @@ for (const backend of BACKENDS) {
       const [s1, s2, s3, s4] = seqs as [number, number, number, number];
       await store.setAside(r.id, s1, 2_000);
       await store.setAside(r.id, s2, 2_000);
-      await store.markDelivered(r.id, s3, success(2_100));
+      await store.markDelivered(head(r.id, s3), success(2_100));
 
       expect(await store.replayFailed(r.id, 3_000, [s2, s3, s4, 99_999])).toBe(1);
       expect(await pendingSeqs(store, r.id)).toEqual([s2, s4]);
@@ -214,7 +215,7 @@ for (const backend of BACKENDS) {
       const [b6] = late.ids as [number];
       expect(await pendingSeqs(store, r.id)).toEqual([b1, b4, b5, b6]);
 
-      await store.markDelivered(r.id, b1, success(1_100));
+      await store.markDelivered(head(r.id, b1), success(1_100));
       await store.setAside(r.id, b4, 1_200, failure(1_200));
       expect(await pendingSeqs(store, r.id)).toEqual([b5, b6]);
       await store.updateRecipient(r.id, { events: [BEGIN, END] }, 2_000);
@@ -223,8 +224,8 @@ for (const backend of BACKENDS) {
       // the late ones are out of range.
       expect(await store.replayRange(r.id, 900, 1_000, 4_000)).toBe(3);
       expect(await pendingSeqs(store, r.id)).toEqual([b1, e2, b4, b5, b6]);
-      const [head, inserted] = await store.pendingDeliveries(r.id, 2);
-      expect(head).toMatchObject({ seq: b1, acceptedAt: 1_000, nextAttemptAt: 4_000 });
+      const [first, inserted] = await store.pendingDeliveries(r.id, 2);
+      expect(first).toMatchObject({ seq: b1, acceptedAt: 1_000, nextAttemptAt: 4_000 });
       expect(inserted).toMatchObject({
         seq: e2,
         eventId: e2,
@@ -246,7 +247,7 @@ for (const backend of BACKENDS) {
       expect(await store.replayRange(r.id, 1_000, 1_000, 5_000)).toBe(1);
       expect(await pendingSeqs(store, r.id)).toEqual([b1, e2, o3, b4, b5, b6]);
       // Bounds are inclusive.
-      await store.markDelivered(r.id, b6, success(5_000));
+      await store.markDelivered(head(r.id, b6), success(5_000));
       expect(await store.replayRange(r.id, 3_000, 3_000, 6_000)).toBe(2);
 
       expect(await store.replayRange(99_999, 0, 10_000, 6_000)).toBe(0);
@@ -268,8 +269,8 @@ for (const backend of BACKENDS) {
     async function mixedLane() {
       const { recipient, seqs } = await laneWith(t.store, 6);
       const [s1, s2, s3] = seqs as [number, number, number];
-      await t.store.markDelivered(recipient.id, s1, success(2_000));
-      await t.store.markDelivered(recipient.id, s2, success(2_100));
+      await t.store.markDelivered(head(recipient.id, s1), success(2_000));
+      await t.store.markDelivered(head(recipient.id, s2), success(2_100));
       await t.store.setAside(recipient.id, s3, 2_200, failure(2_200));
       return { id: recipient.id, seqs };
     }
@@ -350,14 +351,14 @@ for (const backend of BACKENDS) {
       ]);
 
       // The oldest pending is the head's acceptance time.
-      await store.markDelivered(busy.id, s2, success(3_100));
+      await store.markDelivered(head(busy.id, s2), success(3_100));
       expect((await store.laneStats()).find((s) => s.recipientId === busy.id)).toEqual({
         recipientId: busy.id,
         pending: 1,
         oldestPendingAt: 2_000,
         failed: 1,
       });
-      await store.markDelivered(busy.id, s3, success(3_200));
+      await store.markDelivered(head(busy.id, s3), success(3_200));
       expect((await store.laneStats()).find((s) => s.recipientId === busy.id)).toMatchObject({
         pending: 0,
         oldestPendingAt: null,

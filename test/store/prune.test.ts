@@ -3,7 +3,16 @@ import { createSession } from '../../src/sessions/index.js';
 import { Retention } from '../../src/store/retention.js';
 import type { PruneReport, Store } from '../../src/store/store.js';
 import { BACKENDS } from './backends.js';
-import { BEGIN, END, failure, newEvent, newEvents, recipientInput, success } from './fixtures.js';
+import {
+  BEGIN,
+  END,
+  failure,
+  head,
+  newEvent,
+  newEvents,
+  recipientInput,
+  success,
+} from './fixtures.js';
 import { freshStore } from './harness.js';
 
 const states = async (store: Store, recipientId: number) =>
@@ -38,14 +47,14 @@ for (const backend of BACKENDS) {
 
       // a: b1, b2, b3, e4 delivered (b2 after two failures); b5 failed; b6, b7 pending;
       // b8 delivered (new); b9 pending. b: e4 pending.
-      await store.markDelivered(a.id, b1, success(1_100));
+      await store.markDelivered(head(a.id, b1), success(1_100));
       await store.recordFailure(a.id, b2, failure(1_200), 1_300);
       await store.recordFailure(a.id, b2, failure(1_300), 1_400);
-      await store.markDelivered(a.id, b2, success(1_400));
-      await store.markDelivered(a.id, b3, success(1_500));
-      await store.markDelivered(a.id, e4, success(1_600));
+      await store.markDelivered(head(a.id, b2, 2), success(1_400));
+      await store.markDelivered(head(a.id, b3), success(1_500));
+      await store.markDelivered(head(a.id, e4), success(1_600));
       await store.setAside(a.id, b5, 1_700, failure(1_700));
-      await store.markDelivered(a.id, b8, success(5_100));
+      await store.markDelivered(head(a.id, b8), success(5_100));
 
       const reports: PruneReport[] = [];
       for (let i = 0; i < 4; i++) reports.push(await store.pruneBatch(3_000, 2));
@@ -97,7 +106,7 @@ for (const backend of BACKENDS) {
       const { store } = t;
       const r = await store.createRecipient(recipientInput(), 500);
       const { ids } = await store.acceptEvents(newEvents(BEGIN), 5_000);
-      await store.markDelivered(r.id, ids[0] as number, success(5_100));
+      await store.markDelivered(head(r.id, ids[0] as number), success(5_100));
       expect(await store.pruneBatch(5_000, 10)).toEqual({
         deliveries: 0,
         attempts: 0,
@@ -116,7 +125,7 @@ for (const backend of BACKENDS) {
       const { store } = t;
       const r = await store.createRecipient(recipientInput(), 500);
       const { ids } = await store.acceptEvents(newEvents(BEGIN, BEGIN), 1_000);
-      for (const id of ids) await store.markDelivered(r.id, id, success(1_100));
+      for (const id of ids) await store.markDelivered(head(r.id, id), success(1_100));
       await store.pruneBatch(3_000, 10);
       const next = await store.acceptEvents([newEvent(BEGIN)], 4_000);
       expect(next.ids[0]).toBeGreaterThan(Math.max(...ids));
@@ -195,7 +204,7 @@ for (const backend of BACKENDS) {
       const fresh = await store.acceptEvents(newEvents(BEGIN, BEGIN), 100_000);
       for (const [i, id] of old.ids.entries()) {
         if (i % 3 === 0) await store.recordFailure(a.id, id, failure(1_100), 1_200);
-        await store.markDelivered(a.id, id, success(1_300));
+        await store.markDelivered(head(a.id, id, i % 3 === 0 ? 1 : 0), success(1_300));
       }
       const [end1, end2] = old.ids.slice(10) as [number, number];
       await store.setAside(b.id, end1, 1_400);

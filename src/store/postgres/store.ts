@@ -19,6 +19,7 @@ import { type ClusterStore, type LaneFence, LeaseLostError } from '../cluster-st
 import type { SettingsStore } from '../settings-store.js';
 import type {
   BucketQuery,
+  DeliveredHead,
   DeliveryBucket,
   DeliveryQuery,
   MigrationReport,
@@ -28,6 +29,7 @@ import type {
   Store,
   StoreCapabilities,
 } from '../store.js';
+import { AckBatcher } from './ack-batcher.js';
 import { PostgresAdminStore } from './admin.js';
 import { PostgresCluster } from './cluster.js';
 import { encodeSignal } from './cluster-signal.js';
@@ -61,8 +63,6 @@ import {
 import {
   LANE_HELD,
   LANE_STATS,
-  MARK_DELIVERED,
-  MARK_DELIVERED_FENCED,
   PENDING_DELIVERIES,
   RECORD_FAILURE,
   RECORD_FAILURE_FENCED,
@@ -126,6 +126,8 @@ export class PostgresStore implements Store {
   readonly cluster: ClusterStore;
   readonly admin: AdminStore;
   readonly settings: SettingsStore;
+  /** Lanes' acks, many to a statement (ack-batcher.ts). */
+  readonly acks: AckBatcher;
   private readonly conn: PostgresConnection;
   /** Parsed subscriptions, reused while a recipient's `events` text is unchanged. */
   private readonly subscriptions = new Map<number, Subscription>();
@@ -135,6 +137,7 @@ export class PostgresStore implements Store {
     this.cluster = new PostgresCluster(this.conn, url);
     this.admin = new PostgresAdminStore(this.conn);
     this.settings = new PostgresSettingsStore(this.conn);
+    this.acks = new AckBatcher(this.conn);
   }
 
   private async rows<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
@@ -146,6 +149,8 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Acks in flight or queued are committed (or fail) before their pool goes.
+    await this.acks.drain();
     await this.conn.close();
   }
 
@@ -319,7 +324,8 @@ export class PostgresStore implements Store {
     return rows.map(toPending);
   }
 
-  // A lane's bookkeeping: one statement each, committed with synchronous_commit off.
+  // A lane's bookkeeping, committed with synchronous_commit off: one statement each, but for
+  // acks, which go many to a statement.
 
   /**
    * One lane write, fenced when `fence` is given. A fenced write that changed nothing is told
@@ -342,14 +348,16 @@ export class PostgresStore implements Store {
     return 0;
   }
 
-  async markDelivered(
-    recipientId: number,
-    seq: number,
-    outcome: AttemptOutcome,
-    fence?: LaneFence,
-  ): Promise<void> {
-    const values = [recipientId, seq, outcome.at, outcome.status, outcome.latencyMs];
-    await this.laneWrite(MARK_DELIVERED, MARK_DELIVERED_FENCED, values, fence);
+  markDelivered(head: DeliveredHead, outcome: AttemptOutcome, fence?: LaneFence): Promise<void> {
+    const { at, status, latencyMs } = outcome;
+    return this.acks.submit({
+      recipientId: head.recipientId,
+      seq: head.seq,
+      at,
+      status,
+      latencyMs,
+      fence,
+    });
   }
 
   async recordFailure(

@@ -20,6 +20,7 @@ import { type BucketRow, toBucket } from '../bucket-rows.js';
 import type { SettingsStore } from '../settings-store.js';
 import type {
   BucketQuery,
+  DeliveredHead,
   DeliveryBucket,
   DeliveryQuery,
   MigrationReport,
@@ -29,6 +30,8 @@ import type {
   Store,
   StoreCapabilities,
 } from '../store.js';
+import { AckJournal } from './ack-journal.js';
+import type { AckRecord } from './ack-log.js';
 import { SqliteAdminStore } from './admin.js';
 import { SqliteConnection } from './database.js';
 import { migrate } from './migrate.js';
@@ -102,6 +105,7 @@ export class SqliteStore implements Store {
   readonly admin: AdminStore;
   readonly settings: SettingsStore;
   private readonly conn: SqliteConnection;
+  private readonly acks: AckJournal;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   /**
    * Parsed subscriptions, reused while a recipient's `events` text is unchanged. Keyed by the
@@ -110,9 +114,15 @@ export class SqliteStore implements Store {
    */
   private readonly subscriptions = new Map<number, Subscription>();
 
-  constructor(path: string) {
+  constructor(path: string, options: { onError?: (error: unknown) => void } = {}) {
     this.conn = new SqliteConnection(path);
-    this.admin = new SqliteAdminStore(this.conn);
+    this.acks = new AckJournal(
+      this.conn,
+      path === ':memory:' ? undefined : `${path}-acks`,
+      (records) => this.applyAcks(records),
+      options.onError,
+    );
+    this.admin = new SqliteAdminStore(this.conn, () => this.acks.fold());
     this.settings = new SqliteSettingsStore(this.conn);
   }
 
@@ -130,6 +140,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.conn.db.open) this.acks.close();
     this.statements.clear();
     await this.conn.close();
   }
@@ -264,7 +275,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteRecipient(id: number): Promise<boolean> {
-    return this.conn.transaction('FULL', () => {
+    return this.acks.write('FULL', () => {
       this.subscriptions.delete(id);
       return this.sql(DELETE_RECIPIENT).run(id).changes > 0;
     });
@@ -289,21 +300,28 @@ export class SqliteStore implements Store {
     limit: number,
     afterSeq = 0,
   ): Promise<PendingDelivery[]> {
+    this.acks.fold();
     const rows = this.sql(PENDING_DELIVERIES).all(recipientId, afterSeq, limit) as PendingRow[];
     return rows.map(toPending);
   }
 
-  async markDelivered(recipientId: number, seq: number, outcome: AttemptOutcome): Promise<void> {
-    this.conn.run(
-      'NORMAL',
-      this.sql(MARK_DELIVERED),
-      outcome.at,
-      outcome.status,
-      outcome.latencyMs,
-      outcome.at,
-      recipientId,
-      seq,
-    );
+  async markDelivered(head: DeliveredHead, outcome: AttemptOutcome): Promise<void> {
+    this.acks.record({
+      recipientId: head.recipientId,
+      seq: head.seq,
+      attempts: head.attempts,
+      at: outcome.at,
+      status: outcome.status,
+      latencyMs: outcome.latencyMs,
+    });
+  }
+
+  /** Inside a write transaction. */
+  private applyAcks(records: readonly AckRecord[]): void {
+    const mark = this.sql(MARK_DELIVERED);
+    for (const ack of records) {
+      mark.run(ack.at, ack.status, ack.latencyMs, ack.at, ack.recipientId, ack.seq, ack.attempts);
+    }
   }
 
   async recordFailure(
@@ -312,7 +330,7 @@ export class SqliteStore implements Store {
     outcome: AttemptOutcome,
     nextAttemptAt: number,
   ): Promise<void> {
-    this.conn.transaction('NORMAL', () =>
+    this.acks.write('NORMAL', () =>
       this.recordFailedAttempt(recipientId, seq, outcome, nextAttemptAt),
     );
   }
@@ -357,14 +375,14 @@ export class SqliteStore implements Store {
     now: number,
     outcome?: AttemptOutcome,
   ): Promise<boolean> {
-    return this.conn.transaction('NORMAL', () => {
+    return this.acks.write('NORMAL', () => {
       if (outcome !== undefined) this.recordFailedAttempt(recipientId, seq, outcome, null);
       return this.sql(SET_ASIDE).run(now, recipientId, seq).changes > 0;
     });
   }
 
   async retryNow(recipientId: number, now: number): Promise<boolean> {
-    return this.conn.transaction('FULL', () => {
+    return this.acks.write('FULL', () => {
       const head = this.sql(HEAD_SEQ).get(recipientId) as { seq: number } | undefined;
       if (head === undefined) return false;
       this.sql(RETRY_NOW).run(now, recipientId, head.seq);
@@ -373,7 +391,7 @@ export class SqliteStore implements Store {
   }
 
   async replayFailed(recipientId: number, now: number, seqs?: number[]): Promise<number> {
-    return this.conn.transaction('FULL', () => {
+    return this.acks.write('FULL', () => {
       if (seqs === undefined) {
         return this.sql(REPLAY_ALL_FAILED).run({ recipient_id: recipientId, now }).changes;
       }
@@ -385,7 +403,7 @@ export class SqliteStore implements Store {
   }
 
   async replayRange(recipientId: number, from: number, to: number, now: number): Promise<number> {
-    return this.conn.transaction('FULL', () => {
+    return this.acks.write('FULL', () => {
       const row = this.sql(GET_RECIPIENT).get(recipientId) as RecipientRow | undefined;
       if (row === undefined) return 0;
       const events = toRecipient(row).events;
@@ -403,6 +421,7 @@ export class SqliteStore implements Store {
   }
 
   async listDeliveries(recipientId: number, query: DeliveryQuery): Promise<Delivery[]> {
+    this.acks.fold();
     const params: Record<string, unknown> = { recipient_id: recipientId, limit: query.limit };
     if (query.state !== undefined) params.state = query.state;
     if (query.beforeSeq !== undefined) params.before = query.beforeSeq;
@@ -420,6 +439,7 @@ export class SqliteStore implements Store {
   }
 
   async deliveryBuckets(recipientId: number, query: BucketQuery): Promise<DeliveryBucket[]> {
+    this.acks.fold();
     const params = {
       recipient_id: recipientId,
       from: query.from,
@@ -430,6 +450,7 @@ export class SqliteStore implements Store {
   }
 
   async laneStats(): Promise<LaneStats[]> {
+    this.acks.fold();
     const rows = this.sql(LANE_STATS).all() as {
       recipient_id: number;
       pending: number;
@@ -445,7 +466,7 @@ export class SqliteStore implements Store {
   }
 
   async pruneBatch(cutoff: number, batchSize: number): Promise<PruneReport> {
-    return this.conn.transaction('NORMAL', () => {
+    return this.acks.write('NORMAL', () => {
       const report: PruneReport = { deliveries: 0, attempts: 0, events: 0, sessions: 0 };
       report.sessions = this.sql(DELETE_ENDED_SESSIONS).run(cutoff, batchSize).changes;
       const cutoffSeq = (this.sql(CUTOFF_SEQ).get(cutoff) as { seq: number | null }).seq;

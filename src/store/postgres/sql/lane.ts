@@ -7,12 +7,7 @@ WHERE d.recipient_id = $1 AND d.state = 'pending' AND d.seq > $2
 ORDER BY d.seq
 LIMIT $3`;
 
-/** Also from failed: a head set aside while its request was in flight did arrive. */
-export const MARK_DELIVERED = `
-UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_attempt_at = $3,
-  last_status = $4, last_error = NULL, last_latency_ms = $5, delivered_at = $3,
-  next_attempt_at = NULL, failed_at = NULL
-WHERE recipient_id = $1 AND seq = $2 AND state <> 'delivered'`;
+// Acks: MARK_DELIVERED_BATCH in acks.ts.
 
 /** $1 recipient, $2 seq, $3 at, $4 status, $5 error code, $6 error, $7 latency, $8 snippet. */
 const FAILED_ATTEMPT = `attempts = attempts + 1, first_failed_at = coalesce(first_failed_at, $3),
@@ -70,7 +65,6 @@ export function fenced(statement: string, first: number): string {
   );
 }
 
-export const MARK_DELIVERED_FENCED = fenced(MARK_DELIVERED, 6);
 export const RECORD_FAILURE_FENCED = fenced(RECORD_FAILURE, 10);
 export const SET_ASIDE_AFTER_FAILURE_FENCED = fenced(SET_ASIDE_AFTER_FAILURE, 10);
 export const SET_ASIDE_FENCED = fenced(SET_ASIDE, 4);

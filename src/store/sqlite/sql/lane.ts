@@ -7,12 +7,16 @@ WHERE d.recipient_id = ? AND d.state = 'pending' AND d.seq > ?
 ORDER BY d.seq
 LIMIT ?`;
 
-/** Also from failed: a head set aside while its request was in flight did arrive. */
+/**
+ * Also from failed: a head set aside while its request was in flight did arrive. Only while the
+ * delivery has at most the attempts it had when the request was sent (the last parameter): a
+ * 200 applied again, or after the delivery was re-queued and tried anew, changes nothing.
+ */
 export const MARK_DELIVERED = `
 UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_attempt_at = ?,
   last_status = ?, last_error = NULL, last_latency_ms = ?, delivered_at = ?,
   next_attempt_at = NULL, failed_at = NULL
-WHERE recipient_id = ? AND seq = ? AND state != 'delivered'`;
+WHERE recipient_id = ? AND seq = ? AND state != 'delivered' AND attempts <= ?`;
 
 export const RECORD_FAILURE = `
 UPDATE deliveries SET attempts = attempts + 1, first_failed_at = coalesce(first_failed_at, ?),

@@ -1,0 +1,140 @@
+import { AckLogWriter, type AckRecord, readAckLog } from './ack-log.js';
+import type { SqliteConnection } from './database.js';
+
+/** Fold once this many 200s are waiting (the lanes also fold whenever they read their queue). */
+const FOLD_AT = 512;
+/** Fold at most this long after a 200 was logged, so that other readers of the file lag little. */
+const FOLD_AFTER_MS = 200;
+/**
+ * A fold commits with an fsync when the last one is older than this: what bounds the 200s a
+ * power cut can take back (the log itself is never fsynced) when nothing else commits durably.
+ */
+const DURABLE_EVERY_MS = 1000;
+
+/**
+ * Recorded 200s on their way into the database. A 200 is appended to a small log file (a few
+ * µs) instead of being committed on its own (25–65 µs of WAL writes and checkpointing per
+ * delivery, in series with the lane's next request); the log is folded into `deliveries` in one
+ * transaction before anything reads or changes the deliveries, and at least every
+ * FOLD_AFTER_MS. Folding applies records by compare-and-set on the attempt count, so applying
+ * one twice, or after the delivery was re-queued, changes nothing: which is what makes it safe
+ * for another process (the CLI) to fold the same log inside its own write transaction, and for
+ * a restarted process to fold what a killed one left.
+ *
+ * The process that records 200s owns the log: it alone truncates it, after a commit.
+ */
+export class AckJournal {
+  private writer: AckLogWriter | undefined;
+  /** Logged by this process and not yet committed to the database. */
+  private unfolded: AckRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private foldScheduled = false;
+  private durableAt = 0;
+
+  constructor(
+    private readonly conn: SqliteConnection,
+    /** The log file; undefined for an in-memory database, which records 200s directly. */
+    private readonly path: string | undefined,
+    /** Applies records inside a write transaction. */
+    private readonly apply: (records: readonly AckRecord[]) => void,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {}
+
+  /** Records a 200: when this returns, a restarted process will not send the delivery again. */
+  record(ack: AckRecord): void {
+    if (this.path === undefined) {
+      this.conn.transaction('NORMAL', () => this.apply([ack]));
+      return;
+    }
+    if (this.writer === undefined) {
+      // A killed owner's records are committed before the log is emptied for this one.
+      this.fold();
+      this.writer = new AckLogWriter(this.path);
+    }
+    this.writer.append(ack);
+    this.unfolded.push(ack);
+    if (this.unfolded.length >= FOLD_AT) this.scheduleFold();
+    else this.timer ??= setTimeout(() => this.backgroundFold(), FOLD_AFTER_MS).unref();
+  }
+
+  /** Runs `fn` in a write transaction that first folds the log; what a store write does. */
+  write<T>(level: 'FULL' | 'NORMAL', fn: () => T): T {
+    let applied = false;
+    const result = this.conn.transaction(this.level(level), () => {
+      applied = this.applyPending();
+      return fn();
+    });
+    if (applied) this.committed();
+    return result;
+  }
+
+  /** Commits what is not yet in the database; what a store read does first. */
+  fold(): void {
+    if (this.path === undefined) return;
+    if (this.writer !== undefined ? this.unfolded.length === 0 : readAckLog(this.path).length === 0)
+      return;
+    let applied = false;
+    this.conn.transaction(this.level('NORMAL'), () => {
+      applied = this.applyPending();
+    });
+    if (applied) this.committed();
+  }
+
+  close(): void {
+    this.clearTimer();
+    try {
+      this.fold();
+    } finally {
+      this.writer?.close();
+      this.writer = undefined;
+    }
+  }
+
+  private level(wanted: 'FULL' | 'NORMAL'): 'FULL' | 'NORMAL' {
+    const now = Date.now();
+    if (wanted === 'NORMAL' && now - this.durableAt < DURABLE_EVERY_MS) return 'NORMAL';
+    this.durableAt = now;
+    return 'FULL';
+  }
+
+  /** Inside a write transaction. The owner applies its own records; others read the file. */
+  private applyPending(): boolean {
+    const records = this.writer !== undefined ? this.unfolded : readAckLog(this.path as string);
+    if (records.length === 0) return false;
+    this.apply(records);
+    return true;
+  }
+
+  /** After the transaction that applied the records committed. */
+  private committed(): void {
+    if (this.writer === undefined) return;
+    this.writer.clear();
+    this.unfolded = [];
+    this.clearTimer();
+  }
+
+  /** A fold off the lane's path: the lane's next request is on the wire by then. */
+  private scheduleFold(): void {
+    if (this.foldScheduled) return;
+    this.foldScheduled = true;
+    setImmediate(() => {
+      this.foldScheduled = false;
+      this.backgroundFold();
+    });
+  }
+
+  private backgroundFold(): void {
+    this.timer = undefined;
+    try {
+      this.fold();
+    } catch (error) {
+      // The records stay logged and unfolded: the next read or write folds them.
+      this.onError(error);
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
