@@ -1,6 +1,7 @@
 import { type LaneFence, LeaseLostError } from '../cluster-store.js';
 import { type PostgresConnection, prepared } from './database.js';
-import { MARK_DELIVERED_BATCH } from './sql/acks.js';
+import { MARK_DELIVERED, MARK_DELIVERED_BATCH, MARK_DELIVERED_FENCED } from './sql/acks.js';
+import { LANE_HELD } from './sql/lane.js';
 
 /** A lane's 200, as the batched statement takes it. */
 export interface Ack {
@@ -97,6 +98,10 @@ export class AckBatcher {
   }
 
   private async write(batch: Waiting[]): Promise<void> {
+    this.sent.acks += batch.length;
+    this.sent.statements++;
+    this.sent.largest = Math.max(this.sent.largest, batch.length);
+    if (batch.length === 1) return this.writeOne(batch[0] as Waiting);
     const recipientIds: number[] = [];
     const seqs: number[] = [];
     const ats: number[] = [];
@@ -113,9 +118,6 @@ export class AckBatcher {
       owners.push(ack.fence?.node ?? null);
       tokens.push(ack.fence?.token ?? null);
     }
-    this.sent.acks += batch.length;
-    this.sent.statements++;
-    this.sent.largest = Math.max(this.sent.largest, batch.length);
     const values = [recipientIds, seqs, ats, statuses, latencies, owners, tokens];
     const query = prepared(MARK_DELIVERED_BATCH, values);
     const { rows } = await this.conn.pool('off').query<{ i: number }>(query);
@@ -124,5 +126,24 @@ export class AckBatcher {
       if (refused.has(index + 1)) ack.reject(new LeaseLostError(ack.recipientId));
       else ack.resolve();
     }
+  }
+
+  /** A lone ack: the plain statement, planned once per connection, which is cheaper alone. */
+  private async writeOne(ack: Waiting): Promise<void> {
+    const pool = this.conn.pool('off');
+    const values = [ack.recipientId, ack.seq, ack.at, ack.status, ack.latencyMs];
+    const { fence } = ack;
+    if (fence === undefined) {
+      await pool.query(prepared(MARK_DELIVERED, values));
+      return ack.resolve();
+    }
+    const query = prepared(MARK_DELIVERED_FENCED, [...values, fence.node, fence.token]);
+    if (((await pool.query(query)).rowCount ?? 0) === 0) {
+      const held = await pool.query(
+        prepared(LANE_HELD, [ack.recipientId, fence.node, fence.token]),
+      );
+      if ((held.rowCount ?? 0) === 0) return ack.reject(new LeaseLostError(ack.recipientId));
+    }
+    ack.resolve();
   }
 }

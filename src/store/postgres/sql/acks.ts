@@ -1,3 +1,15 @@
+import { fenced } from './lane.js';
+
+/** One ack, the usual case of a lone lane. Also from failed: a head set aside while its
+ * request was in flight did arrive. */
+export const MARK_DELIVERED = `
+UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_attempt_at = $3,
+  last_status = $4, last_error = NULL, last_latency_ms = $5, delivered_at = $3,
+  next_attempt_at = NULL, failed_at = NULL
+WHERE recipient_id = $1 AND seq = $2 AND state <> 'delivered'`;
+
+export const MARK_DELIVERED_FENCED = fenced(MARK_DELIVERED, 6);
+
 /**
  * Many lanes' acks in one statement, each with the changes one ack makes: also from failed (a
  * head set aside while its request was in flight did arrive). One row per ack: $1 recipient,

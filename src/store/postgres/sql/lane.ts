@@ -7,8 +7,6 @@ WHERE d.recipient_id = $1 AND d.state = 'pending' AND d.seq > $2
 ORDER BY d.seq
 LIMIT $3`;
 
-// Acks: MARK_DELIVERED_BATCH in acks.ts.
-
 /** $1 recipient, $2 seq, $3 at, $4 status, $5 error code, $6 error, $7 latency, $8 snippet. */
 const FAILED_ATTEMPT = `attempts = attempts + 1, first_failed_at = coalesce(first_failed_at, $3),
   last_attempt_at = $3, last_status = $4, last_error = $6, last_latency_ms = $7`;
