@@ -32,7 +32,12 @@ export class Service {
 
   constructor(
     readonly config: Config,
-    options: { store?: Store; clock?: () => number } = {},
+    options: {
+      store?: Store;
+      clock?: () => number;
+      /** Delivery cannot go on (another process took the SQLite file over). Default: stop. */
+      onFatal?: (error: Error) => void;
+    } = {},
   ) {
     const clock = options.clock ?? Date.now;
     this.store = options.store ?? openStore(config.databaseUrl);
@@ -60,6 +65,19 @@ export class Service {
       observer: this.alerter,
       onError: (error, recipientId) =>
         this.app.log.error({ err: error, recipientId }, 'delivery error'),
+      writer: {
+        where: config.databaseUrl,
+        onWaiting: (holder) =>
+          this.app.log.warn(
+            { pid: holder.pid, host: holder.host, lastSeen: new Date(holder.seenAt).toISOString() },
+            'the database was in use by another outbound serve: waiting to see whether it is gone',
+          ),
+        onLost: () => {
+          const error = new Error('another outbound serve took over the database');
+          if (options.onFatal !== undefined) options.onFatal(error);
+          else void this.stop();
+        },
+      },
       // Several nodes may share the database: lanes are leased from it.
       ...(this.store.cluster === undefined
         ? {}

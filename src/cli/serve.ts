@@ -29,7 +29,12 @@ export function serveCommand(program: Command): void {
           process.env,
           flags.config ?? process.env.OUTBOUND_CONFIG,
         );
-        const service = new Service(config);
+        const service: Service = new Service(config, {
+          onFatal: (error) => {
+            service.app.log.fatal({ err: error }, 'delivery stopped');
+            service.stop().finally(() => process.exit(1));
+          },
+        });
         const address = await service.start();
         service.app.log.info({ address, databaseUrl: config.databaseUrl }, 'outbound serving');
         if ((await service.store.listTokens()).every((t) => t.revokedAt !== null)) {

@@ -33,7 +33,8 @@ export function action<A extends unknown[]>(
         error instanceof UsageError ||
         error instanceof ConfigError ||
         (error as { name?: string }).name === 'HttpError' ||
-        (error as { code?: string }).code === 'OUTBOUND_INVALID_EVENT';
+        (error as { code?: string }).code === 'OUTBOUND_INVALID_EVENT' ||
+        (error as { code?: string }).code === 'OUTBOUND_DATABASE_IN_USE';
       process.stderr.write(
         `outbound: ${expected ? (error as Error).message : String((error as Error).stack ?? error)}\n`,
       );

@@ -5,7 +5,7 @@ import type { Recipient } from '../types.js';
 import { Lane, type LaneStatus } from './lane.js';
 import type { LaneObserver } from './lane-observer.js';
 import { LeasedOwnership } from './leased-ownership.js';
-import { type LaneOwnership, SoleOwnership } from './ownership.js';
+import { type LaneOwnership, SoleOwnership, type SoleOwnershipOptions } from './ownership.js';
 import { Semaphore } from './semaphore.js';
 import type { Sender } from './sender.js';
 
@@ -17,6 +17,11 @@ export interface DispatcherOptions {
   clock?: () => number;
   onError?: (error: unknown, recipientId?: number) => void;
   metrics?: DeliveryMetrics;
+  /**
+   * On a single-writer store: how the writer lock is held (renewal, staleness, what to do
+   * when waiting for or losing it). `onLost` is called after the lanes stopped.
+   */
+  writer?: Pick<SoleOwnershipOptions, 'where' | 'renewMs' | 'staleMs' | 'onWaiting' | 'onLost'>;
   /**
    * Lanes leased from a database shared with other nodes, which wake each other through it.
    * Without it this process drives every lane (it is the only one on its database).
@@ -56,7 +61,19 @@ export class Dispatcher {
     const cluster = options.cluster;
     this.ownership =
       cluster === undefined
-        ? new SoleOwnership()
+        ? new SoleOwnership(store.writerLock, {
+            ...options.writer,
+            onLost: () => {
+              this.abandonAll();
+              this.options.onError?.(
+                new Error(
+                  'another outbound serve took over this database (this one was frozen too long): delivery stopped',
+                ),
+              );
+              options.writer?.onLost?.();
+            },
+            onError: (error) => this.options.onError?.(error),
+          })
         : new LeasedOwnership(cluster.store, {
             leaseMs: cluster.leaseMs,
             name: cluster.name,

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { LaneFence } from '../store/cluster-store.js';
+import { DatabaseInUseError, type WriterHolder, type WriterLock } from '../store/writer-lock.js';
 
 /** What a sweep decided: lanes to hand over to another node once they are idle. */
 export interface OwnershipPlan {
@@ -26,19 +29,113 @@ export interface LaneOwnership {
   stop(): Promise<void>;
 }
 
-/** The only process on its database: every lane is its own, for good. */
+export interface SoleOwnershipOptions {
+  /** Where the database is, for the error that names the other process. */
+  where?: string;
+  /** How often the lock is renewed. Default 5 s. */
+  renewMs?: number;
+  /** A holder not renewed for this long is gone. Default 15 s. */
+  staleMs?: number;
+  /** Another machine's process holds the lock: waiting to see it renewed, or go stale. */
+  onWaiting?: (holder: WriterHolder) => void;
+  /** The lock was taken over (this process was frozen past staleMs): its lanes stopped. */
+  onLost?: () => void;
+  onError?: (error: unknown) => void;
+  clock?: () => number;
+}
+
+/**
+ * The only process on its database: every lane is its own, for as long as it holds the
+ * database's writer lock. Starting waits for a holder that stopped renewing (a killed process
+ * on another machine sharing the file) and refuses one that renews (a second `serve`); a dead
+ * process on this machine is replaced at once.
+ */
 export class SoleOwnership implements LaneOwnership {
   private count = 0;
+  private readonly token = randomBytes(12).toString('base64url');
+  private timer: NodeJS.Timeout | undefined;
+  /** Until start() took the lock, when there is one. */
+  private held: boolean;
+  private renewedAt = 0;
+  private readonly renewMs: number;
+  private readonly staleMs: number;
+  private readonly clock: () => number;
+  private readonly where: string;
 
-  async start(): Promise<void> {}
+  constructor(
+    private readonly lock?: WriterLock,
+    private readonly options: SoleOwnershipOptions = {},
+  ) {
+    this.renewMs = options.renewMs ?? 5_000;
+    this.staleMs = options.staleMs ?? 15_000;
+    this.clock = options.clock ?? Date.now;
+    this.where = options.where ?? 'this database';
+    this.held = lock === undefined;
+  }
+
+  async start(): Promise<void> {
+    const lock = this.lock;
+    if (lock === undefined) return;
+    const me = { token: this.token, pid: process.pid, host: hostname() };
+    let first: WriterHolder | undefined;
+    for (;;) {
+      const now = this.clock();
+      const other = await lock.take(me, now, (holder) => this.gone(holder, me, now));
+      if (other === undefined) break;
+      // On this machine it is known to be alive; elsewhere, only a renewal shows it.
+      if (other.host === me.host) throw new DatabaseInUseError(other, this.where);
+      if (first === undefined) {
+        first = other;
+        this.options.onWaiting?.(other);
+      } else if (other.token !== first.token || other.seenAt !== first.seenAt) {
+        throw new DatabaseInUseError(other, this.where);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, this.renewMs)));
+    }
+    this.held = true;
+    this.renewedAt = this.clock();
+    this.timer = setInterval(() => void this.renew(lock), this.renewMs);
+    this.timer.unref();
+  }
+
+  /** A holder that cannot be delivering any more. */
+  private gone(holder: WriterHolder, me: { pid: number; host: string }, now: number): boolean {
+    if (now - holder.seenAt >= this.staleMs) return true;
+    if (holder.host !== me.host) return false;
+    // Our own pid under another token: an earlier run of this container or process.
+    return holder.pid === me.pid || !alive(holder.pid);
+  }
+
+  private async renew(lock: WriterLock): Promise<void> {
+    if (!this.held) return;
+    const now = this.clock();
+    try {
+      if (await lock.renew(this.token, now)) {
+        this.renewedAt = now;
+        return;
+      }
+      this.lose();
+    } catch (error) {
+      this.options.onError?.(error);
+      // Another process may take a lock not renewed for staleMs: stop before it can.
+      if (now - this.renewedAt >= this.staleMs - this.renewMs) this.lose();
+    }
+  }
+
+  private lose(): void {
+    if (!this.held) return;
+    this.held = false;
+    clearInterval(this.timer);
+    this.options.onLost?.();
+  }
 
   async sync(recipientIds: number[]): Promise<OwnershipPlan> {
-    this.count = recipientIds.length;
+    this.count = this.held ? recipientIds.length : 0;
     return { release: [] };
   }
 
   holds(): boolean {
-    return true;
+    return this.held;
   }
 
   fenceFor(): undefined {
@@ -51,5 +148,18 @@ export class SoleOwnership implements LaneOwnership {
     return { node: null, lanes: this.count };
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    if (this.lock !== undefined && this.held) await this.lock.release(this.token);
+    this.held = false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

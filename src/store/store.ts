@@ -17,6 +17,7 @@ import type {
 import type { AdminStore } from './admin-store.js';
 import type { ClusterStore, LaneFence } from './cluster-store.js';
 import type { SettingsStore } from './settings-store.js';
+import type { WriterLock } from './writer-lock.js';
 
 /** What a backend can and cannot do, declared once instead of tested by dialect. */
 export interface StoreCapabilities {
@@ -94,6 +95,8 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** Leases and cross-process wake-ups; present exactly when not single-writer. */
   readonly cluster?: ClusterStore;
+  /** The one delivering process; present exactly when single-writer. */
+  readonly writerLock?: WriterLock;
   /** Administrators, web sessions and the audit log of the admin interface. */
   readonly admin: AdminStore;
   /** Settings changed in the admin interface (the SMTP relay). */

@@ -30,6 +30,7 @@ import type {
   Store,
   StoreCapabilities,
 } from '../store.js';
+import type { WriterLock } from '../writer-lock.js';
 import { AckJournal } from './ack-journal.js';
 import type { AckRecord } from './ack-log.js';
 import { SqliteAdminStore } from './admin.js';
@@ -91,6 +92,7 @@ import {
   UPDATE_SESSION,
 } from './sql/sessions.js';
 import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens.js';
+import { SqliteWriterLock } from './writer-lock.js';
 
 interface Subscription {
   id: number;
@@ -104,6 +106,7 @@ export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { singleWriter: true };
   readonly admin: AdminStore;
   readonly settings: SettingsStore;
+  readonly writerLock: WriterLock;
   private readonly conn: SqliteConnection;
   private readonly acks: AckJournal;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
@@ -124,6 +127,7 @@ export class SqliteStore implements Store {
     );
     this.admin = new SqliteAdminStore(this.conn, () => this.acks.fold());
     this.settings = new SqliteSettingsStore(this.conn);
+    this.writerLock = new SqliteWriterLock(this.conn);
   }
 
   private sql(text: string): BetterSqlite3.Statement {

@@ -5,6 +5,7 @@ import * as recipientAlerts from './0004-recipient-alerts.js';
 import * as deliveryChart from './0005-delivery-chart.js';
 import * as settings from './0006-settings.js';
 import * as recipientKind from './0007-recipient-kind.js';
+import * as writerLock from './0008-writer-lock.js';
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   deliveryChart,
   settings,
   recipientKind,
+  writerLock,
 ].map((m, i) => ({
   version: i + 1,
   name: m.name,

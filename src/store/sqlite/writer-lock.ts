@@ -1,0 +1,31 @@
+import type { WriterHolder, WriterLock } from '../writer-lock.js';
+import type { SqliteConnection } from './database.js';
+import { GET_WRITER, PUT_WRITER, RELEASE_WRITER, RENEW_WRITER } from './sql/writer-lock.js';
+
+/** The writer_lock row of the SQLite file: read and replaced under the write lock. */
+export class SqliteWriterLock implements WriterLock {
+  constructor(private readonly conn: SqliteConnection) {}
+
+  async take(
+    me: Omit<WriterHolder, 'acquiredAt' | 'seenAt'>,
+    now: number,
+    mayReplace: (holder: WriterHolder) => boolean,
+  ): Promise<WriterHolder | undefined> {
+    return this.conn.transaction('FULL', () => {
+      const holder = this.conn.db.prepare(GET_WRITER).get() as WriterHolder | undefined;
+      if (holder !== undefined && holder.token !== me.token && !mayReplace(holder)) return holder;
+      this.conn.db.prepare(PUT_WRITER).run({ ...me, now });
+      return undefined;
+    });
+  }
+
+  async renew(token: string, now: number): Promise<boolean> {
+    const renew = this.conn.db.prepare(RENEW_WRITER);
+    return this.conn.transaction('NORMAL', () => renew.run(now, token).changes > 0);
+  }
+
+  async release(token: string): Promise<void> {
+    const release = this.conn.db.prepare(RELEASE_WRITER);
+    this.conn.transaction('FULL', () => release.run(token));
+  }
+}
