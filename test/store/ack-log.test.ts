@@ -194,6 +194,27 @@ describe('SQLite: 200s go through the ack log', () => {
     expect((await next.pendingDeliveries(id, 10)).map((d) => d.seq)).toEqual([]);
   });
 
+  it('a process that lost the writer lock commits its 200s and leaves the new holder’s log alone', async () => {
+    const frozen = (await open()) as SqliteStore;
+    const { id, seqs } = await laneOf(frozen, 2);
+    const [s1, s2] = seqs as [number, number];
+    const me = { pid: process.pid, host: 'here' };
+    await frozen.writerLock.take({ ...me, token: 'frozen' }, 1_000, () => true);
+    await frozen.markDelivered(head(id, s1), success(2_000));
+    // It froze; another process took the database over and logged a 200 of its own.
+    const next = (await open()) as SqliteStore;
+    await next.writerLock.take({ ...me, token: 'next' }, 20_000, () => true);
+    await next.markDelivered(head(id, s2), success(21_000));
+    // The frozen one wakes: its renewal fails, and it stops.
+    expect(await frozen.writerLock.renew('frozen', 21_001)).toBe(false);
+    await frozen.close();
+    expect(readAckLog(`${path}-acks`)).toMatchObject([{ seq: s2, at: 21_000 }]);
+    expect(await states(next, id)).toEqual([
+      [s2, 'delivered'],
+      [s1, 'delivered'],
+    ]);
+  });
+
   it('the log is folded within a fraction of a second even when nothing reads', async () => {
     const serve = await open();
     const { id, seqs } = await laneOf(serve, 1);

@@ -29,6 +29,8 @@ export class AckJournal {
   private unfolded: AckRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   private foldScheduled = false;
+  /** Another process took the database over: the log is its now, never to be emptied here. */
+  private disowned = false;
   private durableAt = 0;
 
   constructor(
@@ -42,7 +44,7 @@ export class AckJournal {
 
   /** Records a 200: when this returns, a restarted process will not send the delivery again. */
   record(ack: AckRecord): void {
-    if (this.path === undefined) {
+    if (this.path === undefined || this.disowned) {
       this.conn.transaction('NORMAL', () => this.apply([ack]));
       return;
     }
@@ -78,6 +80,27 @@ export class AckJournal {
       applied = this.applyPending();
     });
     if (applied) this.committed();
+  }
+
+  /**
+   * Another process holds the database's writer lock now (this one was frozen past it): what
+   * this process logged is committed, and the log, which the other may be writing, is left
+   * alone from now on.
+   */
+  disown(): void {
+    if (this.disowned) return;
+    try {
+      if (this.writer !== undefined && this.unfolded.length > 0) {
+        const records = this.unfolded;
+        this.conn.transaction('FULL', () => this.apply(records));
+      }
+    } finally {
+      this.disowned = true;
+      this.unfolded = [];
+      this.clearTimer();
+      this.writer?.close();
+      this.writer = undefined;
+    }
   }
 
   close(): void {

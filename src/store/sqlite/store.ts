@@ -127,7 +127,8 @@ export class SqliteStore implements Store {
     );
     this.admin = new SqliteAdminStore(this.conn, () => this.acks.fold());
     this.settings = new SqliteSettingsStore(this.conn);
-    this.writerLock = new SqliteWriterLock(this.conn);
+    // The ack log belongs to the lock's holder: one that lost the lock leaves it alone.
+    this.writerLock = new SqliteWriterLock(this.conn, () => this.acks.disown());
   }
 
   private sql(text: string): BetterSqlite3.Statement {

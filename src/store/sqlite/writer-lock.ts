@@ -4,7 +4,11 @@ import { GET_WRITER, PUT_WRITER, RELEASE_WRITER, RENEW_WRITER } from './sql/writ
 
 /** The writer_lock row of the SQLite file: read and replaced under the write lock. */
 export class SqliteWriterLock implements WriterLock {
-  constructor(private readonly conn: SqliteConnection) {}
+  constructor(
+    private readonly conn: SqliteConnection,
+    /** Called once this process finds its lock held by another. */
+    private readonly onLost: () => void = () => {},
+  ) {}
 
   async take(
     me: Omit<WriterHolder, 'acquiredAt' | 'seenAt'>,
@@ -21,7 +25,9 @@ export class SqliteWriterLock implements WriterLock {
 
   async renew(token: string, now: number): Promise<boolean> {
     const renew = this.conn.db.prepare(RENEW_WRITER);
-    return this.conn.transaction('NORMAL', () => renew.run(now, token).changes > 0);
+    const held = this.conn.transaction('NORMAL', () => renew.run(now, token).changes > 0);
+    if (!held) this.onLost();
+    return held;
   }
 
   async release(token: string): Promise<void> {
