@@ -322,14 +322,15 @@ describe('postgres: acks many to a statement', () => {
   it('a batch holds at most maxBatch acks; the rest follow in the next ones', async () => {
     const { ids, seq } = await lanes(t.store, 11);
     const conn = new PostgresConnection(t.db.url);
+    const acks = new AckBatcher(conn, { maxBatch: 4 });
     try {
-      const acks = new AckBatcher(conn, { maxBatch: 4 });
       const ack = (id: number) =>
         acks.submit({ recipientId: id, seq, at: 20, status: 200, latencyMs: 1 });
       await Promise.all(ids.map(ack));
       // One alone, then the ten queued behind it: 4, 4 and 2.
       expect(acks.sent).toEqual({ acks: 11, statements: 4, largest: 4 });
     } finally {
+      await acks.close();
       await conn.close();
     }
     const rows = await deliveryRows(t.db.url);

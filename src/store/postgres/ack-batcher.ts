@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { type LaneFence, LeaseLostError } from '../cluster-store.js';
 import { type PostgresConnection, prepared } from './database.js';
 import { MARK_DELIVERED, MARK_DELIVERED_BATCH, MARK_DELIVERED_FENCED } from './sql/acks.js';
@@ -34,6 +35,12 @@ export class AckBatcher {
   private queue: Waiting[] = [];
   private running: Promise<void> | undefined;
   private readonly maxBatch: number;
+  /**
+   * One batch is in flight at a time, so it keeps one connection of the `off` pool: checking
+   * one out and back in for every ack cost about 30 µs of a lone lane's ~600 µs delivery.
+   */
+  private client: pg.PoolClient | undefined;
+  private broken: Error | undefined;
   /** What went to the server so far: acks, statements, and the most acks in one. */
   readonly sent = { acks: 0, statements: 0, largest: 0 };
 
@@ -59,6 +66,40 @@ export class AckBatcher {
   /** Resolves once every ack submitted so far, and any submitted meanwhile, is settled. */
   async drain(): Promise<void> {
     while (this.running !== undefined) await this.running;
+  }
+
+  /** Settles every ack, then gives the connection back (before its pool ends). */
+  async close(): Promise<void> {
+    await this.drain();
+    this.client?.release(this.broken);
+    this.client = undefined;
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    const client = await this.conn.pool('off').connect();
+    this.broken = undefined;
+    // A connection cut while idle (server restart) would emit an uncaught 'error'; the next
+    // query on it fails, and it is discarded then.
+    client.on('error', (error) => {
+      this.broken = error;
+    });
+    this.client = client;
+    return client;
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    config: pg.QueryConfig,
+  ): Promise<pg.QueryResult<R>> {
+    const client = this.client ?? (await this.connect());
+    try {
+      return await client.query<R>(config);
+    } catch (error) {
+      // The server refused the statement: the connection itself is fine.
+      if (error instanceof pg.DatabaseError && this.broken === undefined) throw error;
+      client.release(error as Error);
+      if (this.client === client) this.client = undefined;
+      throw error;
+    }
   }
 
   private async run(): Promise<void> {
@@ -120,7 +161,7 @@ export class AckBatcher {
     }
     const values = [recipientIds, seqs, ats, statuses, latencies, owners, tokens];
     const query = prepared(MARK_DELIVERED_BATCH, values);
-    const { rows } = await this.conn.pool('off').query<{ i: number }>(query);
+    const { rows } = await this.query<{ i: number }>(query);
     const refused = new Set(rows.map((row) => row.i));
     for (const [index, ack] of batch.entries()) {
       if (refused.has(index + 1)) ack.reject(new LeaseLostError(ack.recipientId));
@@ -130,16 +171,15 @@ export class AckBatcher {
 
   /** A lone ack: the plain statement, planned once per connection, which is cheaper alone. */
   private async writeOne(ack: Waiting): Promise<void> {
-    const pool = this.conn.pool('off');
     const values = [ack.recipientId, ack.seq, ack.at, ack.status, ack.latencyMs];
     const { fence } = ack;
     if (fence === undefined) {
-      await pool.query(prepared(MARK_DELIVERED, values));
+      await this.query(prepared(MARK_DELIVERED, values));
       return ack.resolve();
     }
     const query = prepared(MARK_DELIVERED_FENCED, [...values, fence.node, fence.token]);
-    if (((await pool.query(query)).rowCount ?? 0) === 0) {
-      const held = await pool.query(
+    if (((await this.query(query)).rowCount ?? 0) === 0) {
+      const held = await this.query(
         prepared(LANE_HELD, [ack.recipientId, fence.node, fence.token]),
       );
       if ((held.rowCount ?? 0) === 0) return ack.reject(new LeaseLostError(ack.recipientId));

@@ -150,7 +150,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     // Acks in flight or queued are committed (or fail) before their pool goes.
-    await this.acks.drain();
+    await this.acks.close();
     await this.conn.close();
   }
 
