@@ -194,6 +194,20 @@ describe('SQLite: 200s go through the ack log', () => {
     expect((await next.pendingDeliveries(id, 10)).map((d) => d.seq)).toEqual([]);
   });
 
+  it('taking the writer lock takes the log over: what a killed process left is committed, the log emptied', async () => {
+    const killed = await open();
+    const { id, seqs } = await laneOf(killed, 2);
+    await killed.markDelivered(head(id, seqs[0] as number), success(2_000));
+    const restarted = (await open()) as SqliteStore;
+    const me = { token: 'restarted', pid: process.pid, host: 'here' };
+    expect(await restarted.writerLock.take(me, 3_000, () => true)).toBeUndefined();
+    expect(logBytes()).toBe(0);
+    expect(await states(restarted, id)).toEqual([
+      [seqs[1], 'pending'],
+      [seqs[0], 'delivered'],
+    ]);
+  });
+
   it('a process that lost the writer lock commits its 200s and leaves the new holder’s log alone', async () => {
     const frozen = (await open()) as SqliteStore;
     const { id, seqs } = await laneOf(frozen, 2);

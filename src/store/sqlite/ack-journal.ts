@@ -44,19 +44,27 @@ export class AckJournal {
 
   /** Records a 200: when this returns, a restarted process will not send the delivery again. */
   record(ack: AckRecord): void {
+    // After disown, only a fresh take of the writer lock makes the log this process's again.
     if (this.path === undefined || this.disowned) {
       this.conn.transaction('NORMAL', () => this.apply([ack]));
       return;
     }
-    if (this.writer === undefined) {
-      // A killed owner's records are committed before the log is emptied for this one.
-      this.fold();
-      this.writer = new AckLogWriter(this.path);
-    }
-    this.writer.append(ack);
+    if (this.writer === undefined) this.own();
+    (this.writer as AckLogWriter).append(ack);
     this.unfolded.push(ack);
     if (this.unfolded.length >= FOLD_AT) this.scheduleFold();
     else this.timer ??= setTimeout(() => this.backgroundFold(), FOLD_AFTER_MS).unref();
+  }
+
+  /**
+   * Makes this process the log's writer: what a killed one left is committed, then the log is
+   * emptied. Done when this process takes the database's writer lock, or at its first 200.
+   */
+  own(): void {
+    if (this.path === undefined || this.writer !== undefined) return;
+    this.disowned = false;
+    this.fold();
+    this.writer = new AckLogWriter(this.path);
   }
 
   /** Runs `fn` in a write transaction that first folds the log; what a store write does. */

@@ -127,8 +127,12 @@ export class SqliteStore implements Store {
     );
     this.admin = new SqliteAdminStore(this.conn, () => this.acks.fold());
     this.settings = new SqliteSettingsStore(this.conn);
-    // The ack log belongs to the lock's holder: one that lost the lock leaves it alone.
-    this.writerLock = new SqliteWriterLock(this.conn, () => this.acks.disown());
+    // The ack log belongs to the lock's holder: it recovers and empties the log on taking the
+    // lock, and one that lost the lock leaves the log alone.
+    this.writerLock = new SqliteWriterLock(this.conn, {
+      acquired: () => this.acks.own(),
+      lost: () => this.acks.disown(),
+    });
   }
 
   private sql(text: string): BetterSqlite3.Statement {

@@ -6,8 +6,12 @@ import { GET_WRITER, PUT_WRITER, RELEASE_WRITER, RENEW_WRITER } from './sql/writ
 export class SqliteWriterLock implements WriterLock {
   constructor(
     private readonly conn: SqliteConnection,
-    /** Called once this process finds its lock held by another. */
-    private readonly onLost: () => void = () => {},
+    private readonly on: {
+      /** This process holds the lock now. */
+      acquired?: () => void;
+      /** This process found its lock held by another. */
+      lost?: () => void;
+    } = {},
   ) {}
 
   async take(
@@ -15,18 +19,20 @@ export class SqliteWriterLock implements WriterLock {
     now: number,
     mayReplace: (holder: WriterHolder) => boolean,
   ): Promise<WriterHolder | undefined> {
-    return this.conn.transaction('FULL', () => {
+    const refused = this.conn.transaction('FULL', () => {
       const holder = this.conn.db.prepare(GET_WRITER).get() as WriterHolder | undefined;
       if (holder !== undefined && holder.token !== me.token && !mayReplace(holder)) return holder;
       this.conn.db.prepare(PUT_WRITER).run({ ...me, now });
       return undefined;
     });
+    if (refused === undefined) this.on.acquired?.();
+    return refused;
   }
 
   async renew(token: string, now: number): Promise<boolean> {
     const renew = this.conn.db.prepare(RENEW_WRITER);
     const held = this.conn.transaction('NORMAL', () => renew.run(now, token).changes > 0);
-    if (!held) this.onLost();
+    if (!held) this.on.lost?.();
     return held;
   }
 
