@@ -3,31 +3,14 @@
  * browser is part of the test: when /usr/bin/chromium is missing the test fails (CI installs
  * it, see .ci/run). With OUTBOUND_SCREENSHOTS=1 it also saves the screenshots the README shows.
  */
-import type { Browser, Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/admin/password.js';
-import { launchChromium, screenshot } from '../support/browser.js';
-import { TestReceiver } from '../support/receiver.js';
-import { startService, type TestService } from '../support/service.js';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from '../support/browser.js';
 import { waitUntil } from '../support/wait.js';
+import { useAdminInChromium } from './browser-setup.js';
 import { PASSWORD } from './client.js';
 
-let browser: Browser;
-let svc: TestService;
-let receiver: TestReceiver;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  svc = await startService({ sweepIntervalMs: 200 });
-  receiver = await TestReceiver.start();
-  await svc.service.store.admin.createUser('admin', await hashPassword(PASSWORD), Date.now());
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await svc?.stop();
-  await receiver?.close();
-});
+const rig = useAdminInChromium();
 
 /** Waits until the element's text matches, as the page shows it (no reload). */
 async function shows(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
@@ -46,7 +29,7 @@ async function shows(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Pro
 }
 
 const sendEvent = async (lsid: string) => {
-  const answer = await svc.api('POST', '/api/v1/events', {
+  const answer = await rig.svc.api('POST', '/api/v1/events', {
     event: 'support_conference_begin',
     lsid,
   });
@@ -55,7 +38,7 @@ const sendEvent = async (lsid: string) => {
 
 describe('admin interface in chromium', () => {
   it('signs in, adds a recipient, follows its deliveries live, sets aside and replays', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 800 } });
+    const context = await rig.browser.newContext({ viewport: { width: 1440, height: 800 } });
     const page = await context.newPage();
     // The destructive actions ask first.
     page.on('dialog', (dialog) => void dialog.accept());
@@ -67,7 +50,7 @@ describe('admin interface in chromium', () => {
     });
 
     // Without a session: the sign-in page.
-    await page.goto(`${svc.url}/admin/recipients`);
+    await page.goto(`${rig.svc.url}/admin/recipients`);
     expect(new URL(page.url()).pathname).toBe('/login');
     await screenshot(page, 'login');
     await page.fill('#username', 'admin');
@@ -81,15 +64,15 @@ describe('admin interface in chromium', () => {
     // A recipient pointing at the loopback receiver.
     await page.click('text=Add HTTP recipient');
     await page.fill('#name', 'tickets');
-    await page.fill('#url', receiver.url);
+    await page.fill('#url', rig.receiver.url);
     await page.fill('#retryIntervalSeconds', '1');
     await page.fill('#headers', 'X-Team: blue');
     await screenshot(page, 'recipient-form');
     await page.click('button:has-text("Save")');
     await page.waitForURL(/\/admin\/recipients\/\d+\?notice=created$/);
     await shows(page.locator('.notice'), /The recipient was added/);
-    const [recipient] = await svc.service.store.listRecipients();
-    expect(recipient).toMatchObject({ name: 'tickets', url: receiver.url, events: 'all' });
+    const [recipient] = await rig.svc.service.store.listRecipients();
+    expect(recipient).toMatchObject({ name: 'tickets', url: rig.receiver.url, events: 'all' });
 
     // Two more, so that the table shows the other states: paused (queues, sends nothing) and
     // disabled (queued nothing).
@@ -97,7 +80,7 @@ describe('admin interface in chromium', () => {
       ['crm', { paused: true, events: ['support_conference_begin', 'support_conference_end'] }],
       ['archive', { enabled: false }],
     ] as const) {
-      const answer = await svc.api('POST', '/api/v1/recipients', {
+      const answer = await rig.svc.api('POST', '/api/v1/recipients', {
         name,
         url: `https://${name}.example.com/outbound?outbound_event_token=t0k3n`,
         ...extra,
@@ -106,20 +89,20 @@ describe('admin interface in chromium', () => {
     }
 
     // The table, kept live by the stream: no reload from here on (the marker would go).
-    await page.goto(`${svc.url}/admin/recipients`);
+    await page.goto(`${rig.svc.url}/admin/recipients`);
     await page.evaluate('window.__noReload = true');
     const row = page.locator(`tr[data-recipient-id="${recipient!.id}"]`);
     const status = row.locator('[data-field="status"]');
     const queued = row.locator('[data-field="queued"]');
     await shows(page.locator('[data-live]'), /live/);
     await sendEvent('e2e-1');
-    await waitUntil(() => receiver.accepted.length === 1, 'the first event at the receiver');
-    expect(receiver.accepted[0]).toContain('lsid=e2e-1');
+    await waitUntil(() => rig.receiver.accepted.length === 1, 'the first event at the receiver');
+    expect(rig.receiver.accepted[0]).toContain('lsid=e2e-1');
     await shows(row.locator('[data-field="lastSuccess"]'), /UTC/);
     await shows(status, /^OK$/);
 
     // The receiver goes down: the status turns to retrying, the queue grows.
-    await receiver.down();
+    await rig.receiver.down();
     await sendEvent('e2e-2');
     await shows(status, /^Retrying/);
     await shows(queued, /^1$/);
@@ -127,15 +110,15 @@ describe('admin interface in chromium', () => {
     await screenshot(page, 'recipients');
 
     // Back up: the queue drains to 0.
-    await receiver.up();
+    await rig.receiver.up();
     await shows(queued, /^0$/, 30_000);
     await shows(status, /^OK$/);
     await shows(row.locator('[data-field="rate"]'), /^[\d.]+\/min$/);
-    expect(receiver.accepted.at(-1)).toContain('lsid=e2e-2');
+    expect(rig.receiver.accepted.at(-1)).toContain('lsid=e2e-2');
     expect(await page.evaluate('window.__noReload')).toBe(true);
 
     // Down again: set the head aside, then replay it once the receiver is back.
-    await receiver.down();
+    await rig.receiver.down();
     await sendEvent('e2e-3');
     await shows(status, /^Retrying/);
     await row.locator('[data-field="name"] a').click();
@@ -145,11 +128,11 @@ describe('admin interface in chromium', () => {
     await shows(page.locator('.notice'), /set aside as failed/);
     await shows(page.locator('table[data-deliveries="failed"]'), /support_conference_begin/);
     await shows(page.locator('[data-field="queued"]'), /^0$/);
-    await receiver.up();
+    await rig.receiver.up();
     await page.click('button:has-text("Replay failed")');
     await shows(page.locator('.notice'), /queued again/);
     await waitUntil(
-      () => receiver.accepted.some((body) => body.includes('lsid=e2e-3')),
+      () => rig.receiver.accepted.some((body) => body.includes('lsid=e2e-3')),
       'the replayed event at the receiver',
     );
     await page.reload();
@@ -180,7 +163,7 @@ describe('admin interface in chromium', () => {
     // Sign out: the pages are closed again.
     await page.click('button:has-text("Sign out")');
     await page.waitForURL(/\/login\?signedOut=1$/);
-    await page.goto(`${svc.url}/admin/audit`);
+    await page.goto(`${rig.svc.url}/admin/audit`);
     expect(new URL(page.url()).pathname).toBe('/login');
 
     expect(scriptErrors).toEqual([]);

@@ -7,7 +7,7 @@ import { verifyPassword } from '../../src/admin/password.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { freePort } from '../support/serve-process.js';
 import { waitUntil } from '../support/wait.js';
-import { AdminClient, PASSWORD } from './client.js';
+import { AdminClient, PASSWORD, passwordFields } from './client.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -118,12 +118,7 @@ describe('outbound serve without an administrator', () => {
       const path = link!.slice(client.baseUrl.length);
       expect((await client.get(path)).status).toBe(200);
       const token = new URL(link!).searchParams.get('token')!;
-      const created = await client.post('/setup', {
-        token,
-        username: 'root',
-        password: PASSWORD,
-        password2: PASSWORD,
-      });
+      const created = await client.post('/setup', { token, ...passwordFields('root') });
       expect(created.status).toBe(303);
       expect((await client.get('/admin/recipients')).status).toBe(200);
       expect((await new AdminClient(client.baseUrl).get(path)).status).toBe(404);

@@ -67,16 +67,43 @@ export class AdminClient {
     return this.request('POST', path, body, headers);
   }
 
-  async signIn(username: string, password = PASSWORD): Promise<Answer> {
+  /** Fills in the sign-in form; with `next`, the page to return to, as /login passes it on. */
+  async signIn(username: string, password = PASSWORD, next?: string): Promise<Answer> {
     await this.get('/login');
-    return this.post('/login', { username, password });
+    const query = next === undefined ? '' : `?next=${encodeURIComponent(next)}`;
+    return this.post(`/login${query}`, { username, password });
   }
+
+  /** A multipart form POST (as a browser sends a form with a file), CSRF token first. */
+  postMultipart(path: string, fields: [string, string][]): Promise<Answer> {
+    const form = new FormData();
+    form.append('csrf', this.csrf!);
+    for (const [key, value] of fields) form.append(key, value);
+    return this.request('POST', path, form);
+  }
+
+  /** The recipients' server-sent event stream with this session, left unread for the test. */
+  openStream(signal?: AbortSignal): Promise<Response> {
+    return fetch(`${this.baseUrl}/admin/recipients/stream`, {
+      headers: { cookie: `outbound_session=${this.cookies.get('outbound_session')}` },
+      ...(signal === undefined ? {} : { signal }),
+    });
+  }
+}
+
+/** The fields of a form that sets a password: a user name and the password typed twice. */
+export function passwordFields(username: string, password = PASSWORD): Record<string, string> {
+  return { username, password, password2: password };
+}
+
+/** An administrator named `name` with PASSWORD in the service's store. */
+export async function addUser(svc: TestService, name: string): Promise<void> {
+  await svc.service.store.admin.createUser(name, await hashPassword(PASSWORD), Date.now());
 }
 
 /** An administrator in the service's store, and a client signed in as it. */
 export async function signedIn(svc: TestService, name = 'admin'): Promise<AdminClient> {
-  if ((await svc.service.store.admin.findUser(name)) === undefined)
-    await svc.service.store.admin.createUser(name, await hashPassword(PASSWORD), Date.now());
+  if ((await svc.service.store.admin.findUser(name)) === undefined) await addUser(svc, name);
   const client = new AdminClient(svc.url);
   const answer = await client.signIn(name);
   if (answer.status !== 303) throw new Error(`sign-in failed: ${answer.status} ${answer.text}`);

@@ -4,36 +4,17 @@
  * and the chart is an image with an accessible name. With OUTBOUND_SCREENSHOTS=1 it saves the
  * screenshots the README shows.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/admin/password.js';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import type { AttemptOutcome } from '../../src/types.js';
 import { BEGIN, failure, head, newEvent } from '../store/fixtures.js';
-import { launchChromium, screenshot } from '../support/browser.js';
-import { TestReceiver } from '../support/receiver.js';
-import { startService, type TestService } from '../support/service.js';
+import { screenshot } from '../support/browser.js';
 import { waitUntil } from '../support/wait.js';
-import { PASSWORD } from './client.js';
+import { signInAsAdmin, useAdminInChromium } from './browser-setup.js';
 
 const MIN = 60_000;
 
-let browser: Browser;
-let svc: TestService;
-let receiver: TestReceiver;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  svc = await startService({ sweepIntervalMs: 200 });
-  receiver = await TestReceiver.start();
-  await svc.service.store.admin.createUser('admin', await hashPassword(PASSWORD), Date.now());
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await svc?.stop();
-  await receiver?.close();
-});
+const rig = useAdminInChromium();
 
 /** A deterministic sequence in [0, 1), so that the screenshots do not change between runs. */
 function random(seed: number): () => number {
@@ -83,21 +64,21 @@ async function seedDay(store: Store, recipientId: number, now: number): Promise<
 
 describe('events, a session timeline and the delivery chart in chromium', () => {
   it('render under the CSP, link to each other, and the chart has an accessible name', async () => {
-    const created = await svc.api('POST', '/api/v1/recipients', {
+    const created = await rig.svc.api('POST', '/api/v1/recipients', {
       name: 'helpdesk',
-      url: receiver.url,
+      url: rig.receiver.url,
       paused: true,
     });
     expect(created.status).toBe(201);
     const recipientId = created.body.id as number;
-    await seedDay(svc.service.store, recipientId, Date.now());
+    await seedDay(rig.svc.service.store, recipientId, Date.now());
     expect(
-      (await svc.api('PATCH', `/api/v1/recipients/${recipientId}`, { paused: false })).status,
+      (await rig.svc.api('PATCH', `/api/v1/recipients/${recipientId}`, { paused: false })).status,
     ).toBe(200);
 
     // A support session through the sessions API: transfer, members, surveys, end.
     const call = async (method: string, path: string, body?: unknown) => {
-      const answer = await svc.api(method, `/api/v1/sessions${path}`, body);
+      const answer = await rig.svc.api(method, `/api/v1/sessions${path}`, body);
       expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBeLessThan(300);
       return answer.body;
     };
@@ -124,22 +105,18 @@ describe('events, a session timeline and the delivery chart in chromium', () => 
     await call('POST', `/${lsid}/surveys/customer`);
     await call('POST', `/${lsid}/surveys/representative`);
     await waitUntil(
-      () => receiver.accepted.some((b) => b.includes('representative_exit_survey_completed')),
+      () => rig.receiver.accepted.some((b) => b.includes('representative_exit_survey_completed')),
       'the session delivered',
     );
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const context = await rig.browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
-    await page.goto(`${svc.url}/login`);
-    await page.fill('#username', 'admin');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/admin\/recipients$/);
+    await signInAsAdmin(page, rig.svc.url);
 
     // Events: search by external key, newest first, each row links to its session.
     await page.click('header nav a[href="/admin/events"]');

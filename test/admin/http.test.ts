@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setupLinkIfNoAdmin } from '../../src/admin/index.js';
-import { hashPassword } from '../../src/admin/password.js';
 import { TestReceiver } from '../support/receiver.js';
 import { startService, type TestService } from '../support/service.js';
 import { waitUntil } from '../support/wait.js';
-import { AdminClient, PASSWORD, signedIn } from './client.js';
+import { AdminClient, addUser, PASSWORD, passwordFields, signedIn } from './client.js';
 
 let svc: TestService;
 
@@ -58,7 +57,7 @@ describe('admin interface: access', () => {
   });
 
   it('signs in with the right password only, into an HttpOnly SameSite session cookie', async () => {
-    await svc.service.store.admin.createUser('alice', await hashPassword(PASSWORD), Date.now());
+    await addUser(svc, 'alice');
     const client = new AdminClient(svc.url);
     const wrong = await client.signIn('alice', 'not the password');
     expect(wrong.status).toBe(401);
@@ -93,7 +92,7 @@ describe('admin interface: access', () => {
   });
 
   it('refuses a sign-in form posted from another site', async () => {
-    await svc.service.store.admin.createUser('alice', await hashPassword(PASSWORD), Date.now());
+    await addUser(svc, 'alice');
     const client = new AdminClient(svc.url);
     const answer = await client.post(
       '/login',
@@ -106,7 +105,7 @@ describe('admin interface: access', () => {
   });
 
   it('locks a user out after 5 wrong passwords in a row, with a clear message', async () => {
-    await svc.service.store.admin.createUser('alice', await hashPassword(PASSWORD), Date.now());
+    await addUser(svc, 'alice');
     const client = new AdminClient(svc.url);
     for (let i = 1; i <= 4; i++)
       expect((await client.signIn('alice', `wrong ${i}`)).status).toBe(401);
@@ -131,7 +130,7 @@ describe('admin interface: access', () => {
   });
 
   it('returns to the page asked for after sign-in, never to another site', async () => {
-    await svc.service.store.admin.createUser('alice', await hashPassword(PASSWORD), Date.now());
+    await addUser(svc, 'alice');
     const client = new AdminClient(svc.url);
     const redirected = await client.get('/admin/tokens');
     const login = await client.get(redirected.location!);
@@ -141,12 +140,7 @@ describe('admin interface: access', () => {
       password: PASSWORD,
     });
     expect(answer.location).toBe('/admin/tokens');
-    const other = new AdminClient(svc.url);
-    await other.get('/login');
-    const away = await other.post('/login?next=https%3A%2F%2Fevil.example%2F', {
-      username: 'alice',
-      password: PASSWORD,
-    });
+    const away = await new AdminClient(svc.url).signIn('alice', PASSWORD, 'https://evil.example/');
     expect(away.location).toBe('/admin/recipients');
   });
 
@@ -198,35 +192,16 @@ describe('admin interface: access', () => {
     const token = new URL(link!).searchParams.get('token')!;
     const client = new AdminClient(svc.url);
     expect((await client.get(path)).status).toBe(200);
-    const bad = await client.post('/setup', {
-      token,
-      username: 'root',
-      password: 'short',
-      password2: 'short',
-    });
+    const bad = await client.post('/setup', { token, ...passwordFields('root', 'short') });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('password must be at least 10 characters');
-    const ok = await client.post('/setup', {
-      token,
-      username: 'root',
-      password: PASSWORD,
-      password2: PASSWORD,
-    });
+    const ok = await client.post('/setup', { token, ...passwordFields('root') });
     expect(ok.status).toBe(303);
     expect((await client.get('/admin/recipients')).status).toBe(200);
     // Used: the link no longer works, and no new one is made while an administrator exists.
     const again = new AdminClient(svc.url);
     expect((await again.get(path)).status).toBe(404);
-    expect(
-      (
-        await again.post('/setup', {
-          token,
-          username: 'x',
-          password: PASSWORD,
-          password2: PASSWORD,
-        })
-      ).status,
-    ).toBe(404);
+    expect((await again.post('/setup', { token, ...passwordFields('x') })).status).toBe(404);
     expect(await setupLinkIfNoAdmin(svc.service.store, svc.url)).toBeUndefined();
     expect((await svc.service.store.admin.listUsers()).map((u) => u.name)).toEqual(['root']);
   });
@@ -236,15 +211,14 @@ describe('admin interface: changes', () => {
   it('adds a recipient with validation errors next to the fields, and audits the change', async () => {
     const client = await signedIn(svc);
     await client.get('/admin/recipients/new');
-    const form = new FormData();
-    form.append('csrf', client.csrf!);
-    form.append('name', '');
-    form.append('url', 'ftp://x');
-    form.append('retryIntervalSeconds', '-1');
-    form.append('retryDurationSeconds', '0');
-    form.append('timeoutSeconds', '10');
-    form.append('secret', 'not-a-secret');
-    const invalid = await client.request('POST', '/admin/recipients/new', form);
+    const invalid = await client.postMultipart('/admin/recipients/new', [
+      ['name', ''],
+      ['url', 'ftp://x'],
+      ['retryIntervalSeconds', '-1'],
+      ['retryDurationSeconds', '0'],
+      ['timeoutSeconds', '10'],
+      ['secret', 'not-a-secret'],
+    ]);
     expect(invalid.status).toBe(400);
     const errorOf = (field: string) =>
       new RegExp(`data-field-name="${field}"[\\s\\S]*?class="error"[^>]*>([^<]*)<`).exec(
@@ -257,20 +231,19 @@ describe('admin interface: changes', () => {
     expect(errorOf('secret')).toMatch(/^Signing secret must be a Standard Webhooks secret/);
     expect(await svc.service.store.listRecipients()).toEqual([]);
 
-    const good = new FormData();
-    good.append('csrf', client.csrf!);
-    good.append('enabled', 'on');
-    good.append('tlsVerify', 'on');
-    good.append('name', 'crm <b>');
-    good.append('url', 'http://127.0.0.1:9/hook?outbound_event_token=s3cret');
-    for (const e of ['support_conference_begin', 'support_conference_end'])
-      good.append('events', e);
-    good.append('retryIntervalSeconds', '2');
-    good.append('retryDurationSeconds', '0');
-    good.append('timeoutSeconds', '5');
-    good.append('headers', 'X-Api-Key: k1\nX-Team: blue');
-    good.append('secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
-    const created = await client.request('POST', '/admin/recipients/new', good);
+    const created = await client.postMultipart('/admin/recipients/new', [
+      ['enabled', 'on'],
+      ['tlsVerify', 'on'],
+      ['name', 'crm <b>'],
+      ['url', 'http://127.0.0.1:9/hook?outbound_event_token=s3cret'],
+      ['events', 'support_conference_begin'],
+      ['events', 'support_conference_end'],
+      ['retryIntervalSeconds', '2'],
+      ['retryDurationSeconds', '0'],
+      ['timeoutSeconds', '5'],
+      ['headers', 'X-Api-Key: k1\nX-Team: blue'],
+      ['secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+    ]);
     expect(created.status).toBe(303);
     const [recipient] = await svc.service.store.listRecipients();
     expect(recipient).toMatchObject({
@@ -376,25 +349,13 @@ describe('admin interface: changes', () => {
   it('adds and removes administrators, never the last one, and audits both', async () => {
     const client = await signedIn(svc);
     await client.get('/admin/users');
-    const weak = await client.post('/admin/users', {
-      username: 'bob',
-      password: 'short',
-      password2: 'short',
-    });
+    const weak = await client.post('/admin/users', passwordFields('bob', 'short'));
     expect(weak.status).toBe(400);
     expect(weak.text).toContain('password must be at least 10 characters');
-    const taken = await client.post('/admin/users', {
-      username: 'admin',
-      password: PASSWORD,
-      password2: PASSWORD,
-    });
+    const taken = await client.post('/admin/users', passwordFields('admin'));
     expect(taken.status).toBe(409);
     expect(taken.text).toContain('a user named &quot;admin&quot; already exists');
-    const added = await client.post('/admin/users', {
-      username: 'bob',
-      password: PASSWORD,
-      password2: PASSWORD,
-    });
+    const added = await client.post('/admin/users', passwordFields('bob'));
     expect(added.location).toBe('/admin/users?notice=added');
     expect((await new AdminClient(svc.url).signIn('bob')).status).toBe(303);
     expect((await client.post('/admin/users/bob/remove')).location).toBe(
@@ -415,10 +376,7 @@ describe('admin interface: changes', () => {
     const client = await signedIn(svc);
     await svc.api('POST', '/api/v1/recipients', { name: 'crm', url: 'http://127.0.0.1:9/hook' });
     const controller = new AbortController();
-    const response = await fetch(`${svc.url}/admin/recipients/stream`, {
-      headers: { cookie: `outbound_session=${client.cookies.get('outbound_session')}` },
-      signal: controller.signal,
-    });
+    const response = await client.openStream(controller.signal);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = response.body!.getReader();
@@ -438,9 +396,7 @@ describe('admin interface: changes', () => {
 
   it('ends the stream of a page whose session was signed out', async () => {
     const client = await signedIn(svc);
-    const response = await fetch(`${svc.url}/admin/recipients/stream`, {
-      headers: { cookie: `outbound_session=${client.cookies.get('outbound_session')}` },
-    });
+    const response = await client.openStream();
     const reader = response.body!.getReader();
     await reader.read();
     expect((await client.post('/logout')).status).toBe(303);
@@ -451,9 +407,7 @@ describe('admin interface: changes', () => {
 
   it('lets the service stop while a page still listens to the stream', async () => {
     const client = await signedIn(svc);
-    const response = await fetch(`${svc.url}/admin/recipients/stream`, {
-      headers: { cookie: `outbound_session=${client.cookies.get('outbound_session')}` },
-    });
+    const response = await client.openStream();
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
     await reader.read();

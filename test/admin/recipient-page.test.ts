@@ -70,6 +70,31 @@ describe("a recipient's page", () => {
     expect(page.text).toMatch(/data-field="status" data-kind="retrying">Retrying/);
   });
 
+  it('shows its error-alert settings as the form names them', async () => {
+    const quiet = await addRecipient();
+    expect((await client.get(`/admin/recipients/${quiet}`)).text).toMatch(
+      /<dt>Email Contact<\/dt><dd data-field="alertContacts">no error alerts<\/dd>/,
+    );
+    const watched = await addRecipient({
+      name: 'watched',
+      alertContacts: ['ops@example.com', 'desk@example.com'],
+      alertAfterSeconds: 300,
+      resendAlertsSeconds: 3600,
+    });
+    expect((await client.get(`/admin/recipients/${watched}`)).text).toContain(
+      'ops@example.com, desk@example.com: alert after 300 s of failing, again every 3600 s while it fails',
+    );
+    const once = await addRecipient({
+      name: 'once',
+      alertContacts: ['ops@example.com'],
+      alertAfterSeconds: 60,
+      resendAlertsSeconds: 0,
+    });
+    expect((await client.get(`/admin/recipients/${once}`)).text).toContain(
+      'ops@example.com: alert after 60 s of failing, once',
+    );
+  });
+
   it('runs the actions, writes each to the audit log, and says why one cannot run', async () => {
     const id = await addRecipient();
     await client.get(`/admin/recipients/${id}`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSender, type HttpSenderOptions } from '../../src/delivery/http-sender.js';
 import type { Recipient } from '../../src/types.js';
+import { storedRecipient } from '../support/recipient.js';
 
 interface Received {
   method: string;
@@ -92,32 +93,7 @@ function sender(options: HttpSenderOptions = {}): HttpSender {
 
 let nextId = 1;
 function recipient(url: string, over: Partial<Recipient> = {}): Recipient {
-  return {
-    id: nextId++,
-    name: `r${nextId}`,
-    url,
-    enabled: true,
-    paused: false,
-    events: 'all',
-    retryIntervalMs: 1000,
-    retryMaxIntervalMs: 60_000,
-    retryDurationMs: 0,
-    timeoutMs: 5000,
-    tlsVerify: true,
-    caPem: null,
-    headers: {},
-    secret: null,
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    secretRotationMs: 0,
-    alertContacts: [],
-    alertAfterMs: 600_000,
-    resendAlertsMs: 3_600_000,
-    kind: 'http',
-    createdAt: 0,
-    updatedAt: 0,
-    ...over,
-  };
+  return storedRecipient({ id: nextId++, name: `r${nextId}`, url, ...over });
 }
 
 async function freePort(): Promise<number> {

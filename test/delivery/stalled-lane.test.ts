@@ -8,6 +8,7 @@ import { newEventUid } from '../../src/ids.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import type { NewEvent } from '../../src/types.js';
+import { recipientInput } from '../store/fixtures.js';
 import type { TestService } from '../support/service.js';
 import { waitUntil } from '../support/wait.js';
 import {
@@ -116,28 +117,12 @@ describe('stalled lane safety net', () => {
     const svc = await service({ sweepIntervalMs: SWEEP_MS });
     const other = secondStore(svc);
     const created = await other.createRecipient(
-      {
+      recipientInput({
         name: 'from-cli',
         url: r.url,
-        enabled: true,
-        paused: false,
-        events: 'all',
         retryIntervalMs: 50,
         retryMaxIntervalMs: 200,
-        retryDurationMs: 0,
-        timeoutMs: 5000,
-        tlsVerify: true,
-        caPem: null,
-        headers: {},
-        secret: null,
-        previousSecret: null,
-        previousSecretExpiresAt: null,
-        secretRotationMs: 0,
-        alertContacts: [],
-        alertAfterMs: 600_000,
-        resendAlertsMs: 3_600_000,
-        kind: 'http',
-      },
+      }),
       Date.now(),
     );
     const events = [makeEvent('begin'), makeEvent('end')];

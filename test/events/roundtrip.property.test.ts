@@ -5,107 +5,11 @@ import {
   EVENT_NAMES,
   EventValidationError,
   encodeEvent,
-  MAX_FIELD_LENGTH,
   type OutboundEvent,
   type ValidateOptions,
   validateEvent,
 } from '../../src/events/index.js';
-
-/** Pieces that stress the form encoding: separators, escapes, line breaks, non-ASCII. */
-const SPECIAL = [
-  '&',
-  '=',
-  '+',
-  ' ',
-  '%',
-  '%20',
-  '%2B',
-  '%zz',
-  '\n',
-  '\r\n',
-  '\r',
-  '\t',
-  '\0',
-  '#',
-  '?',
-  ';',
-  '\uFEFF',
-  '\u00A0',
-  'José Müller',
-  '王小明',
-  '😀',
-  'é', // combining accent
-];
-
-/** A valid field value: non-empty, well-formed Unicode, at most MAX_FIELD_LENGTH long. */
-const text: fc.Arbitrary<string> = fc
-  .array(
-    fc.oneof(
-      { weight: 2, arbitrary: fc.constantFrom(...SPECIAL) },
-      { weight: 2, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }) },
-      { weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }) },
-    ),
-    { minLength: 1, maxLength: 8 },
-  )
-  .map((parts) => parts.join(''))
-  .filter((s) => s.length > 0 && s.length <= MAX_FIELD_LENGTH && s.isWellFormed());
-
-const timestamp = fc.oneof(
-  fc.integer({ min: 0, max: 253_402_300_799 }),
-  fc.constantFrom(0, 1, 1_700_000_000, 253_402_300_799),
-);
-
-const base = (name: string) =>
-  fc
-    .record({ timestamp, lsid: text, external_key: fc.option(text, { nil: undefined }) })
-    .map(({ timestamp, lsid, external_key }) => {
-      const event: Record<string, unknown> = { event: name, version: 1, timestamp, lsid };
-      if (external_key !== undefined) event.external_key = external_key;
-      return event;
-    });
-
-const member = fc.oneof(
-  fc.record({ type: fc.constant('customer'), display_name: text }),
-  fc.record({
-    type: fc.constant('representative'),
-    display_name: text,
-    user_id: text,
-    username: text,
-  }),
-);
-
-/** Any valid schema-1 event, as a plain object with no undefined members. */
-const validEvent: fc.Arbitrary<OutboundEvent> = fc
-  .constantFrom(...EVENT_NAMES)
-  .chain((name) => {
-    if (name === 'support_conference_owner_changed') {
-      return fc
-        .tuple(base(name), fc.record({ conference_id: text, conference_name: text }))
-        .map(([b, extra]) => ({ ...b, ...extra }));
-    }
-    if (
-      name === 'support_conference_member_added' ||
-      name === 'support_conference_member_departed'
-    ) {
-      return fc.tuple(base(name), member).map(([b, extra]) => ({ ...b, ...extra }));
-    }
-    return base(name);
-  })
-  .map((event) => event as unknown as OutboundEvent);
-
-const KNOWN_KEYS = [
-  'event',
-  'version',
-  'timestamp',
-  'lsid',
-  'external_key',
-  'conference_id',
-  'conference_name',
-  'type',
-  'display_name',
-  'user_id',
-  'username',
-];
+import { EVENT_KEYS, formPair, pairedBodies, text, validEvent } from './arbitraries.js';
 
 /** Values near and far from valid ones, so that both branches are exercised. */
 const looseValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -136,7 +40,7 @@ const looseValue: fc.Arbitrary<unknown> = fc.oneof(
 const looseObject: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(
     fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom(...KNOWN_KEYS) },
+      { weight: 4, arbitrary: fc.constantFrom(...EVENT_KEYS) },
       { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'foo', '') },
       { weight: 1, arbitrary: fc.string() },
     ),
@@ -147,7 +51,7 @@ const looseObject: fc.Arbitrary<unknown> = fc.oneof(
   fc
     .tuple(
       validEvent,
-      fc.constantFrom(...KNOWN_KEYS, 'foo', '__proto__'),
+      fc.constantFrom(...EVENT_KEYS, 'foo', '__proto__'),
       fc.option(looseValue, { nil: undefined }),
     )
     .map(([event, key, value]) => {
@@ -160,36 +64,25 @@ const looseObject: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** A form body: pairs built from known and odd keys, raw or percent-encoded. */
-const pair = fc
-  .tuple(
-    fc.oneof(fc.constantFrom(...KNOWN_KEYS, '__proto__', 'foo'), fc.string()),
-    fc.oneof(
-      fc.constantFrom(...EVENT_NAMES, 'support_conference_rep_exit_survey_completed'),
-      fc.constantFrom(
-        '1',
-        '1700000000',
-        'customer',
-        'representative',
-        '',
-        '%FF',
-        '%ZZ',
-        'constructor',
-      ),
-      text,
-      fc.string(),
+const pair = formPair(
+  [...EVENT_KEYS, '__proto__', 'foo'],
+  [
+    fc.constantFrom(...EVENT_NAMES, 'support_conference_rep_exit_survey_completed'),
+    fc.constantFrom(
+      '1',
+      '1700000000',
+      'customer',
+      'representative',
+      '',
+      '%FF',
+      '%ZZ',
+      'constructor',
     ),
-    fc.boolean(),
-  )
-  .map(([key, value, raw]) =>
-    raw ? `${key}=${value}` : new URLSearchParams([[key, value]]).toString(),
-  );
+  ],
+);
 
 const looseBody: fc.Arbitrary<string> = fc.oneof(
-  fc.array(pair, { maxLength: 12 }).map((pairs) => pairs.join('&')),
-  // A valid body with something appended.
-  fc
-    .tuple(validEvent, fc.array(pair, { maxLength: 2 }))
-    .map(([event, pairs]) => [encodeEvent(event), ...pairs].join('&')),
+  ...pairedBodies(pair),
   fc.string(),
   fc.string({ unit: 'binary' }),
 );

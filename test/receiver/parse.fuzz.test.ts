@@ -7,24 +7,9 @@ import {
   type OutboundEvent,
 } from '../../src/events/index.js';
 import { type ParseOptions, parseEvent, ReceiverError } from '../../src/receiver/index.js';
-import { text, validEvent } from './events.js';
+import { EVENT_KEYS, formPair, pairedBodies, validEvent } from '../events/arbitraries.js';
 
-const KEYS = [
-  'event',
-  'version',
-  'timestamp',
-  'lsid',
-  'external_key',
-  'conference_id',
-  'conference_name',
-  'type',
-  'display_name',
-  'user_id',
-  'username',
-  '__proto__',
-  'constructor',
-  'foo',
-];
+const KEYS = [...EVENT_KEYS, '__proto__', 'constructor', 'foo'];
 
 const VALUES = [
   ...EVENT_NAMES,
@@ -43,22 +28,11 @@ const VALUES = [
   '%',
 ];
 
-const pair = fc
-  .tuple(
-    fc.oneof(fc.constantFrom(...KEYS), fc.string()),
-    fc.oneof(fc.constantFrom(...VALUES), text, fc.string()),
-    fc.boolean(),
-  )
-  .map(([key, value, raw]) =>
-    raw ? `${key}=${value}` : new URLSearchParams([[key, value]]).toString(),
-  );
+const pair = formPair(KEYS, [fc.constantFrom(...VALUES)]);
 
 /** Bodies near valid ones (so that both outcomes happen) and far from them. */
 const body: fc.Arbitrary<string> = fc.oneof(
-  fc.array(pair, { maxLength: 12 }).map((pairs) => pairs.join('&')),
-  fc
-    .tuple(validEvent, fc.array(pair, { maxLength: 2 }))
-    .map(([event, pairs]) => [encodeEvent(event), ...pairs].join('&')),
+  ...pairedBodies(pair),
   // A valid body with one variable dropped.
   fc.tuple(validEvent, fc.nat()).map(([event, n]) => {
     const pairs = encodeEvent(event).split('&');

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventValidationError, encodeEvent } from '../../src/events/index.js';
 import { parseEvent, ReceiverError } from '../../src/receiver/index.js';
-import { SAMPLE_EVENTS, validEvent } from './events.js';
+import { validEvent } from '../events/arbitraries.js';
+import { SAMPLE_EVENTS } from './events.js';
 
 const request = (body: string) =>
   new Request('http://receiver.test/outbound', { method: 'POST', body });

@@ -3,6 +3,7 @@ import { HttpSender } from '../../src/delivery/http-sender.js';
 import { encodeEvent, type OutboundEvent } from '../../src/events/index.js';
 import { createHandler, MemorySeenStore, type ReceiverError } from '../../src/receiver/index.js';
 import type { Recipient } from '../../src/types.js';
+import { storedRecipient } from '../support/recipient.js';
 import { SAMPLE_EVENTS } from './events.js';
 import { OTHER_SECRET, SECRET } from './requests.js';
 import { ADAPTERS, Servers } from './servers.js';
@@ -19,32 +20,7 @@ const TOKEN = 'k+y/z=1 &ü';
 const QUERY = `?outbound_event_token=${encodeURIComponent(TOKEN)}&appliance_id=7`;
 
 function recipient(url: string, secret: string, over: Partial<Recipient> = {}): Recipient {
-  return {
-    id: 1,
-    name: 'receiver-sdk',
-    url,
-    enabled: true,
-    paused: false,
-    events: 'all',
-    retryIntervalMs: 1000,
-    retryMaxIntervalMs: 60_000,
-    retryDurationMs: 0,
-    timeoutMs: 5000,
-    tlsVerify: true,
-    caPem: null,
-    headers: {},
-    secret,
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    secretRotationMs: 0,
-    alertContacts: [],
-    alertAfterMs: 600_000,
-    resendAlertsMs: 3_600_000,
-    kind: 'http',
-    createdAt: 0,
-    updatedAt: 0,
-    ...over,
-  };
+  return storedRecipient({ id: 1, name: 'receiver-sdk', url, secret, ...over });
 }
 
 function sender(): HttpSender {

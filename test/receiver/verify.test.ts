@@ -10,7 +10,7 @@ import {
   type VerifyOptions,
   verify,
 } from '../../src/receiver/index.js';
-import { validEvent } from './events.js';
+import { validEvent } from '../events/arbitraries.js';
 import { OTHER_SECRET, SECRET } from './requests.js';
 
 const NOW = 1_700_000_000;

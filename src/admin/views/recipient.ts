@@ -49,6 +49,14 @@ function queueTable(
   )}</tbody></table>`;
 }
 
+/** The recipient's error-alert settings, in the words of its form. */
+function alertSummary(r: Recipient): string {
+  if (r.alertContacts.length === 0) return 'no error alerts';
+  const resend =
+    r.resendAlertsMs === 0 ? 'once' : `again every ${r.resendAlertsMs / 1000} s while it fails`;
+  return `${r.alertContacts.join(', ')}: alert after ${r.alertAfterMs / 1000} s of failing, ${resend}`;
+}
+
 function actionButton(
   session: WebSession,
   id: number,
@@ -85,6 +93,7 @@ export function recipientPage(
   <dt>Retry</dt><dd>every ${r.retryIntervalMs / 1000} s, doubling up to ${r.retryMaxIntervalMs / 1000} s; ${
     r.retryDurationMs === 0 ? 'forever' : `set aside after ${r.retryDurationMs / 1000} s`
   }</dd>
+  <dt>Email Contact</dt><dd data-field="alertContacts">${alertSummary(r)}</dd>
 </dl>
 <div class="actions">
   ${
