@@ -7,11 +7,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { hashToken, newToken } from '../src/api/index.js';
-import { parseRecipientInput } from '../src/api/recipient-json.js';
 import { SqliteStore } from '../src/store/sqlite/store.js';
-import { jsonEvent, newEvent } from './events.js';
+import { jsonEvent } from './events.js';
 import type { LoadOptions, LoadResult, LoopResult } from './load.js';
+import type { ReceiverMode, ReceiverStats } from './receiver-stats.js';
+import { type RecipientSetup, setUpStore, storeBacklog } from './store-setup.js';
 import {
   BENCH_DIR,
   freePort,
@@ -25,26 +25,6 @@ import {
   stopChild,
   track,
 } from './util.js';
-
-export interface ReceiverStats {
-  count: number;
-  firstAt: number | null;
-  lastAt: number | null;
-  outOfOrder: number;
-  lastLsid: number;
-  bytes: number;
-  /** With `perPath` (see receiver-process.ts): paths seen, duplicates, overlapping requests. */
-  paths: number;
-  duplicates: number;
-  overlapping: number;
-}
-
-export interface ReceiverMode {
-  /** Answer each request this long after its body arrived (a slow recipient). */
-  delayMs?: number;
-  /** Each path is a recipient: order, duplicates and overlaps are checked per path. */
-  perPath?: boolean;
-}
 
 export class Receiver {
   private constructor(
@@ -159,12 +139,6 @@ export class HelloWorld {
   }
 }
 
-export interface RecipientSetup {
-  name: string;
-  url: string;
-  paused: boolean;
-}
-
 export interface Prepared {
   dataDir: string;
   dbPath: string;
@@ -180,23 +154,7 @@ export async function prepareStore(recipients: RecipientSetup[]): Promise<Prepar
   const dbPath = join(dataDir, 'outbound.db');
   const store = new SqliteStore(dbPath);
   try {
-    await store.migrate();
-    const token = newToken();
-    const now = Date.now();
-    await store.createToken('bench', hashToken(token), now);
-    const recipientIds: number[] = [];
-    for (const r of recipients) {
-      const input = parseRecipientInput({
-        name: r.name,
-        url: r.url,
-        paused: r.paused,
-        events: 'all',
-        retryIntervalSeconds: 1,
-        retryMaxIntervalSeconds: 5,
-      });
-      recipientIds.push((await store.createRecipient(input, now)).id);
-    }
-    return { dataDir, dbPath, token, recipientIds };
+    return { dataDir, dbPath, ...(await setUpStore(store, recipients)) };
   } finally {
     await store.close();
   }
@@ -206,25 +164,8 @@ export async function prepareStore(recipients: RecipientSetup[]): Promise<Prepar
  * Stores `n` events (lsid 0…n-1) straight into the store, `batch` per durable transaction,
  * each queued for every enabled recipient — the state after a recipient was down for long.
  */
-export async function insertBacklog(dbPath: string, n: number, batch: number): Promise<number> {
-  const store = new SqliteStore(dbPath);
-  const t0 = performance.now();
-  try {
-    let lastLog = t0;
-    for (let i = 0; i < n; i += batch) {
-      const now = Date.now();
-      const events = [];
-      for (let j = i; j < Math.min(n, i + batch); j++) events.push(newEvent(j, now));
-      await store.acceptEvents(events, now);
-      if (performance.now() - lastLog > 5000) {
-        lastLog = performance.now();
-        log(`  inserted ${(i + batch).toLocaleString('en-US')} / ${n.toLocaleString('en-US')}`);
-      }
-    }
-  } finally {
-    await store.close();
-  }
-  return (performance.now() - t0) / 1000;
+export function insertBacklog(dbPath: string, n: number, batch: number): Promise<number> {
+  return storeBacklog(new SqliteStore(dbPath), n, batch);
 }
 
 export interface MemorySample {

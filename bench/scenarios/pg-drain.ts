@@ -18,18 +18,15 @@
  * arrival, so that no system is charged for its start-up. pg-boss delivers a few jobs per
  * polling interval: its rate is the deliveries of a fixed window from its first arrival. The
  * receiver checks the order per recipient (path) and counts duplicates and overlapping
- * requests (two requests in flight to one recipient at once).
+ * requests (two requests in flight to one recipient at once). How each system's drain is run
+ * and measured is in bench/drains/; this file turns the drains into rows and notes.
  */
-import { cpuSeconds, type ReceiverStats, Serve } from '../harness.js';
-import {
-  insertPostgresBacklog,
-  preparePostgresStore,
-  recipientUrl,
-  resumeAllInDatabase,
-  type Workload,
-} from '../pg-harness.js';
+import { drainGraphile, PGBOSS_SETTINGS, windowPgBoss } from '../drains/baselines.js';
+import { checks, clean, cpuText, type Drain, summarize } from '../drains/measure.js';
+import { drainOutbound } from '../drains/outbound.js';
+import type { Workload } from '../pg-harness.js';
 import { postgres } from '../postgres.js';
-import { IpcChild, log, monoMs, round, sleep } from '../util.js';
+import { log } from '../util.js';
 import type { Context, Row, ScenarioResult } from './types.js';
 
 export const TARGET_ONE_VS_GRAPHILE = 4;
@@ -37,307 +34,29 @@ export const TARGET_MANY_VS_GRAPHILE = 10;
 export const TARGET_THREE_VS_ONE = 1.8;
 
 /**
- * Baseline settings (see bench/README.md). graphile-worker: as many jobs at once as Outbound's
- * OUTBOUND_CONCURRENCY (64), its default poll (2 s: with one queue, a shorter one only makes the
- * workers that found the queue locked poll it, which made it 2–3× slower) and pool (10).
- * pg-boss: the shortest polling interval it allows (0.5 s, default 2 s), batches of 100 (a
- * fetch takes at most one job per key, so a batch spans up to 100 recipients), one worker, and
- * burstWhenBatchFull (fetch again at once while batches come back full).
+ * A row of Outbound's drain rate against a baseline's: with a target, it passes when the ratio
+ * reaches it; without, it is only a comparison. Either way it fails if Outbound's drain broke
+ * the receiver's checks.
  */
-export const GRAPHILE_SETTINGS = {
-  concurrency: 64,
-  pollInterval: 2000,
-  maxPoolSize: 10,
-  ...overrides('OUTBOUND_BENCH_GRAPHILE'),
-};
-export const PGBOSS_SETTINGS = {
-  batchSize: 100,
-  pollingIntervalSeconds: 0.5,
-  localConcurrency: 1,
-  burst: true,
-  max: 10,
-  ...overrides('OUTBOUND_BENCH_PGBOSS'),
-};
-
-/** Settings to try instead, as JSON in an environment variable (e.g. `{"concurrency": 8}`). */
-function overrides(variable: string): Record<string, number | boolean> {
-  const text = process.env[variable];
-  return text === undefined || text === '' ? {} : JSON.parse(text);
-}
-
-interface Drain {
-  system: string;
-  recipients: number;
-  /** Deliveries queued, and those counted by the receiver (duplicates excluded). */
-  queued: number;
-  delivered: number;
-  seconds: number;
-  rate: number;
-  /** Seconds spent queueing the backlog (not measured). */
-  setupSeconds: number;
-  stats: ReceiverStats;
-  /** CPU of the delivering process(es) over the drain, as a share of one core. */
-  cpu: number;
-  /** CPU of the PostgreSQL server over the drain (NaN when not the embedded one). */
-  dbCpu: number;
-  extra: Record<string, unknown>;
-}
-
-function summarize(d: Drain) {
+function rateRow(
+  scenario: string,
+  outbound: Drain,
+  baseline: Drain,
+  baselineLabel: string,
+  target?: number,
+): Row {
+  const ratio = outbound.rate / baseline.rate;
   return {
-    system: d.system,
-    recipients: d.recipients,
-    queued: d.queued,
-    delivered: d.delivered,
-    seconds: round(d.seconds, 2),
-    deliveriesPerSecond: round(d.rate, 1),
-    setupSeconds: round(d.setupSeconds, 2),
-    cpuShareOfOneCore: round(d.cpu, 2),
-    postgresCpuShareOfOneCore: round(d.dbCpu, 2),
-    receiver: {
-      requests: d.stats.count,
-      outOfOrder: d.stats.outOfOrder,
-      duplicates: d.stats.duplicates,
-      overlapping: d.stats.overlapping,
-      recipientsSeen: d.stats.paths,
-    },
-    ...d.extra,
+    scenario,
+    unit: 'deliveries/s',
+    outbound: outbound.rate,
+    baseline: baseline.rate,
+    baselineLabel,
+    ratio,
+    target: target === undefined ? null : `ratio ≥ ${target}`,
+    pass:
+      target === undefined ? (clean(outbound) ? null : false) : ratio >= target && clean(outbound),
   };
-}
-
-function checks(d: Drain): string {
-  return `${d.stats.count.toLocaleString('en-US')} requests, ${d.stats.outOfOrder} out of order, ${d.stats.duplicates} duplicates, ${d.stats.overlapping} overlapping`;
-}
-
-/** "0.37 of a core (PostgreSQL 0.80)" */
-function cpuText(d: Drain): string {
-  return `${d.cpu.toFixed(2)} of a core${Number.isNaN(d.dbCpu) ? '' : ` (PostgreSQL ${d.dbCpu.toFixed(2)})`}`;
-}
-
-function clean(d: Drain): boolean {
-  return (
-    d.delivered >= d.queued &&
-    d.stats.outOfOrder === 0 &&
-    d.stats.duplicates === 0 &&
-    d.stats.overlapping === 0
-  );
-}
-
-/** Stops a baseline's worker: the jobs it saw succeed and fail. */
-async function stopWorker(child: IpcChild) {
-  const { succeeded, failed, firstError } = await child.request<{
-    succeeded: number;
-    failed: number;
-    firstError: string | null;
-  }>({ type: 'stop' });
-  return { succeeded, failed, firstError };
-}
-
-/** Deliveries Outbound counted as delivered (`outbound_attempts_total{outcome="delivered"}`). */
-async function deliveredBy(serve: Serve): Promise<number> {
-  try {
-    const response = await fetch(`${serve.base}/metrics`);
-    const text = await response.text();
-    let sum = 0;
-    for (const line of text.split('\n')) {
-      if (line.startsWith('outbound_attempts_total{') && line.includes('"delivered"')) {
-        sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return sum;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-async function drainOutbound(
-  ctx: Context,
-  label: string,
-  workload: Workload,
-  nodes = 1,
-  delayMs = 0,
-): Promise<Drain> {
-  const server = await postgres();
-  const url = await server.createDatabase(label);
-  const total = workload.events * workload.recipients;
-  const name = `outbound${nodes > 1 ? ` ×${nodes} nodes` : ''}`;
-  const serves: Serve[] = [];
-  try {
-    const t0 = performance.now();
-    const recipients = Array.from({ length: workload.recipients }, (_, k) => ({
-      name: `r${k}`,
-      url: recipientUrl(workload.base, k),
-      paused: true,
-    }));
-    const prepared = await preparePostgresStore(url, recipients);
-    await insertPostgresBacklog(url, workload.events, workload.recipients);
-    const setupSeconds = (performance.now() - t0) / 1000;
-    log(
-      `${label}: ${name}: ${total.toLocaleString('en-US')} deliveries queued in ${setupSeconds.toFixed(1)} s`,
-    );
-    for (let i = 0; i < nodes; i++) serves.push(await Serve.start(prepared, ctx.serveOptions));
-    await ctx.receiver.reset(false, { perPath: true, delayMs });
-    const cpu0 = serves.map((s) => cpuSeconds(s.pid));
-    const db0 = server.cpuSeconds();
-    const resumeFrom = monoMs();
-    const resumed = await resumeAllInDatabase(url);
-    if (resumed !== workload.recipients) throw new Error(`resumed ${resumed} recipients`);
-    const stats = await ctx.receiver.awaitCount(total, 60_000, `${label} ${name}`);
-    const cpu = serves.reduce((sum, s, i) => sum + cpuSeconds(s.pid) - (cpu0[i] as number), 0);
-    const db = server.cpuSeconds() - db0;
-    await sleep(500); // late duplicates
-    const after = await ctx.receiver.stats();
-    const seconds = ((stats.lastAt as number) - (stats.firstAt as number)) / 1000;
-    const perNode = await Promise.all(serves.map(deliveredBy));
-    const drain: Drain = {
-      system: name,
-      recipients: workload.recipients,
-      queued: total,
-      delivered: after.count - after.duplicates,
-      seconds,
-      rate: (stats.count - stats.duplicates) / seconds,
-      setupSeconds,
-      stats: after,
-      cpu: cpu / seconds,
-      dbCpu: db / seconds,
-      extra: {
-        nodes,
-        receiverDelayMs: delayMs,
-        firstArrivalAfterResumeStartMs: round((stats.firstAt as number) - resumeFrom, 1),
-        deliveredPerNode: perNode,
-      },
-    };
-    log(
-      `${label}: ${name}: ${Math.round(drain.rate)} deliveries/s (${seconds.toFixed(2)} s; ${checks(drain)}; per node ${perNode.join(' / ')})`,
-    );
-    return drain;
-  } finally {
-    for (const serve of serves) await serve.stop();
-    await server.dropDatabase(url).catch(() => undefined);
-  }
-}
-
-async function drainGraphile(ctx: Context, label: string, workload: Workload): Promise<Drain> {
-  const server = await postgres();
-  const url = await server.createDatabase(`${label}_graphile`);
-  const total = workload.events * workload.recipients;
-  const child = new IpcChild('graphile-process.ts');
-  try {
-    await child.waitFor((m) => m.type === 'ready');
-    const prepared = await child.request<{ jobs: number; seconds: number }>({
-      type: 'prepare',
-      url,
-      workload,
-    });
-    log(
-      `${label}: graphile-worker: ${prepared.jobs.toLocaleString('en-US')} jobs queued in ${prepared.seconds.toFixed(1)} s`,
-    );
-    await ctx.receiver.reset(false, { perPath: true });
-    const cpu0 = cpuSeconds(child.pid);
-    const db0 = server.cpuSeconds();
-    await child.request({ type: 'start', url, ...GRAPHILE_SETTINGS });
-    const stats = await ctx.receiver.awaitCount(total, 60_000, `${label} graphile-worker`);
-    const cpu = cpuSeconds(child.pid) - cpu0;
-    const db = server.cpuSeconds() - db0;
-    const outcome = await stopWorker(child);
-    const after = await ctx.receiver.stats();
-    const seconds = ((stats.lastAt as number) - (stats.firstAt as number)) / 1000;
-    const drain: Drain = {
-      system: 'graphile-worker',
-      recipients: workload.recipients,
-      queued: total,
-      delivered: after.count - after.duplicates,
-      seconds,
-      rate: (stats.count - stats.duplicates) / seconds,
-      setupSeconds: prepared.seconds,
-      stats: after,
-      cpu: cpu / seconds,
-      dbCpu: db / seconds,
-      extra: { settings: GRAPHILE_SETTINGS, jobs: outcome },
-    };
-    log(
-      `${label}: graphile-worker: ${Math.round(drain.rate)} deliveries/s (${seconds.toFixed(2)} s; ${checks(drain)})`,
-    );
-    return drain;
-  } finally {
-    await child.stop();
-    await server.dropDatabase(url).catch(() => undefined);
-  }
-}
-
-/** pg-boss over a window of `windowMs` from its first delivery (it is too slow to drain). */
-async function windowPgBoss(
-  ctx: Context,
-  label: string,
-  workload: Workload,
-  windowMs: number,
-  settings: typeof PGBOSS_SETTINGS = PGBOSS_SETTINGS,
-  system = 'pg-boss',
-): Promise<Drain> {
-  const server = await postgres();
-  const url = await server.createDatabase(`${label}_pgboss`);
-  const child = new IpcChild('pgboss-process.ts');
-  const total = workload.events * workload.recipients;
-  try {
-    await child.waitFor((m) => m.type === 'ready');
-    const prepared = await child.request<{ jobs: number; seconds: number }>({
-      type: 'prepare',
-      url,
-      workload,
-      limit: total,
-    });
-    log(
-      `${label}: pg-boss: ${prepared.jobs.toLocaleString('en-US')} jobs queued in ${prepared.seconds.toFixed(1)} s`,
-    );
-    await ctx.receiver.reset(false, { perPath: true });
-    const cpu0 = cpuSeconds(child.pid);
-    const db0 = server.cpuSeconds();
-    const started = monoMs();
-    await child.request({ type: 'start', url, ...settings });
-    let stats = await ctx.receiver.stats();
-    while (stats.firstAt === null) {
-      if (monoMs() - started > 60_000) throw new Error('pg-boss delivered nothing in 60 s');
-      await sleep(20);
-      stats = await ctx.receiver.stats();
-    }
-    const firstAt = stats.firstAt;
-    while (monoMs() < firstAt + windowMs && stats.count < prepared.jobs) {
-      await sleep(Math.min(250, Math.max(1, firstAt + windowMs - monoMs())));
-      stats = await ctx.receiver.stats();
-    }
-    stats = await ctx.receiver.stats();
-    const endAt = stats.count >= prepared.jobs ? (stats.lastAt as number) : monoMs();
-    const cpu = cpuSeconds(child.pid) - cpu0;
-    const db = server.cpuSeconds() - db0;
-    const outcome = await stopWorker(child);
-    const seconds = (endAt - firstAt) / 1000;
-    const distinct = stats.count - stats.duplicates;
-    const drain: Drain = {
-      system,
-      recipients: workload.recipients,
-      queued: prepared.jobs,
-      delivered: distinct,
-      seconds,
-      rate: distinct / seconds,
-      setupSeconds: prepared.seconds,
-      stats,
-      cpu: cpu / seconds,
-      dbCpu: db / seconds,
-      extra: {
-        settings,
-        windowMs,
-        firstArrivalAfterStartMs: round(firstAt - started, 1),
-        jobs: outcome,
-      },
-    };
-    log(
-      `${label}: ${system}: ${Math.round(drain.rate)} deliveries/s over ${seconds.toFixed(1)} s (${checks(drain)})`,
-    );
-    return drain;
-  } finally {
-    await child.stop();
-    await server.dropDatabase(url).catch(() => undefined);
-  }
 }
 
 function serverNote(kind: string): string {
@@ -354,28 +73,20 @@ export async function pgOne(ctx: Context): Promise<ScenarioResult> {
   const outbound = await drainOutbound(ctx, 'pg_one', workload);
   const graphile = await drainGraphile(ctx, 'pg_one', workload);
   const boss = await windowPgBoss(ctx, 'pg_one', workload, sizes.pgBossWindowMs);
-  const ratio = outbound.rate / graphile.rate;
   const rows: Row[] = [
-    {
-      scenario: `6a. PostgreSQL, backlog of ${n.toLocaleString('en-US')} events to 1 recipient, drain rate`,
-      unit: 'deliveries/s',
-      outbound: outbound.rate,
-      baseline: graphile.rate,
-      baselineLabel: 'graphile-worker 0.16, a job per delivery, queueName = recipient',
-      ratio,
-      target: `ratio ≥ ${TARGET_ONE_VS_GRAPHILE}`,
-      pass: ratio >= TARGET_ONE_VS_GRAPHILE && clean(outbound),
-    },
-    {
-      scenario: '6b. PostgreSQL, 1 recipient, vs pg-boss',
-      unit: 'deliveries/s',
-      outbound: outbound.rate,
-      baseline: boss.rate,
-      baselineLabel: `pg-boss 12, key_strict_fifo, ${boss.delivered} delivered in ${boss.seconds.toFixed(1)} s`,
-      ratio: outbound.rate / boss.rate,
-      target: null,
-      pass: clean(outbound) ? null : false,
-    },
+    rateRow(
+      `6a. PostgreSQL, backlog of ${n.toLocaleString('en-US')} events to 1 recipient, drain rate`,
+      outbound,
+      graphile,
+      'graphile-worker 0.16, a job per delivery, queueName = recipient',
+      TARGET_ONE_VS_GRAPHILE,
+    ),
+    rateRow(
+      '6b. PostgreSQL, 1 recipient, vs pg-boss',
+      outbound,
+      boss,
+      `pg-boss 12, key_strict_fifo, ${boss.delivered} delivered in ${boss.seconds.toFixed(1)} s`,
+    ),
   ];
   return {
     name: 'pg-one',
@@ -421,38 +132,26 @@ export async function pgMany(ctx: Context): Promise<ScenarioResult> {
     { ...PGBOSS_SETTINGS, burst: false },
     'pg-boss (no burst)',
   );
-  const ratio = outbound.rate / graphile.rate;
   const rows: Row[] = [
-    {
-      scenario: `7a. PostgreSQL, ${total.toLocaleString('en-US')} deliveries over ${r.toLocaleString('en-US')} recipients, drain rate`,
-      unit: 'deliveries/s',
-      outbound: outbound.rate,
-      baseline: graphile.rate,
-      baselineLabel: 'graphile-worker 0.16, same workload',
-      ratio,
-      target: `ratio ≥ ${TARGET_MANY_VS_GRAPHILE}`,
-      pass: ratio >= TARGET_MANY_VS_GRAPHILE && clean(outbound),
-    },
-    {
-      scenario: `7b. PostgreSQL, many recipients, vs pg-boss on ${sizes.pgBossRecipients} recipients`,
-      unit: 'deliveries/s',
-      outbound: outbound.rate,
-      baseline: boss.rate,
-      baselineLabel: `pg-boss 12, key_strict_fifo, batches of ${PGBOSS_SETTINGS.batchSize}, burstWhenBatchFull, ${sizes.pgBossRecipients} recipients, ${boss.delivered.toLocaleString('en-US')} delivered in ${boss.seconds.toFixed(1)} s`,
-      ratio: outbound.rate / boss.rate,
-      target: null,
-      pass: clean(outbound) ? null : false,
-    },
-    {
-      scenario: `7c. PostgreSQL, many recipients, vs pg-boss on ${sizes.pgBossRecipients} recipients, no burst`,
-      unit: 'deliveries/s',
-      outbound: outbound.rate,
-      baseline: bossPolled.rate,
-      baselineLabel: `pg-boss 12 as 7b without burstWhenBatchFull (a batch per ${PGBOSS_SETTINGS.pollingIntervalSeconds} s poll), ${bossPolled.delivered.toLocaleString('en-US')} delivered in ${bossPolled.seconds.toFixed(1)} s`,
-      ratio: outbound.rate / bossPolled.rate,
-      target: null,
-      pass: clean(outbound) ? null : false,
-    },
+    rateRow(
+      `7a. PostgreSQL, ${total.toLocaleString('en-US')} deliveries over ${r.toLocaleString('en-US')} recipients, drain rate`,
+      outbound,
+      graphile,
+      'graphile-worker 0.16, same workload',
+      TARGET_MANY_VS_GRAPHILE,
+    ),
+    rateRow(
+      `7b. PostgreSQL, many recipients, vs pg-boss on ${sizes.pgBossRecipients} recipients`,
+      outbound,
+      boss,
+      `pg-boss 12, key_strict_fifo, batches of ${PGBOSS_SETTINGS.batchSize}, burstWhenBatchFull, ${sizes.pgBossRecipients} recipients, ${boss.delivered.toLocaleString('en-US')} delivered in ${boss.seconds.toFixed(1)} s`,
+    ),
+    rateRow(
+      `7c. PostgreSQL, many recipients, vs pg-boss on ${sizes.pgBossRecipients} recipients, no burst`,
+      outbound,
+      bossPolled,
+      `pg-boss 12 as 7b without burstWhenBatchFull (a batch per ${PGBOSS_SETTINGS.pollingIntervalSeconds} s poll), ${bossPolled.delivered.toLocaleString('en-US')} delivered in ${bossPolled.seconds.toFixed(1)} s`,
+    ),
   ];
   return {
     name: 'pg-many',
