@@ -234,7 +234,7 @@ export class Dispatcher {
           clock: this.clock,
           onError: (error, id) => this.options.onError?.(error, id),
           holds: (id) => this.ownership.holds(id),
-          onLeaseLost: (id) => this.lose(id),
+          onLeaseLost: (id) => this.lose(id, created),
           observer: this.options.observer,
         },
         this.ownership.fenceFor(recipient.id),
@@ -258,9 +258,10 @@ export class Dispatcher {
   }
 
   /** Another node drives the lane now: stop without recording anything more. */
-  private lose(recipientId: number): void {
+  private lose(recipientId: number, which?: Lane): void {
     const lane = this.lanes.get(recipientId);
-    if (lane === undefined) return;
+    // A lane replaced since cannot speak for its successor.
+    if (lane === undefined || (which !== undefined && lane !== which)) return;
     this.lanes.delete(recipientId);
     lane.abandon();
     void this.sender.abort(recipientId);

@@ -228,8 +228,11 @@ export class Lane {
       }
     } catch (error) {
       if (error instanceof LeaseLostError) {
+        // Once abandoned, the lane is no longer the dispatcher's: a refusal that arrives late
+        // (its write was under way) must not stop the lane that replaced it.
+        const already = this.abandoned;
         this.abandon();
-        this.ctx.onLeaseLost(this.recipient.id);
+        if (!already) this.ctx.onLeaseLost(this.recipient.id);
         return;
       }
       this.ctx.onError(error, this.recipient.id);
