@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { type LaneFence, LeaseLostError } from '../cluster-store.js';
 import { type PostgresConnection, prepared } from './database.js';
+import { laneWrite } from './lane-write.js';
 import { MARK_DELIVERED, MARK_DELIVERED_BATCH, MARK_DELIVERED_FENCED } from './sql/acks.js';
-import { LANE_HELD } from './sql/lane.js';
 
 /** A lane's 200, as the batched statement takes it. */
 export interface Ack {
@@ -172,18 +172,14 @@ export class AckBatcher {
   /** A lone ack: the plain statement, planned once per connection, which is cheaper alone. */
   private async writeOne(ack: Waiting): Promise<void> {
     const values = [ack.recipientId, ack.seq, ack.at, ack.status, ack.latencyMs];
-    const { fence } = ack;
-    if (fence === undefined) {
-      await this.query(prepared(MARK_DELIVERED, values));
-      return ack.resolve();
-    }
-    const query = prepared(MARK_DELIVERED_FENCED, [...values, fence.node, fence.token]);
-    if (((await this.query(query)).rowCount ?? 0) === 0) {
-      const held = await this.query(
-        prepared(LANE_HELD, [ack.recipientId, fence.node, fence.token]),
-      );
-      if ((held.rowCount ?? 0) === 0) return ack.reject(new LeaseLostError(ack.recipientId));
-    }
-    ack.resolve();
+    const run = (query: pg.QueryConfig) => this.query(query);
+    await laneWrite(run, MARK_DELIVERED, MARK_DELIVERED_FENCED, values, ack.fence).then(
+      () => ack.resolve(),
+      (error) => {
+        // Refused: this ack's own outcome. Anything else fails the batch, as for many.
+        if (!(error instanceof LeaseLostError)) throw error;
+        ack.reject(error);
+      },
+    );
   }
 }

@@ -15,7 +15,7 @@ import type {
 } from '../../types.js';
 import type { AdminStore } from '../admin-store.js';
 import { type BucketRow, toBucket } from '../bucket-rows.js';
-import { type ClusterStore, type LaneFence, LeaseLostError } from '../cluster-store.js';
+import type { ClusterStore, LaneFence } from '../cluster-store.js';
 import type { SettingsStore } from '../settings-store.js';
 import type {
   BucketQuery,
@@ -34,6 +34,7 @@ import { PostgresAdminStore } from './admin.js';
 import { PostgresCluster } from './cluster.js';
 import { encodeSignal } from './cluster-signal.js';
 import { PostgresConnection, prepared, type Queryable } from './database.js';
+import { laneWrite } from './lane-write.js';
 import { migrate } from './migrate.js';
 import {
   type AttemptRow,
@@ -61,7 +62,6 @@ import {
   NEXT_EVENT_IDS,
 } from './sql/events.js';
 import {
-  LANE_HELD,
   LANE_STATS,
   PENDING_DELIVERIES,
   RECORD_FAILURE,
@@ -331,21 +331,14 @@ export class PostgresStore implements Store {
    * One lane write, fenced when `fence` is given. A fenced write that changed nothing is told
    * apart (a second query, only then) from one whose delivery had simply moved on.
    */
-  private async laneWrite(
+  private laneWrite(
     plain: string,
     withFence: string,
     values: unknown[],
     fence: LaneFence | undefined,
   ): Promise<number> {
     const pool = this.conn.pool('off');
-    if (fence === undefined) return (await pool.query(prepared(plain, values))).rowCount ?? 0;
-    const fenced = prepared(withFence, [...values, fence.node, fence.token]);
-    const changed = (await pool.query(fenced)).rowCount ?? 0;
-    if (changed > 0) return changed;
-    const recipientId = values[0] as number;
-    const held = await pool.query(LANE_HELD, [recipientId, fence.node, fence.token]);
-    if ((held.rowCount ?? 0) === 0) throw new LeaseLostError(recipientId);
-    return 0;
+    return laneWrite((query) => pool.query(query), plain, withFence, values, fence);
   }
 
   markDelivered(head: DeliveredHead, outcome: AttemptOutcome, fence?: LaneFence): Promise<void> {

@@ -1,4 +1,5 @@
-import { AckLogWriter, type AckRecord, readAckLog } from './ack-log.js';
+import { statSync } from 'node:fs';
+import { AckLogWriter, type AckRecord, RECORD_BYTES, readAckLog } from './ack-log.js';
 import type { SqliteConnection } from './database.js';
 
 /** Fold once this many 200s are waiting (the lanes also fold whenever they read their queue). */
@@ -81,8 +82,9 @@ export class AckJournal {
   /** Commits what is not yet in the database; what a store read does first. */
   fold(): void {
     if (this.path === undefined) return;
-    if (this.writer !== undefined ? this.unfolded.length === 0 : readAckLog(this.path).length === 0)
-      return;
+    // Another process's log is read (and trusted) only inside the transaction; here its size
+    // tells whether there is anything to fold.
+    if (this.writer !== undefined ? this.unfolded.length === 0 : logBytes(this.path) === 0) return;
     let applied = false;
     this.conn.transaction(this.level('NORMAL'), () => {
       applied = this.applyPending();
@@ -168,4 +170,10 @@ export class AckJournal {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/** Whole records' worth of bytes in the log at `path`; 0 when there is none. */
+function logBytes(path: string): number {
+  const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  return size < RECORD_BYTES ? 0 : size;
 }

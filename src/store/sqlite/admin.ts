@@ -43,8 +43,6 @@ import { EVENT_DELIVERIES, searchEvents } from './sql/event-search.js';
 
 /** The admin tables in the SQLite file, on the store's one connection. */
 export class SqliteAdminStore implements AdminStore {
-  private readonly statements = new Map<string, BetterSqlite3.Statement>();
-
   constructor(
     private readonly conn: SqliteConnection,
     /** Brings recorded 200s into the deliveries table before it is read. */
@@ -52,12 +50,7 @@ export class SqliteAdminStore implements AdminStore {
   ) {}
 
   private sql(text: string): BetterSqlite3.Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.conn.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.conn.statement(text);
   }
 
   async countUsers(): Promise<number> {

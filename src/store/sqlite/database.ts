@@ -12,6 +12,7 @@ export type SyncLevel = 'FULL' | 'NORMAL';
 export class SqliteConnection {
   readonly db: Database.Database;
   private level: SyncLevel = 'FULL';
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -21,6 +22,16 @@ export class SqliteConnection {
     this.db.pragma('foreign_keys = ON');
     // Other processes (the CLI) may hold the write lock for a moment.
     this.db.pragma('busy_timeout = 5000');
+  }
+
+  /** The prepared statement for `text`, prepared once per connection. */
+  statement(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   /** Runs `fn` in one IMMEDIATE transaction committed at the given durability. */
@@ -46,6 +57,7 @@ export class SqliteConnection {
   }
 
   async close(): Promise<void> {
+    this.statements.clear();
     if (this.db.open) this.db.close();
   }
 }

@@ -7,12 +7,12 @@ export class SqliteSettingsStore implements SettingsStore {
   constructor(private readonly conn: SqliteConnection) {}
 
   async get(key: string): Promise<unknown> {
-    const row = this.conn.db.prepare(GET_SETTING).get(key) as { value: string } | undefined;
+    const row = this.conn.statement(GET_SETTING).get(key) as { value: string } | undefined;
     return row === undefined ? undefined : JSON.parse(row.value);
   }
 
   async put(key: string, value: unknown, now: number): Promise<void> {
-    const statement = this.conn.db.prepare(PUT_SETTING);
+    const statement = this.conn.statement(PUT_SETTING);
     this.conn.transaction('FULL', () => statement.run(key, JSON.stringify(value), now));
   }
 }

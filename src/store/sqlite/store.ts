@@ -109,7 +109,6 @@ export class SqliteStore implements Store {
   readonly writerLock: WriterLock;
   private readonly conn: SqliteConnection;
   private readonly acks: AckJournal;
-  private readonly statements = new Map<string, BetterSqlite3.Statement>();
   /**
    * Parsed subscriptions, reused while a recipient's `events` text is unchanged. Keyed by the
    * text, not by updated_at: another process may delete a recipient and create one that reuses
@@ -136,12 +135,7 @@ export class SqliteStore implements Store {
   }
 
   private sql(text: string): BetterSqlite3.Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.conn.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.conn.statement(text);
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -150,7 +144,6 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.conn.db.open) this.acks.close();
-    this.statements.clear();
     await this.conn.close();
   }
 

@@ -20,9 +20,9 @@ export class SqliteWriterLock implements WriterLock {
     mayReplace: (holder: WriterHolder) => boolean,
   ): Promise<WriterHolder | undefined> {
     const refused = this.conn.transaction('FULL', () => {
-      const holder = this.conn.db.prepare(GET_WRITER).get() as WriterHolder | undefined;
+      const holder = this.conn.statement(GET_WRITER).get() as WriterHolder | undefined;
       if (holder !== undefined && holder.token !== me.token && !mayReplace(holder)) return holder;
-      this.conn.db.prepare(PUT_WRITER).run({ ...me, now });
+      this.conn.statement(PUT_WRITER).run({ ...me, now });
       return undefined;
     });
     if (refused === undefined) this.on.acquired?.();
@@ -30,14 +30,14 @@ export class SqliteWriterLock implements WriterLock {
   }
 
   async renew(token: string, now: number): Promise<boolean> {
-    const renew = this.conn.db.prepare(RENEW_WRITER);
+    const renew = this.conn.statement(RENEW_WRITER);
     const held = this.conn.transaction('NORMAL', () => renew.run(now, token).changes > 0);
     if (!held) this.on.lost?.();
     return held;
   }
 
   async release(token: string): Promise<void> {
-    const release = this.conn.db.prepare(RELEASE_WRITER);
+    const release = this.conn.statement(RELEASE_WRITER);
     this.conn.transaction('FULL', () => release.run(token));
   }
 }
