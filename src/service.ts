@@ -108,7 +108,7 @@ export class Service {
         clock,
         isReady: () => this.ready,
       },
-      { bodyLimitBytes: config.bodyLimitBytes, logger },
+      { bodyLimitBytes: config.bodyLimitBytes, logger, metricsToken: config.metricsToken },
     );
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { defaultAccess, PUBLIC } from '../api/access.js';
 import type { ApiContext } from '../api/context.js';
 import { HttpError } from '../api/http-error.js';
 import type { AdminContext } from './context.js';
@@ -84,27 +85,30 @@ export async function adminPlugin(app: FastifyInstance, options: AdminOptions): 
   app.addHook('preClose', async () => admin.stream.closeAll());
   app.setErrorHandler(sendErrorPage(admin));
 
-  app.get('/', async (_request, reply) => reply.redirect('/admin/recipients', 303));
+  // Routes declare `access: 'session'` (every route of the signed-in scope below): pages
+  // send to /login, the stream and other requests get a refusal.
+  app.accessControl.define('session', async (request, reply) => {
+    if ((await sessions.find(request)) !== undefined) return undefined;
+    const route = request.routeOptions.url ?? '';
+    if (request.method === 'GET' && route !== '/admin/recipients/stream') {
+      const path = request.url.split('?')[0] ?? '';
+      return reply.redirect(`/login?next=${encodeURIComponent(path)}`, 303);
+    }
+    const status = request.method === 'GET' ? 401 : 403;
+    return sendPage(
+      reply,
+      errorPage(status, 'Sign in first: your session has ended or was never started.'),
+      status,
+    );
+  });
+
+  app.get('/', PUBLIC, async (_request, reply) => reply.redirect('/admin/recipients', 303));
   assetRoutes(app);
   signInRoutes(app, admin);
   setupRoutes(app, admin);
 
   await app.register(async (signedIn) => {
-    // Nothing below is reachable without a session: pages send to /login, the stream and
-    // other requests get a refusal.
-    signedIn.addHook('onRequest', async (request, reply) => {
-      if ((await sessions.find(request)) !== undefined) return;
-      const path = request.url.split('?')[0] ?? '';
-      if (request.method === 'GET' && path !== '/admin/recipients/stream') {
-        return reply.redirect(`/login?next=${encodeURIComponent(path)}`, 303);
-      }
-      const status = request.method === 'GET' ? 401 : 403;
-      return sendPage(
-        reply,
-        errorPage(status, 'Sign in first: your session has ended or was never started.'),
-        status,
-      );
-    });
+    defaultAccess(signedIn, 'session');
     // Every POST carries the session's synchronizer token: a form another site makes the
     // browser send has no way to know it.
     signedIn.addHook('preHandler', async (request, reply) => {

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { adminPlugin } from '../admin/index.js';
+import { AccessControl, defaultAccess, PUBLIC } from './access.js';
 import type { ApiContext } from './context.js';
 import { sendError } from './error-handler.js';
 import { HttpError } from './http-error.js';
@@ -7,15 +8,25 @@ import { OPENAPI } from './openapi.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsAccess } from './routes/metrics-access.js';
 import { recipientRoutes } from './routes/recipients.js';
 import { sessionRoutes } from './routes/sessions.js';
 
 export interface AppOptions {
   bodyLimitBytes: number;
   logger?: FastifyServerOptions['logger'];
+  /** When set, `GET /metrics` needs `Authorization: Bearer <this>`; else it is public. */
+  metricsToken?: string | null;
 }
 
-/** The HTTP API: routes, token check on /api/v1, JSON errors. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route's declared access, and the checks behind them (src/api/access.ts). */
+    accessControl: AccessControl;
+  }
+}
+
+/** The HTTP API and the admin interface: routes, each with its declared access; JSON errors. */
 export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -44,18 +55,25 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
     ),
   );
 
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/v1/') && !request.url.startsWith('/api/v1/openapi.json')) {
-      await ctx.auth.check(request.headers.authorization);
-    }
+  // Installed before any route, so that every route is covered, the admin's included.
+  const access = new AccessControl();
+  access.install(app);
+  app.decorate('accessControl', access);
+  access.define('token', async (request) => {
+    request.apiToken = await ctx.auth.check(request.headers.authorization);
+    return undefined;
   });
+  access.define('metrics', metricsAccess(options.metricsToken ?? null));
 
-  app.get('/api/v1/openapi.json', async () => OPENAPI);
+  app.get('/api/v1/openapi.json', PUBLIC, async () => OPENAPI);
   healthRoutes(app, ctx);
-  eventRoutes(app, ctx);
-  recipientRoutes(app, ctx);
-  deliveryRoutes(app, ctx);
-  sessionRoutes(app, ctx);
+  app.register(async (api) => {
+    defaultAccess(api, 'token');
+    eventRoutes(api, ctx);
+    recipientRoutes(api, ctx);
+    deliveryRoutes(api, ctx);
+    sessionRoutes(api, ctx);
+  });
   // The administration interface at /login (its own hooks: sessions, CSRF, CSP).
   app.register(adminPlugin, { ctx, bodyLimitBytes: options.bodyLimitBytes });
   return app;

@@ -3,6 +3,13 @@ import type { Store } from '../store/store.js';
 import type { ApiToken } from '../types.js';
 import { HttpError } from './http-error.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The API token the request was authenticated with, on routes whose access is `token`. */
+    apiToken?: ApiToken;
+  }
+}
+
 /** Only the hash of a token is stored. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

@@ -33,6 +33,11 @@ export interface Config {
    * OUTBOUND_PUBLIC_URL).
    */
   publicUrl: string | null;
+  /**
+   * When set, `GET /metrics` needs `Authorization: Bearer <this token>`. Default none: the
+   * metrics are public (env OUTBOUND_METRICS_TOKEN).
+   */
+  metricsToken: string | null;
 }
 
 export const DEFAULTS = {
@@ -47,6 +52,7 @@ export const DEFAULTS = {
   logLevel: 'info',
   leaseMs: 4000,
   publicUrl: null,
+  metricsToken: null,
 } satisfies Config;
 
 const ENV: Record<keyof Config, string> = {
@@ -61,6 +67,7 @@ const ENV: Record<keyof Config, string> = {
   logLevel: 'OUTBOUND_LOG_LEVEL',
   leaseMs: 'OUTBOUND_LEASE_MS',
   publicUrl: 'OUTBOUND_PUBLIC_URL',
+  metricsToken: 'OUTBOUND_METRICS_TOKEN',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

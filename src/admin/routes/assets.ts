@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC } from '../../api/access.js';
 import { SCRIPT } from '../assets/script.js';
 import { STYLE } from '../assets/style.js';
 
@@ -9,7 +10,7 @@ const ICON =
 /** The style sheet and the script: the only files the pages load (CSP `'self'`). */
 export function assetRoutes(app: FastifyInstance): void {
   const serve = (path: string, type: string, body: string) =>
-    app.get(path, async (_request, reply) =>
+    app.get(path, PUBLIC, async (_request, reply) =>
       reply.type(type).header('cache-control', 'public, max-age=300').send(body),
     );
   serve('/admin/assets/admin.css', 'text/css; charset=utf-8', STYLE);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC } from '../../api/access.js';
 import { recordAudit } from '../audit.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';
@@ -19,7 +20,7 @@ export function setupRoutes(app: FastifyInstance, admin: AdminContext): void {
   const store = admin.api.store.admin;
   const html = 'text/html; charset=utf-8';
 
-  app.get('/setup', async (request, reply) => {
+  app.get('/setup', PUBLIC, async (request, reply) => {
     const token = (request.query as { token?: unknown }).token;
     if (typeof token !== 'string' || !(await store.hasSetupToken(sha256(token))))
       return reply.status(404).type(html).send(errorPage(404, USED).text);
@@ -27,7 +28,7 @@ export function setupRoutes(app: FastifyInstance, admin: AdminContext): void {
     return reply.type(html).header('cache-control', 'no-store').send(setupPage({ token }).text);
   });
 
-  app.post('/setup', async (request, reply) => {
+  app.post('/setup', PUBLIC, async (request, reply) => {
     const form = formOf(request);
     const token = form.get('token') ?? '';
     const username = (form.get('username') ?? '').trim();

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PUBLIC } from '../../api/access.js';
 import type { AdminContext } from '../context.js';
 import { clearCookie, readCookie, setCookie } from '../cookies.js';
 import { formOf } from '../form.js';
@@ -42,14 +43,14 @@ function showLogin(
 }
 
 export function signInRoutes(app: FastifyInstance, admin: AdminContext): void {
-  app.get('/login', async (request, reply) => {
+  app.get('/login', PUBLIC, async (request, reply) => {
     if ((await admin.sessions.find(request)) !== undefined)
       return reply.redirect(nextPage((request.query as { next?: unknown }).next), 303);
     const signedOut = (request.query as { signedOut?: string }).signedOut !== undefined;
     return showLogin(request, reply, 200, signedOut ? { notice: 'You are signed out.' } : {});
   });
 
-  app.post('/login', async (request, reply) => {
+  app.post('/login', PUBLIC, async (request, reply) => {
     const form = formOf(request);
     const given = form.get('csrf');
     const expected = readCookie(request, LOGIN_COOKIE);
@@ -80,6 +81,8 @@ export function signInRoutes(app: FastifyInstance, admin: AdminContext): void {
         { username, ip: request.ip, status: result.status },
         'admin sign-in refused',
       );
+      if (result.status === 429)
+        reply.header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
       return showLogin(request, reply, result.status, { username, error: result.message });
     }
     await admin.sessions.start(request, reply, result.user.id);

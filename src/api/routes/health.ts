@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, renderMetrics } from '../../metrics/registry.js';
+import { PUBLIC } from '../access.js';
 import type { ApiContext } from '../context.js';
 
 export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', PUBLIC, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', PUBLIC, async (_request, reply) => {
     if (!ctx.isReady()) return reply.status(503).send({ status: 'shutting down' });
     try {
       await ctx.store.ping();
@@ -31,7 +32,7 @@ export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
     'Lanes this process drives; with PostgreSQL, labelled with its node id.',
   );
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: { access: 'metrics' } }, async (_request, reply) => {
     const now = ctx.clock();
     const [stats, recipients] = await Promise.all([
       ctx.store.laneStats(),
