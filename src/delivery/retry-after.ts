@@ -4,7 +4,9 @@ const HAS_LETTER = /[a-z]/i;
 /**
  * The wait a `Retry-After` header asks for, in milliseconds: delta-seconds (`120`) or an
  * HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT`, 0 once past). Null when absent or unreadable.
- * Only the first value counts when the header was sent more than once.
+ * Only the first value counts when the header was sent more than once. This is only what the
+ * receiver asked for: the retry policy (`afterFailure`) never lets it shorten the recipient's
+ * retry interval, so `0` or a date in the past means "after the interval".
  */
 export function parseRetryAfter(
   value: string | readonly string[] | null | undefined,
