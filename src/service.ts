@@ -108,7 +108,12 @@ export class Service {
         clock,
         isReady: () => this.ready,
       },
-      { bodyLimitBytes: config.bodyLimitBytes, logger, metricsToken: config.metricsToken },
+      {
+        bodyLimitBytes: config.bodyLimitBytes,
+        logger,
+        metricsToken: config.metricsToken,
+        trustProxy: config.trustProxy,
+      },
     );
   }
 

@@ -1,106 +1,102 @@
 import type { AdminStore, AdminUser } from '../store/admin-store.js';
-import { formatTime } from './format.js';
+import { type BackoffPolicy, FailureBackoff } from './failure-backoff.js';
 import { verifyNothing, verifyPassword } from './password.js';
-import { RateLimiter } from './rate-limiter.js';
 
+/**
+ * How failed sign-ins slow down whoever made them. Nothing here locks a user: an attacker's
+ * failures never keep an administrator at another address out.
+ */
 export interface SignInPolicy {
-  /** Failed sign-ins in a row that lock a user. Default 5. */
-  maxFailures: number;
-  /** How long the lock lasts. Default 15 minutes. */
-  lockMs: number;
-  /** Failed sign-ins per client address in `windowMs`. Default 20. */
-  perAddress: number;
+  /** One address trying one name. Default: 3 free failures, then 1 s, 2 s, 4 s… up to 15 min. */
+  perPair: BackoffPolicy;
+  /** One address, whatever the names (spraying). Default: 10 free, then 1 s… up to 15 min. */
+  perAddress: BackoffPolicy;
   /**
-   * Failed sign-ins per user name, existing or not, in `windowMs`: a name that does not exist
-   * is "locked" like one that does. Default 5.
+   * One name, whatever the addresses (guessing from many): applies only to addresses that have
+   * failed themselves, so a botnet pays one fresh address per guess while the administrator,
+   * from an address that has not failed, still signs in. Default: 10 free, then 1 s… 15 min.
    */
-  perName: number;
-  /** Default 15 minutes. */
-  windowMs: number;
+  perName: BackoffPolicy;
 }
 
+const backoff = (free: number): BackoffPolicy => ({
+  free,
+  baseMs: 1000,
+  maxMs: 15 * 60_000,
+  forgetMs: 60 * 60_000,
+});
+
 export const SIGN_IN_DEFAULTS = {
-  maxFailures: 5,
-  lockMs: 15 * 60_000,
-  perAddress: 20,
-  perName: 5,
-  windowMs: 15 * 60_000,
+  perPair: backoff(3),
+  perAddress: backoff(10),
+  perName: backoff(10),
 } satisfies SignInPolicy;
 
 export type SignInResult =
   | { ok: true; user: AdminUser }
-  | { ok: false; status: 401 | 429; message: string };
-
-const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+  | { ok: false; status: 401; message: string }
+  | { ok: false; status: 429; message: string; retryAfterMs: number };
 
 const WRONG = 'Wrong user name or password.';
 
+function duration(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
 /**
- * Checks a password, with two limits: failures per client address and per name, counted in
- * memory (they also cover names that do not exist), and the user's lock-out after failures
- * in a row, kept in the store (it outlives a restart and holds for every node).
+ * Checks a password, after the waits that earlier failures impose (kept in memory, per node;
+ * a restart forgets them). Names that do not exist are counted and answered exactly like names
+ * that do, so that the answers tell nothing about who exists.
  */
 export class SignIn {
-  private readonly byAddress: RateLimiter;
-  private readonly byName: RateLimiter;
+  private readonly byPair: FailureBackoff;
+  private readonly byAddress: FailureBackoff;
+  private readonly byName: FailureBackoff;
 
   constructor(
     private readonly store: AdminStore,
     private readonly clock: () => number,
-    private readonly policy: SignInPolicy = SIGN_IN_DEFAULTS,
+    policy: SignInPolicy = SIGN_IN_DEFAULTS,
   ) {
-    this.byAddress = new RateLimiter(policy.perAddress, policy.windowMs);
-    this.byName = new RateLimiter(policy.perName, policy.windowMs);
+    this.byPair = new FailureBackoff(policy.perPair);
+    this.byAddress = new FailureBackoff(policy.perAddress);
+    this.byName = new FailureBackoff(policy.perName);
   }
 
   async attempt(name: string, password: string, address: string): Promise<SignInResult> {
     const now = this.clock();
-    const addressWait = this.byAddress.retryAfter(address, now);
-    if (addressWait > 0) {
+    const nameKey = name.toLowerCase();
+    const pairKey = `${address}\n${nameKey}`;
+    const hasFailed = this.byAddress.count(address, now) > 0;
+    const wait = Math.max(
+      this.byPair.retryAfter(pairKey, now),
+      this.byAddress.retryAfter(address, now),
+      hasFailed ? this.byName.retryAfter(nameKey, now) : 0,
+    );
+    // Refused before the password is checked: a guess made while waiting tells nothing.
+    if (wait > 0) {
       return {
         ok: false,
         status: 429,
-        message: `Too many failed sign-ins from your address: try again in ${minutes(addressWait)} min.`,
+        message: `Too many failed sign-ins: try again in ${duration(wait)}.`,
+        retryAfterMs: wait,
       };
     }
-    // The same answer whether the name exists or not: a lock tells nothing about who exists.
-    const nameWait = this.byName.retryAfter(name, now);
-    if (nameWait > 0) return this.locked(now + nameWait, now);
     const user = await this.store.findUser(name);
-    if (user?.lockedUntil != null && user.lockedUntil > now)
-      return this.locked(user.lockedUntil, now);
     const ok =
       user === undefined
         ? await verifyNothing(password)
         : await verifyPassword(password, user.passwordHash);
     if (!ok || user === undefined) {
-      this.byAddress.hit(address, now);
-      this.byName.hit(name, now);
-      if (user === undefined) {
-        const wait = this.byName.retryAfter(name, now);
-        if (wait > 0) return this.locked(now + wait, now);
-      } else {
-        const failure = await this.store.recordSignInFailure(
-          user.id,
-          now,
-          this.policy.maxFailures,
-          this.policy.lockMs,
-        );
-        if (failure?.lockedUntil != null && failure.lockedUntil > now)
-          return this.locked(failure.lockedUntil, now);
-      }
+      this.byPair.fail(pairKey, now);
+      this.byAddress.fail(address, now);
+      this.byName.fail(nameKey, now);
       return { ok: false, status: 401, message: WRONG };
     }
+    // Also clears a lock that an earlier version kept in the store.
     await this.store.recordSignInSuccess(user.id, now);
-    this.byName.reset(name);
+    this.byPair.reset(pairKey);
     return { ok: true, user };
-  }
-
-  private locked(until: number, now: number): SignInResult {
-    return {
-      ok: false,
-      status: 429,
-      message: `This account is locked after ${this.policy.maxFailures} failed sign-ins in a row, until ${formatTime(until)} (${minutes(until - now)} min). Try again after that.`,
-    };
   }
 }

@@ -17,6 +17,11 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** When set, `GET /metrics` needs `Authorization: Bearer <this>`; else it is public. */
   metricsToken?: string | null;
+  /**
+   * The reverse proxies whose X-Forwarded-For/-Proto are believed (request.ip, request.protocol,
+   * the logs); false or absent: the headers are ignored.
+   */
+  trustProxy?: string[] | false;
 }
 
 declare module 'fastify' {
@@ -34,6 +39,7 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
     // A log line per request would cost more than storing the event.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
   });
 
   // Fastify parses text/plain into a string by default, which the events route would then

@@ -59,14 +59,10 @@ export function userCommands(program: Command): void {
     .action(
       action(async (options: { databaseUrl?: string }) => {
         const users = await withStore(options.databaseUrl, (store) => store.admin.listUsers());
-        const now = Date.now();
+        // No lock to show: failed sign-ins slow down the address that made them, not the user.
         for (const u of users) {
           const last = u.lastSignInAt ? new Date(u.lastSignInAt).toISOString() : 'never';
-          const locked =
-            u.lockedUntil !== null && u.lockedUntil > now
-              ? `\tlocked until ${new Date(u.lockedUntil).toISOString()}`
-              : '';
-          process.stdout.write(`${u.name}\tlast sign-in ${last}${locked}\n`);
+          process.stdout.write(`${u.name}\tlast sign-in ${last}\n`);
         }
       }),
     );

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_DATABASE_URL } from '../store/open.js';
 import { ConfigError } from './config-error.js';
+import { parseTrustProxy } from './trust-proxy.js';
 
 /** Settings of `outbound serve`. Flags override env (OUTBOUND_*), which overrides the file. */
 export interface Config {
@@ -34,6 +35,13 @@ export interface Config {
    */
   publicUrl: string | null;
   /**
+   * Behind a reverse proxy: the proxies' addresses or CIDR ranges (env: comma-separated, e.g.
+   * 127.0.0.1,10.0.0.0/8), whose X-Forwarded-For and X-Forwarded-Proto give the client's
+   * address (sign-in slowdown, logs) and whether it came over TLS (Secure cookies). Default
+   * false: those headers are ignored (env OUTBOUND_TRUST_PROXY).
+   */
+  trustProxy: string[] | false;
+  /**
    * When set, `GET /metrics` needs `Authorization: Bearer <this token>`. Default none: the
    * metrics are public (env OUTBOUND_METRICS_TOKEN).
    */
@@ -52,6 +60,7 @@ export const DEFAULTS = {
   logLevel: 'info',
   leaseMs: 4000,
   publicUrl: null,
+  trustProxy: false,
   metricsToken: null,
 } satisfies Config;
 
@@ -67,6 +76,7 @@ const ENV: Record<keyof Config, string> = {
   logLevel: 'OUTBOUND_LOG_LEVEL',
   leaseMs: 'OUTBOUND_LEASE_MS',
   publicUrl: 'OUTBOUND_PUBLIC_URL',
+  trustProxy: 'OUTBOUND_TRUST_PROXY',
   metricsToken: 'OUTBOUND_METRICS_TOKEN',
 };
 
@@ -116,6 +126,7 @@ function readConfigFile(path: string): Record<string, unknown> {
 
 function coerce(key: keyof Config, value: unknown): unknown {
   const where = `${key} (env ${ENV[key]})`;
+  if (key === 'trustProxy') return parseTrustProxy(value, where);
   if (typeof DEFAULTS[key] === 'number') {
     const n = typeof value === 'number' ? value : Number(String(value).trim());
     const integer = key !== 'retentionDays';

@@ -1,3 +1,4 @@
+import { Agent, fetch as undiciFetch } from 'undici';
 import { hashPassword } from '../../src/admin/password.js';
 import type { TestService } from '../support/service.js';
 
@@ -18,7 +19,26 @@ export class AdminClient {
   readonly cookies = new Map<string, string>();
   csrf: string | undefined;
 
-  constructor(readonly baseUrl: string) {}
+  private readonly send: typeof fetch;
+  private readonly agent: Agent | undefined;
+
+  constructor(
+    readonly baseUrl: string,
+    /**
+     * `localAddress`: connect from this loopback address (127.0.0.2…), as another client would;
+     * `headers`: sent with every request (X-Forwarded-For, as a reverse proxy adds it).
+     */
+    private readonly options: { localAddress?: string; headers?: Record<string, string> } = {},
+  ) {
+    const { localAddress } = options;
+    const agent = localAddress === undefined ? undefined : new Agent({ localAddress });
+    this.agent = agent;
+    this.send =
+      agent === undefined
+        ? fetch
+        : (url, init) =>
+            undiciFetch(url as string, { ...(init as object), dispatcher: agent }) as never;
+  }
 
   async request(
     method: string,
@@ -27,10 +47,10 @@ export class AdminClient {
     headers: Record<string, string> = {},
   ): Promise<Answer> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const response = await fetch(`${this.baseUrl}${path}`, {
+    const response = await this.send(`${this.baseUrl}${path}`, {
       method,
       redirect: 'manual',
-      headers: { ...(cookie ? { cookie } : {}), ...headers },
+      headers: { ...(cookie ? { cookie } : {}), ...this.options.headers, ...headers },
       ...(body === undefined ? {} : { body }),
     });
     for (const line of response.headers.getSetCookie()) {
@@ -53,6 +73,11 @@ export class AdminClient {
   }
 
   get = (path: string) => this.request('GET', path);
+
+  /** Closes the connections of a client made with `localAddress`. */
+  async close(): Promise<void> {
+    await this.agent?.close();
+  }
 
   /** A form POST with this page's CSRF token unless `fields.csrf` says otherwise. */
   post(

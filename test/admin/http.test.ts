@@ -104,29 +104,17 @@ describe('admin interface: access', () => {
     expect(client.cookies.has('outbound_session')).toBe(false);
   });
 
-  it('locks a user out after 5 wrong passwords in a row, with a clear message', async () => {
+  it('slows down wrong passwords with a clear message, without locking the user', async () => {
     await addUser(svc, 'alice');
     const client = new AdminClient(svc.url);
-    for (let i = 1; i <= 4; i++)
+    for (let i = 1; i <= 3; i++)
       expect((await client.signIn('alice', `wrong ${i}`)).status).toBe(401);
-    const fifth = await client.signIn('alice', 'wrong 5');
-    expect(fifth.status).toBe(429);
-    expect(fifth.text).toMatch(/locked after 5 failed sign-ins in a row, until .* UTC \(15 min\)/);
-    const right = await client.signIn('alice');
-    expect(right.status).toBe(429);
+    const slowed = await client.signIn('alice', 'wrong 4');
+    expect(slowed.status).toBe(429);
+    expect(slowed.text).toMatch(/Too many failed sign-ins: try again in \d+ s\./);
+    expect(slowed.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     expect(client.cookies.has('outbound_session')).toBe(false);
-    expect((await svc.service.store.admin.findUser('alice'))?.lockedUntil).toBeGreaterThan(
-      Date.now(),
-    );
-  });
-
-  it('answers a name that does not exist the same way, lock included', async () => {
-    const client = new AdminClient(svc.url);
-    for (let i = 1; i <= 4; i++)
-      expect((await client.signIn('nobody', `wrong ${i}`)).status).toBe(401);
-    const fifth = await client.signIn('nobody', 'wrong 5');
-    expect(fifth.status).toBe(429);
-    expect(fifth.text).toMatch(/locked after 5 failed sign-ins in a row, until .* UTC \(15 min\)/);
+    expect((await svc.service.store.admin.findUser('alice'))?.lockedUntil).toBeNull();
   });
 
   it('returns to the page asked for after sign-in, never to another site', async () => {
@@ -144,12 +132,12 @@ describe('admin interface: access', () => {
     expect(away.location).toBe('/admin/recipients');
   });
 
-  it('limits sign-in attempts per address, whatever the names', async () => {
+  it('slows down an address that tries many names', async () => {
     const client = new AdminClient(svc.url);
-    for (let i = 0; i < 20; i++) expect((await client.signIn(`user${i}`, 'x')).status).toBe(401);
-    const limited = await client.signIn('user20', 'x');
+    for (let i = 0; i < 10; i++) expect((await client.signIn(`user${i}`, 'x')).status).toBe(401);
+    const limited = await client.signIn('user10', 'x');
     expect(limited.status).toBe(429);
-    expect(limited.text).toContain('Too many failed sign-ins from your address');
+    expect(limited.text).toContain('Too many failed sign-ins');
   });
 
   it('refuses every POST without the session CSRF token (403), and changes nothing', async () => {

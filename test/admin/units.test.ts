@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { maskSecrets } from '../../src/admin/audit.js';
 import { DeliveryRate } from '../../src/admin/delivery-rate.js';
+import { FailureBackoff } from '../../src/admin/failure-backoff.js';
 import { html } from '../../src/admin/html.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../src/admin/password.js';
-import { RateLimiter } from '../../src/admin/rate-limiter.js';
 import { nextPage } from '../../src/admin/routes/sign-in.js';
 import { randomToken, sameSecret, sha256 } from '../../src/admin/tokens.js';
 import { userNameProblem } from '../../src/admin/user-name.js';
@@ -66,28 +66,39 @@ describe('CSRF and session tokens', () => {
   });
 });
 
-describe('rate limiter', () => {
-  it('allows `limit` events per sliding window per key', () => {
-    const limiter = new RateLimiter(3, 1000);
-    for (const t of [0, 100, 200]) {
-      expect(limiter.retryAfter('ip', t)).toBe(0);
-      limiter.hit('ip', t);
+describe('failure backoff', () => {
+  const policy = { free: 2, baseMs: 1000, maxMs: 8000, forgetMs: 60_000 };
+
+  it('lets `free` failures through, then doubles the wait up to the cap, per key', () => {
+    const backoff = new FailureBackoff(policy);
+    backoff.fail('ip', 0);
+    expect(backoff.retryAfter('ip', 0)).toBe(0);
+    const waits: number[] = [];
+    for (let t = 0, i = 0; i < 6; i++) {
+      backoff.fail('ip', t);
+      waits.push(backoff.retryAfter('ip', t));
+      t += backoff.retryAfter('ip', t);
     }
-    expect(limiter.retryAfter('ip', 300)).toBe(700);
-    expect(limiter.retryAfter('other', 300)).toBe(0);
-    // The first hit leaves the window at 1000: one more is allowed.
-    expect(limiter.retryAfter('ip', 1000)).toBe(0);
-    limiter.hit('ip', 1000);
-    expect(limiter.retryAfter('ip', 1001)).toBe(99);
-    limiter.reset('ip');
-    expect(limiter.retryAfter('ip', 1001)).toBe(0);
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect(backoff.retryAfter('other', 0)).toBe(0);
+  });
+
+  it('counts from the last failure, forgets a quiet key, and resets', () => {
+    const backoff = new FailureBackoff(policy);
+    for (let i = 0; i < 2; i++) backoff.fail('ip', 0);
+    expect(backoff.retryAfter('ip', 400)).toBe(600);
+    expect(backoff.count('ip', 1000 + 59_999)).toBe(2);
+    expect(backoff.count('ip', 1000 + 60_000)).toBe(0);
+    for (let i = 0; i < 3; i++) backoff.fail('ip', 0);
+    backoff.reset('ip');
+    expect(backoff.retryAfter('ip', 1)).toBe(0);
   });
 
   it('keeps a bounded number of keys', () => {
-    const limiter = new RateLimiter(1, 60_000, 100);
-    for (let i = 0; i < 1000; i++) limiter.hit(`k${i}`, 0);
-    expect(limiter.retryAfter('k999', 1)).toBeGreaterThan(0);
-    expect(limiter.retryAfter('k0', 1)).toBe(0);
+    const backoff = new FailureBackoff({ ...policy, free: 0 }, 100);
+    for (let i = 0; i < 1000; i++) backoff.fail(`k${i}`, 0);
+    expect(backoff.retryAfter('k999', 1)).toBeGreaterThan(0);
+    expect(backoff.retryAfter('k0', 1)).toBe(0);
   });
 });
 
