@@ -1,5 +1,5 @@
-import { DeliveryErrorCode } from '../delivery/errors.js';
-import type { Sender, SendResult } from '../delivery/sender.js';
+import type { DeliveryErrorCode } from '../delivery/errors.js';
+import type { Sender, SendResult, WriteGate } from '../delivery/sender.js';
 import { canonicalEventName, formFields } from '../events/index.js';
 import type { PendingDelivery, Recipient } from '../types.js';
 import { eventMail } from './event-mail.js';
@@ -19,14 +19,15 @@ export class MailSender implements Sender {
   async send(
     recipient: Recipient,
     delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+    mayWrite?: WriteGate,
   ): Promise<SendResult> {
     const at = Date.now();
     const started = performance.now();
-    const result = (error: string | null): SendResult => ({
+    const result = (error: string | null, code: DeliveryErrorCode = 'SMTP'): SendResult => ({
       ok: error === null,
       at,
       status: null,
-      errorCode: error === null ? null : DeliveryErrorCode.SMTP,
+      errorCode: error === null ? null : code,
       error,
       latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
       snippet: null,
@@ -36,8 +37,13 @@ export class MailSender implements Sender {
     if (name === undefined || !recipient.url.startsWith(MAILTO)) {
       return result(`cannot mail event ${delivery.eventUid} to ${recipient.url}`);
     }
+    const mail = eventMail(name, delivery.body, [recipient.url.slice(MAILTO.length)]);
+    // The last check before the relay has it: a mail handed over cannot be taken back.
+    if (mayWrite !== undefined && !mayWrite()) {
+      return result('this process no longer drives the lane: the mail was not sent', 'LANE_LOST');
+    }
     try {
-      await this.relay.send(eventMail(name, delivery.body, [recipient.url.slice(MAILTO.length)]));
+      await this.relay.send(mail);
       return result(null);
     } catch (error) {
       return result(error instanceof Error ? error.message : String(error));

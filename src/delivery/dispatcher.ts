@@ -26,7 +26,13 @@ export interface DispatcherOptions {
    * Lanes leased from a database shared with other nodes, which wake each other through it.
    * Without it this process drives every lane (it is the only one on its database).
    */
-  cluster?: { store: ClusterStore; leaseMs: number; name: string };
+  cluster?: {
+    store: ClusterStore;
+    leaseMs: number;
+    name: string;
+    /** The monotonic clock the lease is trusted by. Default performance.now. */
+    now?: () => number;
+  };
   /** Told what every attempt came to (error alerts). */
   observer?: LaneObserver;
 }
@@ -77,6 +83,7 @@ export class Dispatcher {
         : new LeasedOwnership(cluster.store, {
             leaseMs: cluster.leaseMs,
             name: cluster.name,
+            ...(cluster.now === undefined ? {} : { now: cluster.now }),
             onLost: () => {
               this.abandonAll();
               this.options.onError?.(

@@ -23,6 +23,12 @@ export const DeliveryErrorCode = {
   INVALID_URL: 'INVALID_URL',
   /** An email recipient's mail was not accepted by the SMTP relay (or it was unreachable). */
   SMTP: 'SMTP',
+  /**
+   * Nothing was sent: right before the request (or mail) was to leave, this process could no
+   * longer be sure it still drove the lane (its lease or writer lock ran out, as after a long
+   * pause). Never stored as an attempt: the lane is given up, another process drives it.
+   */
+  LANE_LOST: 'LANE_LOST',
   OTHER: 'OTHER',
 } as const;
 
@@ -47,10 +53,12 @@ export class DeliveryError extends Error {
 /** Codes of the errors this module raises itself. */
 export const OUTBOUND_TIMEOUT = 'OUTBOUND_ERR_TIMEOUT';
 export const OUTBOUND_INVALID_URL = 'OUTBOUND_ERR_INVALID_URL';
+export const OUTBOUND_LANE_LOST = 'OUTBOUND_ERR_LANE_LOST';
 
 const BY_CODE: Readonly<Record<string, DeliveryErrorCode>> = {
   [OUTBOUND_TIMEOUT]: 'TIMEOUT',
   [OUTBOUND_INVALID_URL]: 'INVALID_URL',
+  [OUTBOUND_LANE_LOST]: 'LANE_LOST',
   UND_ERR_CONNECT_TIMEOUT: 'TIMEOUT',
   UND_ERR_HEADERS_TIMEOUT: 'TIMEOUT',
   UND_ERR_BODY_TIMEOUT: 'TIMEOUT',

@@ -3,10 +3,11 @@ import {
   classifyError,
   DeliveryError,
   type DeliveryErrorCode,
+  OUTBOUND_LANE_LOST,
   OUTBOUND_TIMEOUT,
 } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
-import type { SendResult } from './sender.js';
+import type { SendResult, WriteGate } from './sender.js';
 
 export interface AttemptLimits {
   maxSnippetBytes: number;
@@ -32,6 +33,8 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   private snippet: Buffer | null = null;
   private snippetLength = 0;
   private readonly timer: NodeJS.Timeout;
+  /** The write gate is being asked (see gateAllows). */
+  private gating = false;
 
   constructor(
     private readonly limits: AttemptLimits,
@@ -39,6 +42,7 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
     private readonly startedAt: number,
     private readonly timeoutMs: number,
     private readonly resolve: (result: SendResult) => void,
+    private readonly mayWrite?: WriteGate,
   ) {
     this.timer = setTimeout(onTimer, timeoutMs, this);
   }
@@ -46,7 +50,36 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     // Timed out while still connecting: undici only lets us abort from here on.
-    if (this.abortReason) controller.abort(this.abortReason);
+    if (this.abortReason) {
+      controller.abort(this.abortReason);
+      return;
+    }
+    // undici calls this synchronously right before it writes the request to the socket
+    // (client-h1 writeH1: onConnect, then the headers and body unless aborted): the last
+    // moment the lane's lease can be checked. A process frozen past its lease after the lane
+    // decided to send finds out here, before a byte leaves, not from a timer that runs later.
+    if (this.mayWrite !== undefined && !this.gateAllows()) {
+      const err = new DeliveryError(
+        OUTBOUND_LANE_LOST,
+        'this process no longer drives the lane: the request was not sent',
+      );
+      this.finish(err);
+      this.abortReason = err;
+      controller.abort(err);
+    }
+  }
+
+  /**
+   * Asks the gate. Refusing may give every lane up at once, aborting this request among the
+   * others while the gate runs: that abort is the gate's refusal too.
+   */
+  private gateAllows(): boolean {
+    this.gating = true;
+    try {
+      return (this.mayWrite as WriteGate)();
+    } finally {
+      this.gating = false;
+    }
   }
 
   onResponseStart(
@@ -97,8 +130,11 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
     this.controller?.abort(err);
   }
 
-  private finish(err: unknown): void {
+  private finish(cause: unknown): void {
     if (this.settled) return;
+    const err = this.gating
+      ? new DeliveryError(OUTBOUND_LANE_LOST, 'this process gave its lanes up', { cause })
+      : cause;
     this.settled = true;
     clearTimeout(this.timer);
     const latencyMs = Math.round((performance.now() - this.startedAt) * 1000) / 1000;

@@ -11,7 +11,7 @@ import {
   sameTemplate,
   timeoutOf,
 } from './http-target.js';
-import type { Sender, SendResult } from './sender.js';
+import type { Sender, SendResult, WriteGate } from './sender.js';
 import { signDelivery } from './signature.js';
 
 export { isReservedHeader } from './http-target.js';
@@ -52,6 +52,7 @@ export class HttpSender implements Sender {
   send(
     recipient: Recipient,
     delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+    mayWrite?: WriteGate,
   ): Promise<SendResult> {
     const at = this.limits.clock();
     const startedAt = performance.now();
@@ -61,7 +62,7 @@ export class HttpSender implements Sender {
       if (target.client === null) {
         return Promise.resolve(failure(at, startedAt, target.invalid ?? classifyError(null)));
       }
-      return this.post(target, target.client, recipient, delivery, at, startedAt);
+      return this.post(target, target.client, recipient, delivery, at, startedAt, mayWrite);
     } catch (err) {
       return Promise.resolve(failure(at, startedAt, classifyError(err)));
     }
@@ -98,6 +99,7 @@ export class HttpSender implements Sender {
     delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
     at: number,
     startedAt: number,
+    mayWrite: WriteGate | undefined,
   ): Promise<SendResult> {
     const timestamp = String(Math.floor(at / 1000));
     const headers = [
@@ -121,7 +123,15 @@ export class HttpSender implements Sender {
     for (const value of target.extra) headers.push(value);
 
     return new Promise<SendResult>((resolve) => {
-      const attempt = new HttpAttempt(this.limits, at, startedAt, timeoutOf(recipient), resolve);
+      // The gate is asked in the attempt's onRequestStart, right before undici writes.
+      const attempt = new HttpAttempt(
+        this.limits,
+        at,
+        startedAt,
+        timeoutOf(recipient),
+        resolve,
+        mayWrite,
+      );
       try {
         client.dispatch(
           { path: target.path, method: 'POST', headers, body: delivery.body },

@@ -1,5 +1,5 @@
 import type { PendingDelivery, Recipient, RecipientKind } from '../types.js';
-import type { Sender, SendResult } from './sender.js';
+import type { Sender, SendResult, WriteGate } from './sender.js';
 
 /**
  * Sends each recipient's events the way its kind says (HTTP POST or mail), so that email
@@ -12,8 +12,9 @@ export class KindSender implements Sender {
   send(
     recipient: Recipient,
     delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+    mayWrite?: WriteGate,
   ): Promise<SendResult> {
-    return this.senders[recipient.kind].send(recipient, delivery);
+    return this.senders[recipient.kind].send(recipient, delivery, mayWrite);
   }
 
   async forget(recipientId: number): Promise<void> {

@@ -5,7 +5,7 @@ import type { PendingDelivery, Recipient } from '../types.js';
 import type { LaneObserver } from './lane-observer.js';
 import { afterFailure } from './retry-policy.js';
 import type { Semaphore } from './semaphore.js';
-import type { Sender, SendResult } from './sender.js';
+import type { Sender, SendResult, WriteGate } from './sender.js';
 
 /** How many pending deliveries a lane reads ahead from the store. */
 const PREFETCH = 128;
@@ -21,7 +21,10 @@ export interface LaneContext {
   metrics: DeliveryMetrics;
   clock: () => number;
   onError: (error: unknown, recipientId: number) => void;
-  /** This process may still send for the lane (its lease, when lanes are leased, holds). */
+  /**
+   * This process may still send for the lane (its lease, when lanes are leased, holds). Asked
+   * again right before each request's first byte leaves; a spent lease gives every lane up.
+   */
   holds: (recipientId: number) => boolean;
   /** A write was refused: another node drives the lane now. The lane has stopped. */
   onLeaseLost: (recipientId: number) => void;
@@ -62,6 +65,8 @@ export class Lane {
   // The same objects on every delivery, so that metrics build their keys once.
   private readonly metricLabels: { recipient: number };
   private readonly deliveredLabels: { recipient: number; outcome: string };
+  /** Asked by the sender right before a request leaves: this lane still drives its recipient. */
+  private readonly mayWrite: WriteGate = () => !this.abandoned && this.ctx.holds(this.recipient.id);
 
   constructor(
     private recipient: Recipient,
@@ -248,11 +253,15 @@ export class Lane {
     if (waiting !== undefined) await waiting;
     let result: SendResult;
     try {
-      result = await this.ctx.sender.send(recipient, head);
+      // The lease was checked before the wait for a slot; the process may have been frozen
+      // since. The sender asks once more right before the request leaves.
+      if (!this.mayWrite()) return;
+      result = await this.ctx.sender.send(recipient, head, this.mayWrite);
     } finally {
       this.ctx.semaphore.release();
     }
-    if (this.abandoned) return;
+    // Refused at the last moment: nothing was sent, and nothing is recorded by this process.
+    if (this.abandoned || result.errorCode === 'LANE_LOST') return;
     const now = this.ctx.clock();
     const labels = this.metricLabels;
     this.ctx.metrics.requestDuration.observe(labels, result.latencyMs / 1000);

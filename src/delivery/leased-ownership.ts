@@ -26,9 +26,10 @@ export interface LeaseOptions {
  * Locally, a successful heartbeat sent at time t (this machine's monotonic clock) extends the
  * node to (database time at its arrival, which is after t) + leaseMs, so this node trusts
  * its lanes only until t + leaseMs − margin, and aborts every request in flight then. Both
- * deadlines measure an interval on one clock each; no two clocks are compared. The fencing
- * token covers what timing cannot: a node stalled past its lease (a long GC pause, a stopped
- * process) finds its late writes refused.
+ * deadlines measure an interval on one clock each; no two clocks are compared. A node stalled
+ * past its lease (a long GC pause, a stopped process) sends nothing more once it runs again:
+ * every request asks `holds` right before its first byte leaves, and a spent budget gives
+ * the node up there; the fencing token refuses its late database writes.
  */
 export class LeasedOwnership implements LaneOwnership {
   private readonly leaseMs: number;
@@ -95,8 +96,19 @@ export class LeasedOwnership implements LaneOwnership {
     return { release: [...held.keys()].filter((id) => !wanted.has(id)) };
   }
 
+  /**
+   * Asked before a lane sends and again right before each request's first byte leaves. A node
+   * that finds its budget spent (it was frozen: a GC pause, SIGSTOP, a paused VM) gives every
+   * lane up here and now, as the expiry timer would: after a thaw, I/O callbacks run before
+   * timers, so the timer cannot be relied on to come first.
+   */
   holds(recipientId: number): boolean {
-    return this.node !== null && this.live() && this.lanes.has(recipientId);
+    if (this.node === null) return false;
+    if (!this.live()) {
+      this.lose();
+      return false;
+    }
+    return this.lanes.has(recipientId);
   }
 
   fenceFor(recipientId: number): LaneFence | undefined {

@@ -7,11 +7,20 @@ export interface SendResult extends AttemptOutcome {
   retryAfterMs: number | null;
 }
 
+/**
+ * Asked at the last moment before a request's first byte (or a mail) leaves, synchronously,
+ * with no await between the answer and the write: false when this process can no longer be
+ * sure it drives the lane (its lease ran out, as after a freeze). The send then writes
+ * nothing and ends with LANE_LOST.
+ */
+export type WriteGate = () => boolean;
+
 /** What a lane needs from the HTTP side; HttpSender is the real one. */
 export interface Sender {
   send(
     recipient: Recipient,
     delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+    mayWrite?: WriteGate,
   ): Promise<SendResult>;
   /** Drops the recipient's connections (its settings changed or it was deleted). */
   forget(recipientId: number): Promise<void> | void;
