@@ -7,6 +7,7 @@ import { Mailer } from './alerts/mailer.js';
 import { alertRuleOf, recipientPageUrl } from './alerts/recipient-rule.js';
 import { buildApp, TokenAuth } from './api/index.js';
 import type { Config } from './config/config.js';
+import { DestinationPolicy } from './delivery/destination-policy.js';
 import { Dispatcher, HttpSender } from './delivery/index.js';
 import { KindSender } from './delivery/kind-sender.js';
 import { GroupCommitter } from './store/group-commit.js';
@@ -43,7 +44,14 @@ export class Service {
     this.store = options.store ?? openStore(config.databaseUrl);
     this.mail = new MailRelay(new Mailer(), this.store.settings, clock);
     // Email recipients ride the same lanes as HTTP ones; only the last step differs.
-    this.sender = new KindSender({ http: new HttpSender(), email: new MailSender(this.mail) });
+    const destinations = DestinationPolicy.of({
+      allow: config.destinationAllow,
+      deny: config.destinationDeny,
+    });
+    this.sender = new KindSender({
+      http: new HttpSender({ destinations: { policy: destinations } }),
+      email: new MailSender(this.mail),
+    });
     // Error alerts follow each recipient's Email Contact fields, off the delivery path.
     this.alerter = new Alerter({
       mailer: this.mail.mailer,
@@ -107,6 +115,7 @@ export class Service {
         mail: this.mail,
         clock,
         isReady: () => this.ready,
+        destinations,
       },
       {
         bodyLimitBytes: config.bodyLimitBytes,

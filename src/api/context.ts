@@ -1,4 +1,5 @@
 import type { MailRelay } from '../alerts/mail-relay.js';
+import type { DestinationPolicy } from '../delivery/destination-policy.js';
 import type { Dispatcher } from '../delivery/index.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { Store } from '../store/store.js';
@@ -15,4 +16,6 @@ export interface ApiContext {
   clock: () => number;
   /** False once shutdown began: /readyz answers 503. */
   isReady: () => boolean;
+  /** Where deliveries may connect; saving a recipient warns about a refused URL. */
+  destinations?: DestinationPolicy;
 }

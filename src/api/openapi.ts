@@ -265,6 +265,13 @@ export const OPENAPI = {
             description: 'Resend Email Alerts: between alerts while it keeps failing; 0 = once',
           },
           status: { type: 'object', readOnly: true },
+          warnings: {
+            type: 'array',
+            items: { type: 'string' },
+            readOnly: true,
+            description:
+              'In the answer to POST and PATCH only, when the URL is refused by the destination policy now (saved all the same: the policy is applied at connect time)',
+          },
         },
       },
     },

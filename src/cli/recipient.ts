@@ -7,6 +7,9 @@ import {
   parseRecipientPatch,
   recipientJson,
 } from '../api/recipient-json.js';
+import { loadConfig } from '../config/config.js';
+import { DestinationPolicy } from '../delivery/destination-policy.js';
+import { destinationWarnings } from '../delivery/destination-warning.js';
 import type { Store } from '../store/store.js';
 import type { Recipient } from '../types.js';
 import { action, UsageError, withStore } from './store-command.js';
@@ -128,6 +131,21 @@ async function find(store: Store, ref: string): Promise<Recipient> {
   return recipient;
 }
 
+/**
+ * A stderr line when deliveries to `url` would be refused now (saved all the same: serve
+ * applies the policy at connect time, with its own OUTBOUND_DESTINATION_* settings).
+ */
+async function warnAboutDestination(url: string): Promise<void> {
+  const config = loadConfig();
+  const policy = DestinationPolicy.of({
+    allow: config.destinationAllow,
+    deny: config.destinationDeny,
+  });
+  for (const warning of await destinationWarnings(policy, url)) {
+    process.stderr.write(`outbound: warning: ${warning}\n`);
+  }
+}
+
 function print(recipient: Recipient, json: boolean | undefined): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(recipientJson(recipient))}\n`);
@@ -162,6 +180,7 @@ export function recipientCommands(program: Command): void {
           return store.createRecipient(input, Date.now());
         });
         print(created, flags.json);
+        await warnAboutDestination(created.url);
       }),
     );
 
@@ -204,6 +223,7 @@ export function recipientCommands(program: Command): void {
           return store.updateRecipient(current.id, patch, Date.now());
         });
         if (updated) print(updated, flags.json);
+        if (updated && flags.url !== undefined) await warnAboutDestination(updated.url);
       }),
     );
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_DATABASE_URL } from '../store/open.js';
 import { ConfigError } from './config-error.js';
+import { parseDestinationRanges } from './destination-ranges.js';
 import { parseTrustProxy } from './trust-proxy.js';
 
 /** Settings of `outbound serve`. Flags override env (OUTBOUND_*), which overrides the file. */
@@ -35,6 +36,18 @@ export interface Config {
    */
   publicUrl: string | null;
   /**
+   * Delivery destinations: only these addresses and CIDR ranges (e.g. 10.0.0.0/8,192.0.2.7),
+   * checked on the address each connection goes to. Built-in refusals (link-local, cloud
+   * metadata, unspecified, multicast) stay unless an entry lies inside them. Default empty:
+   * any address but the built-in refusals (env OUTBOUND_DESTINATION_ALLOW, comma-separated).
+   */
+  destinationAllow: string[];
+  /**
+   * Delivery destinations refused, over any allow entry, e.g. 127.0.0.0/8,::1/128 to keep
+   * deliveries off this host. Default empty (env OUTBOUND_DESTINATION_DENY, comma-separated).
+   */
+  destinationDeny: string[];
+  /**
    * Behind a reverse proxy: the proxies' addresses or CIDR ranges (env: comma-separated, e.g.
    * 127.0.0.1,10.0.0.0/8), whose X-Forwarded-For and X-Forwarded-Proto give the client's
    * address (sign-in slowdown, logs) and whether it came over TLS (Secure cookies). Default
@@ -60,6 +73,8 @@ export const DEFAULTS = {
   logLevel: 'info',
   leaseMs: 4000,
   publicUrl: null,
+  destinationAllow: [] as string[],
+  destinationDeny: [] as string[],
   trustProxy: false,
   metricsToken: null,
 } satisfies Config;
@@ -76,6 +91,8 @@ const ENV: Record<keyof Config, string> = {
   logLevel: 'OUTBOUND_LOG_LEVEL',
   leaseMs: 'OUTBOUND_LEASE_MS',
   publicUrl: 'OUTBOUND_PUBLIC_URL',
+  destinationAllow: 'OUTBOUND_DESTINATION_ALLOW',
+  destinationDeny: 'OUTBOUND_DESTINATION_DENY',
   trustProxy: 'OUTBOUND_TRUST_PROXY',
   metricsToken: 'OUTBOUND_METRICS_TOKEN',
 };
@@ -126,6 +143,9 @@ function readConfigFile(path: string): Record<string, unknown> {
 
 function coerce(key: keyof Config, value: unknown): unknown {
   const where = `${key} (env ${ENV[key]})`;
+  if (key === 'destinationAllow' || key === 'destinationDeny') {
+    return parseDestinationRanges(value, where);
+  }
   if (key === 'trustProxy') return parseTrustProxy(value, where);
   if (typeof DEFAULTS[key] === 'number') {
     const n = typeof value === 'number' ? value : Number(String(value).trim());

@@ -21,6 +21,11 @@ export const DeliveryErrorCode = {
   /** The response started but its body never finished. */
   BODY_INCOMPLETE: 'BODY_INCOMPLETE',
   INVALID_URL: 'INVALID_URL',
+  /**
+   * The outbound destination policy refused the address (link-local, cloud metadata, a denied
+   * range…): nothing was sent. See destination-policy.ts.
+   */
+  DESTINATION_REFUSED: 'DESTINATION_REFUSED',
   /** An email recipient's mail was not accepted by the SMTP relay (or it was unreachable). */
   SMTP: 'SMTP',
   /**
@@ -53,11 +58,13 @@ export class DeliveryError extends Error {
 /** Codes of the errors this module raises itself. */
 export const OUTBOUND_TIMEOUT = 'OUTBOUND_ERR_TIMEOUT';
 export const OUTBOUND_INVALID_URL = 'OUTBOUND_ERR_INVALID_URL';
+export const OUTBOUND_DESTINATION_REFUSED = 'OUTBOUND_ERR_DESTINATION_REFUSED';
 export const OUTBOUND_LANE_LOST = 'OUTBOUND_ERR_LANE_LOST';
 
 const BY_CODE: Readonly<Record<string, DeliveryErrorCode>> = {
   [OUTBOUND_TIMEOUT]: 'TIMEOUT',
   [OUTBOUND_INVALID_URL]: 'INVALID_URL',
+  [OUTBOUND_DESTINATION_REFUSED]: 'DESTINATION_REFUSED',
   [OUTBOUND_LANE_LOST]: 'LANE_LOST',
   UND_ERR_CONNECT_TIMEOUT: 'TIMEOUT',
   UND_ERR_HEADERS_TIMEOUT: 'TIMEOUT',

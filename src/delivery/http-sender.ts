@@ -9,6 +9,7 @@ import {
   type HttpTarget,
   sameConnection,
   sameTemplate,
+  type TargetConnection,
   timeoutOf,
 } from './http-target.js';
 import type { Sender, SendResult, WriteGate } from './sender.js';
@@ -25,6 +26,8 @@ export interface HttpSenderOptions {
   maxResponseBytes?: number;
   /** Wall clock in milliseconds (attempt time, `webhook-timestamp`). Default `Date.now`. */
   clock?: () => number;
+  /** Where connections may go (destination-policy.ts). Default: the built-in refusals only. */
+  destinations?: TargetConnection;
 }
 
 /**
@@ -37,10 +40,12 @@ export class HttpSender implements Sender {
   private readonly userAgent: string;
   private readonly limits: AttemptLimits;
   private readonly targets = new Map<number, HttpTarget>();
+  private readonly destinations: TargetConnection | undefined;
   private closed = false;
 
   constructor(options: HttpSenderOptions = {}) {
     this.userAgent = options.userAgent ?? 'Outbound/0.1';
+    this.destinations = options.destinations;
     const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
     this.limits = {
       maxResponseBytes,
@@ -152,7 +157,7 @@ export class HttpSender implements Sender {
     }
     // A request in flight on the old connection finishes there; close() waits for it.
     if (target) void closeTarget(target);
-    target = buildTarget(recipient, this.userAgent);
+    target = buildTarget(recipient, this.userAgent, this.destinations);
     this.targets.set(recipient.id, target);
     return target;
   }

@@ -1,6 +1,8 @@
 import { rootCertificates } from 'node:tls';
 import { Client } from 'undici';
 import type { Recipient } from '../types.js';
+import { type DestinationConnectorOptions, destinationConnector } from './destination-connector.js';
+import { DestinationPolicy } from './destination-policy.js';
 import {
   type ClassifiedError,
   classifyError,
@@ -91,7 +93,17 @@ export function sameTemplate(target: HttpTarget, r: Recipient): boolean {
   return n === target.headerCount;
 }
 
-export function buildTarget(r: Recipient, defaultUserAgent: string): HttpTarget {
+/** Where a target's connection may connect: the destination policy (and, in tests, the resolver). */
+export interface TargetConnection {
+  policy: DestinationPolicy;
+  resolve?: DestinationConnectorOptions['resolve'];
+}
+
+export function buildTarget(
+  r: Recipient,
+  defaultUserAgent: string,
+  connection: TargetConnection = { policy: DestinationPolicy.DEFAULT },
+): HttpTarget {
   let client: Client | null = null;
   let invalid: ClassifiedError | null = null;
   let path = '/';
@@ -100,7 +112,7 @@ export function buildTarget(r: Recipient, defaultUserAgent: string): HttpTarget 
     const url = parseUrl(r.url);
     path = rawPath(r.url) ?? `${url.pathname}${url.search}`;
     auth = basicAuth(url);
-    client = new Client(url.origin, clientOptions(r));
+    client = new Client(url.origin, clientOptions(r, connection));
   } catch (err) {
     invalid = classifyError(err);
   }
@@ -200,17 +212,23 @@ function basicAuth(url: URL): string | null {
   return `Basic ${Buffer.from(pair).toString('base64')}`;
 }
 
-function clientOptions(r: Recipient): Client.Options {
+function clientOptions(r: Recipient, connection: TargetConnection): Client.Options {
   const timeout = timeoutOf(r);
+  const tls = r.caPem
+    ? // Added to the public roots, not instead of them, so a recipient that moves to a
+      // publicly trusted certificate keeps working.
+      { rejectUnauthorized: r.tlsVerify, ca: [r.caPem, ...rootCertificates] }
+    : { rejectUnauthorized: r.tlsVerify };
   return {
     // Each phase is bounded by the whole time-out; the attempt's own timer bounds their sum.
-    connectTimeout: timeout,
     headersTimeout: timeout,
     bodyTimeout: timeout,
-    connect: r.caPem
-      ? // Added to the public roots, not instead of them, so a recipient that moves to a
-        // publicly trusted certificate keeps working.
-        { rejectUnauthorized: r.tlsVerify, ca: [r.caPem, ...rootCertificates] }
-      : { rejectUnauthorized: r.tlsVerify },
+    // Every connection goes through the destination policy, checked on the address connected
+    // to (undici ignores `connectTimeout` with a connector function: it takes `timeout`).
+    connect: destinationConnector(connection.policy, {
+      ...tls,
+      timeout,
+      ...(connection.resolve === undefined ? {} : { resolve: connection.resolve }),
+    }),
   };
 }

@@ -11,6 +11,8 @@ import {
   setPaused,
 } from '../../api/recipient-actions.js';
 import { loadRecipient } from '../../api/routes/recipients.js';
+import { DestinationPolicy } from '../../delivery/destination-policy.js';
+import { destinationWarnings } from '../../delivery/destination-warning.js';
 import type { Recipient } from '../../types.js';
 import type { AdminContext } from '../context.js';
 import { loadDeliveryCharts } from '../delivery-chart.js';
@@ -103,8 +105,15 @@ export function recipientRoutes(app: FastifyInstance, admin: AdminContext): void
 
   app.get('/admin/recipients/:id', async (request, reply) => {
     const recipient = await loadRecipient(api, request.params);
-    const notice = NOTICES[(request.query as { notice?: string }).notice ?? ''];
-    return showRecipient(admin, request, reply, recipient, { notice });
+    const query = request.query as { notice?: string; warning?: string };
+    const notice = NOTICES[query.notice ?? ''];
+    // After a save whose URL the destination policy refuses now (routes/recipients.ts).
+    const warnings =
+      query.warning === 'destination' && recipient.kind === 'http'
+        ? await destinationWarnings(api.destinations ?? DestinationPolicy.DEFAULT, recipient.url)
+        : [];
+    const alert = warnings.length === 0 ? undefined : `Saved, but ${warnings.join('; ')}.`;
+    return showRecipient(admin, request, reply, recipient, { notice, alert });
   });
 
   /**

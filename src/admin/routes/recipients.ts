@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../../api/http-error.js';
 import { createRecipient, updateRecipient } from '../../api/recipient-actions.js';
 import { loadRecipient } from '../../api/routes/recipients.js';
+import { DestinationPolicy } from '../../delivery/destination-policy.js';
+import { destinationWarnings } from '../../delivery/destination-warning.js';
+import type { Recipient } from '../../types.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';
 import { recipientSnapshot, recipientTarget } from '../recipient-audit.js';
@@ -55,7 +58,7 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
         before: null,
         after: recipientSnapshot(created),
       });
-      return reply.redirect(`/admin/recipients/${created.id}?notice=created`, 303);
+      return reply.redirect(await pageAfterSave(admin, created, 'created'), 303);
     } catch (error) {
       if (!(error instanceof HttpError) || error.field === undefined) throw error;
       return sendPage(
@@ -110,7 +113,7 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
         before: recipientSnapshot(current),
         after: recipientSnapshot(updated),
       });
-      return reply.redirect(`/admin/recipients/${updated.id}?notice=saved`, 303);
+      return reply.redirect(await pageAfterSave(admin, updated, 'saved'), 303);
     } catch (error) {
       if (!(error instanceof HttpError) || error.field === undefined) throw error;
       return sendPage(
@@ -125,6 +128,13 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
       );
     }
   });
+}
+
+/** The recipient's page, asked to show the destination warning when its URL is refused now. */
+async function pageAfterSave(admin: AdminContext, r: Recipient, notice: string): Promise<string> {
+  const policy = admin.api.destinations ?? DestinationPolicy.DEFAULT;
+  const refused = (await destinationWarnings(policy, r.url)).length > 0;
+  return `/admin/recipients/${r.id}?notice=${notice}${refused ? '&warning=destination' : ''}`;
 }
 
 /** The typed values to show again when the store refused an otherwise valid form. */

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { DestinationPolicy } from '../../delivery/destination-policy.js';
+import { destinationWarnings } from '../../delivery/destination-warning.js';
 import type { Recipient } from '../../types.js';
 import type { ApiContext } from '../context.js';
 import { badRequest, notFound } from '../http-error.js';
@@ -51,7 +53,7 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post('/api/v1/recipients', async (request, reply) => {
     const created = await createRecipient(ctx, parseRecipientInput(request.body));
-    return reply.status(201).send(await showRecipient(ctx, created));
+    return reply.status(201).send(await withWarnings(ctx, created));
   });
 
   app.get('/api/v1/recipients/:id', async (request) =>
@@ -62,7 +64,8 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const current = await loadRecipient(ctx, request.params);
     const patch = parseRecipientPatch(request.body, current, ctx.clock());
     checkIntervals({ ...current, ...patch });
-    return showRecipient(ctx, await updateRecipient(ctx, current.id, patch));
+    const updated = await updateRecipient(ctx, current.id, patch);
+    return patch.url === undefined ? showRecipient(ctx, updated) : withWarnings(ctx, updated);
   });
 
   app.delete('/api/v1/recipients/:id', async (request, reply) => {
@@ -100,6 +103,17 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (to < from) throw badRequest('to must not be before from', 'to');
     return { replayed: await replayRange(ctx, recipient.id, from, to) };
   });
+}
+
+/** The recipient as shown, with `warnings` when deliveries to its URL would be refused now. */
+async function withWarnings(ctx: ApiContext, recipient: Recipient) {
+  const [shown, warnings] = await Promise.all([
+    showRecipient(ctx, recipient),
+    recipient.kind === 'email'
+      ? []
+      : destinationWarnings(ctx.destinations ?? DestinationPolicy.DEFAULT, recipient.url),
+  ]);
+  return warnings.length === 0 ? shown : { ...shown, warnings };
 }
 
 function replaySeqs(body: unknown): number[] | undefined {
