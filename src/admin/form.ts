@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import { badRequest } from '../api/http-error.js';
+import { decodeFormBody, EventValidationError } from '../events/index.js';
 
 /** A posted form: urlencoded, or multipart with uploaded files read as UTF-8 text. */
 export class Form {
@@ -30,10 +32,24 @@ export async function parseMultipart(body: Buffer, contentType: string): Promise
   return new Form(entries);
 }
 
-/** The request's form; the app parses urlencoded bodies to a string (api/app.ts). */
+/**
+ * The request's form; the app parses urlencoded bodies to a string (api/app.ts). Decoded
+ * strictly: a broken escape or bytes that are not UTF-8 are a 400, never a stored U+FFFD.
+ */
 export function formOf(request: FastifyRequest): Form {
   const body = request.body;
   if (body instanceof Form) return body;
-  if (typeof body === 'string') return new Form([...new URLSearchParams(body)]);
-  return new Form([]);
+  if (typeof body !== 'string') return new Form([]);
+  const form = new Form(decodedForm(body));
+  request.body = form; // decoded once: the CSRF check and the handler both read it
+  return form;
+}
+
+function decodedForm(body: string): Array<[string, string]> {
+  try {
+    return decodeFormBody(body);
+  } catch (error) {
+    if (error instanceof EventValidationError) throw badRequest(error.message, error.field);
+    throw error;
+  }
 }

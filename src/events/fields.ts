@@ -20,3 +20,13 @@ export const EVENT_FIELDS: Readonly<Record<EventName, readonly string[]>> = {
 export function fieldsOf(name: EventName): readonly string[] {
   return [...STANDARD_FIELDS, ...EVENT_FIELDS[name]];
 }
+
+/**
+ * The N of `rep:N` and `team:N`: the appliance's numeric id of a representative or a team,
+ * a positive whole number written without leading zeros (`rep:12`, never `rep:012`), so that
+ * one owner has one spelling.
+ */
+export const NUMERIC_ID = /^[1-9][0-9]*$/;
+
+/** `conference_id`: `rep:N`, `team:N` or `general`, exactly as the guide spells them. */
+export const CONFERENCE_ID = /^(?:(?:rep|team):[1-9][0-9]*|general)$/;

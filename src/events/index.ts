@@ -5,7 +5,14 @@
 export { decodeEvent, formFields } from './decode.js';
 export { encodeEvent, FORM_CONTENT_TYPE } from './encode.js';
 export { EventValidationError } from './errors.js';
-export { EVENT_FIELDS, fieldsOf, STANDARD_FIELDS } from './fields.js';
+export {
+  CONFERENCE_ID,
+  EVENT_FIELDS,
+  fieldsOf,
+  NUMERIC_ID,
+  STANDARD_FIELDS,
+} from './fields.js';
+export { decodeFormBody } from './form-body.js';
 export {
   canonicalEventName,
   EVENT_ALIASES,

@@ -1,5 +1,5 @@
 import { EventValidationError } from './errors.js';
-import { EVENT_FIELDS, fieldsOf } from './fields.js';
+import { CONFERENCE_ID, EVENT_FIELDS, fieldsOf } from './fields.js';
 import { canonicalEventName, EVENT_NAMES, type EventName, SCHEMA_VERSION } from './names.js';
 import type { OutboundEvent } from './types.js';
 
@@ -11,6 +11,13 @@ export interface ValidateOptions {
   defaultTimestamp?: () => number;
   /** `strict` (default) refuses variables schema 1 does not define; `lenient` drops them. */
   mode?: 'strict' | 'lenient';
+  /**
+   * Where the variables come from. `json` (default): a parsed JSON object, whose `version`
+   * must be the number 1 and `timestamp` a number: a string there is a client's type error
+   * worth reporting, not something to coerce. `form`: a form body's variables, all text, so
+   * `version` is the text `1` and `timestamp` digits.
+   */
+  source?: 'json' | 'form';
 }
 
 /** Longest value accepted for any variable: far beyond any real name, short of abuse. */
@@ -19,9 +26,9 @@ export const MAX_FIELD_LENGTH = 4096;
 const MAX_TIMESTAMP = 253_402_300_799;
 
 /**
- * Checks that `input` (a parsed JSON object, or the variables of a form body, all strings) is
- * one schema-1 event, and returns it typed, with `version` and `timestamp` as numbers. Throws
- * EventValidationError naming the field at fault.
+ * Checks that `input` (a parsed JSON object, or with `source: 'form'` the variables of a form
+ * body, all strings) is one schema-1 event, and returns it typed, with `version` and
+ * `timestamp` as numbers. Throws EventValidationError naming the field at fault.
  */
 export function validateEvent(input: unknown, options: ValidateOptions = {}): OutboundEvent {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -38,14 +45,15 @@ export function validateEvent(input: unknown, options: ValidateOptions = {}): Ou
     }
   }
 
-  out.version = version(record.version, options.defaultTimestamp !== undefined);
-  out.timestamp = timestamp(record.timestamp, options.defaultTimestamp);
+  const form = options.source === 'form';
+  out.version = version(record.version, options.defaultTimestamp !== undefined, form);
+  out.timestamp = timestamp(record.timestamp, options.defaultTimestamp, form);
   out.lsid = requiredString(record, 'lsid');
   const externalKey = optionalString(record, 'external_key');
   if (externalKey !== undefined) out.external_key = externalKey;
 
   if (name === 'support_conference_owner_changed') {
-    out.conference_id = requiredString(record, 'conference_id');
+    out.conference_id = conferenceId(requiredString(record, 'conference_id'));
     out.conference_name = requiredString(record, 'conference_name');
   } else if (EVENT_FIELDS[name].includes('type')) {
     Object.assign(out, member(record));
@@ -68,16 +76,25 @@ function eventName(value: unknown): EventName {
   return name;
 }
 
-function version(value: unknown, defaulted: boolean): 1 {
+function version(value: unknown, defaulted: boolean, form: boolean): 1 {
   if (value === undefined && defaulted) return SCHEMA_VERSION;
-  if (value === SCHEMA_VERSION || value === String(SCHEMA_VERSION)) return SCHEMA_VERSION;
   if (value === undefined) throw new EventValidationError('version is required', 'version');
-  throw new EventValidationError(`version must be ${SCHEMA_VERSION}`, 'version');
+  if (form ? value === String(SCHEMA_VERSION) : value === SCHEMA_VERSION) return SCHEMA_VERSION;
+  throw new EventValidationError(
+    form ? `version must be ${SCHEMA_VERSION}` : `version must be the number ${SCHEMA_VERSION}`,
+    'version',
+  );
 }
 
-function timestamp(value: unknown, fallback: (() => number) | undefined): number {
+function timestamp(value: unknown, fallback: (() => number) | undefined, form: boolean): number {
   if (value === undefined && fallback) return fallback();
   if (value === undefined) throw new EventValidationError('timestamp is required', 'timestamp');
+  if (!form && typeof value !== 'number') {
+    throw new EventValidationError(
+      `timestamp must be a JSON number of Unix seconds, not ${jsonType(value)}`,
+      'timestamp',
+    );
+  }
   const seconds =
     typeof value === 'number'
       ? value
@@ -117,7 +134,28 @@ function checkedString(value: unknown, field: string): string {
   if (!value.isWellFormed()) {
     throw new EventValidationError(`${field} must be valid Unicode text`, field);
   }
+  // No receiver expects it, and C-string code (databases, logs) would cut the value there.
+  if (value.includes('\0')) {
+    throw new EventValidationError(`${field} must not contain NUL (U+0000)`, field);
+  }
   return value;
+}
+
+function conferenceId(value: string): string {
+  if (!CONFERENCE_ID.test(value)) {
+    throw new EventValidationError(
+      'conference_id must be rep:N or team:N (N a positive whole number) or general',
+      'conference_id',
+    );
+  }
+  return value;
+}
+
+/** How a JSON value's type reads in a message: "a string", "a boolean", "null"… */
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function member(record: Record<string, unknown>): Record<string, string> {

@@ -142,7 +142,7 @@ function valueProblems(variables: Record<string, string>, missing: string[]): st
   const problems: string[] = [];
   for (let round = 0; round < 12; round++) {
     try {
-      validateEvent(probe, { mode: 'lenient' });
+      validateEvent(probe, { mode: 'lenient', source: 'form' });
       break;
     } catch (error) {
       if (!(error instanceof EventValidationError)) throw error;

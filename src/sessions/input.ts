@@ -3,6 +3,7 @@ import {
   EventValidationError,
   type Member,
   type MemberAdded,
+  NUMERIC_ID,
   type OutboundEvent,
   type OwnerChanged,
   validateEvent,
@@ -12,8 +13,9 @@ import type { Owner } from './types.js';
 
 /**
  * Reads the sessions API's JSON bodies. The fields are schema-1 variables, so each is checked
- * by the events validator itself (non-empty, well-formed, not too long; `user_id` and
- * `username` for a representative only): a session can only emit events that are valid.
+ * by the events validator itself (non-empty, well-formed, no NUL, not too long; `conference_id`
+ * `rep:N`, `team:N` or `general`; `user_id` and `username` for a representative only): a
+ * session can only emit events that are valid.
  * Errors are EventValidationError naming the field, as for POST /api/v1/events.
  */
 
@@ -40,10 +42,20 @@ export function parseOwner(body: unknown): Owner {
   return ownerOf(body, '');
 }
 
-/** `{type, display_name, user_id?, username?}`; the last two for a representative only. */
+/**
+ * `{type, display_name, user_id?, username?}`; the last two for a representative only. A
+ * representative may come to own the session, as `rep:<user_id>`, so user_id is the N of
+ * `rep:N`: checked here, or that later owner_changed would be refused mid-session.
+ */
 export function parseMember(body: unknown): Member {
   const record = fieldsOf(body, ['type', 'display_name', 'user_id', 'username']);
   const event = asEvent('support_conference_member_added', record, '') as MemberAdded;
+  if (event.type === 'representative' && !NUMERIC_ID.test(event.user_id)) {
+    throw new EventValidationError(
+      "user_id must be a representative's numeric id (a positive whole number, as in rep:12)",
+      'user_id',
+    );
+  }
   return event.type === 'representative'
     ? {
         type: 'representative',

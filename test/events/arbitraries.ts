@@ -39,7 +39,7 @@ const SPECIAL = [
   '\r\n',
   '\r',
   '\t',
-  '\0',
+  '\u0001', // a control character (NUL itself is refused)
   '#',
   '?',
   ';',
@@ -51,7 +51,10 @@ const SPECIAL = [
   'é', // combining accent
 ];
 
-/** A valid field value: non-empty, well-formed Unicode, at most MAX_FIELD_LENGTH long. */
+/**
+ * A valid field value: non-empty, well-formed Unicode without NUL, at most MAX_FIELD_LENGTH
+ * long.
+ */
 export const text: fc.Arbitrary<string> = fc
   .array(
     fc.oneof(
@@ -62,7 +65,20 @@ export const text: fc.Arbitrary<string> = fc
     { minLength: 1, maxLength: 8 },
   )
   .map((parts) => parts.join(''))
-  .filter((s) => s.length > 0 && s.length <= MAX_FIELD_LENGTH && s.isWellFormed());
+  .filter(
+    (s) => s.length > 0 && s.length <= MAX_FIELD_LENGTH && s.isWellFormed() && !s.includes('\0'),
+  );
+
+/** A valid conference_id: `general`, or `rep:N` / `team:N` with N a positive whole number. */
+export const conferenceId: fc.Arbitrary<string> = fc.oneof(
+  fc.constant('general'),
+  fc
+    .tuple(
+      fc.constantFrom('rep', 'team'),
+      fc.oneof(fc.integer({ min: 1, max: 99 }), fc.bigInt({ min: 1n, max: 10n ** 30n })),
+    )
+    .map(([kind, n]) => `${kind}:${n}`),
+);
 
 /** Any valid timestamp, with the bounds drawn more often than chance would. */
 const timestamp = fc.oneof(
@@ -95,7 +111,7 @@ export const validEvent: fc.Arbitrary<OutboundEvent> = fc
   .chain((name) => {
     if (name === 'support_conference_owner_changed') {
       return fc
-        .tuple(base(name), fc.record({ conference_id: text, conference_name: text }))
+        .tuple(base(name), fc.record({ conference_id: conferenceId, conference_name: text }))
         .map(([b, extra]) => ({ ...b, ...extra }));
     }
     if (

@@ -87,7 +87,10 @@ describe('validateEvent: accepts valid events', () => {
     expect(validateEvent(owner)).toStrictEqual(owner);
     expect(validateEvent(customer)).toStrictEqual(customer);
     expect(validateEvent(rep)).toStrictEqual(rep);
-    expect(validateEvent({ ...begin, version: '1', timestamp: '1700000000' })).toStrictEqual(begin);
+    // A form's variables are text: version "1" and timestamp digits.
+    expect(
+      validateEvent({ ...begin, version: '1', timestamp: '1700000000' }, { source: 'form' }),
+    ).toStrictEqual(begin);
   });
 
   it('does not return the input object itself', () => {
@@ -111,11 +114,15 @@ describe('validateEvent: accepts valid events', () => {
     });
   });
 
-  it('accepts timestamps 0 and 253402300799, as numbers or digit strings', () => {
+  it('accepts timestamps 0 and 253402300799, as numbers (JSON) or digit strings (form)', () => {
+    const form = { source: 'form' } as const;
+    const formBegin = { ...begin, version: '1' };
     expect(validateEvent({ ...begin, timestamp: 0 }).timestamp).toBe(0);
-    expect(validateEvent({ ...begin, timestamp: '0' }).timestamp).toBe(0);
+    expect(validateEvent({ ...formBegin, timestamp: '0' }, form).timestamp).toBe(0);
     expect(validateEvent({ ...begin, timestamp: 253402300799 }).timestamp).toBe(253402300799);
-    expect(validateEvent({ ...begin, timestamp: '253402300799' }).timestamp).toBe(253402300799);
+    expect(validateEvent({ ...formBegin, timestamp: '253402300799' }, form).timestamp).toBe(
+      253402300799,
+    );
   });
 
   it('turns a JSON -0 timestamp into 0', () => {
@@ -388,9 +395,15 @@ describe('validateEvent: members', () => {
 });
 
 describe('validateEvent: version', () => {
-  it('must be 1', () => {
-    for (const version of [2, '2', 0, '01', ' 1', 1.5, true, null, '']) {
-      expectInvalid({ ...begin, version }, 'version must be 1', 'version');
+  it('must be the number 1 in JSON', () => {
+    for (const version of [2, '2', 0, '01', ' 1', '1', 1.5, true, null, '']) {
+      expectInvalid({ ...begin, version }, 'version must be the number 1', 'version');
+    }
+  });
+
+  it('must be the text 1 in a form', () => {
+    for (const version of ['2', '01', ' 1', '1.0', '']) {
+      expectInvalid({ ...begin, version }, 'version must be 1', 'version', { source: 'form' });
     }
   });
 
@@ -400,7 +413,7 @@ describe('validateEvent: version', () => {
   });
 
   it('is still checked when defaults are on', () => {
-    expectInvalid({ ...begin, version: 2 }, 'version must be 1', 'version', {
+    expectInvalid({ ...begin, version: 2 }, 'version must be the number 1', 'version', {
       defaultTimestamp: () => 1,
     });
   });
@@ -409,8 +422,30 @@ describe('validateEvent: version', () => {
 describe('validateEvent: timestamp', () => {
   it.each([
     ['negative', -1],
-    ['negative string', '-5'],
     ['a float', 1.5],
+    ['too large', 253402300800],
+    ['beyond safe integers', 2 ** 53],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ])('refuses %s', (_label, timestamp) => {
+    expectInvalid({ ...begin, timestamp }, TIMESTAMP_MESSAGE, 'timestamp');
+  });
+
+  it.each([
+    ['a string', '1700000000', 'a string'],
+    ['null', null, 'null'],
+    ['a boolean', true, 'a boolean'],
+    ['an array', [1], 'an array'],
+  ])('refuses %s in JSON, naming its type', (_label, timestamp, type) => {
+    expectInvalid(
+      { ...begin, timestamp },
+      `timestamp must be a JSON number of Unix seconds, not ${type}`,
+      'timestamp',
+    );
+  });
+
+  it.each([
+    ['negative string', '-5'],
     ['a float string', '1700000000.5'],
     ['"12a"', '12a'],
     ['exponent notation string', '1e3'],
@@ -418,16 +453,12 @@ describe('validateEvent: timestamp', () => {
     ['hex string', '0x10'],
     ['empty string', ''],
     ['non-ASCII digits', '١٢٣'],
-    ['too large', 253402300800],
     ['too large string', '253402300800'],
-    ['beyond safe integers', 2 ** 53],
     ['a huge digit string', '9'.repeat(400)],
-    ['NaN', Number.NaN],
-    ['Infinity', Number.POSITIVE_INFINITY],
-    ['null', null],
-    ['a boolean', true],
-  ])('refuses %s', (_label, timestamp) => {
-    expectInvalid({ ...begin, timestamp }, TIMESTAMP_MESSAGE, 'timestamp');
+  ])('refuses %s in a form', (_label, timestamp) => {
+    expectInvalid({ ...begin, version: '1', timestamp }, TIMESTAMP_MESSAGE, 'timestamp', {
+      source: 'form',
+    });
   });
 
   it('is required without defaults', () => {
@@ -592,16 +623,16 @@ describe('decodeEvent: form bodies', () => {
     expectUndecodable('event=', 'event is required', 'event');
   });
 
-  it('refuses unknown variables, __proto__ included', () => {
+  it('refuses unknown variables, and __proto__ as a name of its own', () => {
     expectUndecodable(`${body}&foo=bar`, 'unknown field "foo" for support_conference_begin', 'foo');
     expectUndecodable(
       `${body}&__proto__=x`,
-      'unknown field "__proto__" for support_conference_begin',
+      '"__proto__" is not allowed as a field name',
       '__proto__',
     );
     expectUndecodable(
       `${body}&__proto__=x&__proto__=y`,
-      '__proto__ appears more than once',
+      '"__proto__" is not allowed as a field name',
       '__proto__',
     );
   });

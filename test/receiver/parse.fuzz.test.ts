@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeEvent,
+  decodeFormBody,
   EVENT_NAMES,
   encodeEvent,
   type OutboundEvent,
@@ -54,6 +55,15 @@ function validator(input: string, options: ParseOptions): OutboundEvent | undefi
   }
 }
 
+function strictlyDecodable(input: string): boolean {
+  try {
+    decodeFormBody(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** parseEvent's verdict; anything thrown that is not a ReceiverError fails the property. */
 function parsed(fn: () => OutboundEvent): OutboundEvent | undefined {
   try {
@@ -72,9 +82,13 @@ describe('parseEvent on arbitrary bodies', () => {
       fc.property(body, fc.constantFrom(...MODES), (input, options) => {
         const expected = validator(input, options);
         expect(parsed(() => parseEvent(input, options))).toStrictEqual(expected);
-        expect(parsed(() => parseEvent(new URLSearchParams(input), options))).toStrictEqual(
-          expected,
-        );
+        // Variables split by URLSearchParams have lost their raw escapes (a %zz kept as text,
+        // %ff turned into U+FFFD): they agree when the body decodes strictly.
+        if (strictlyDecodable(input)) {
+          expect(parsed(() => parseEvent(new URLSearchParams(input), options))).toStrictEqual(
+            expected,
+          );
+        }
       }),
       { numRuns: 3000 },
     );

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import {
   EventValidationError,
   encodeEvent,
+  FORM_CONTENT_TYPE,
   formFields,
+  type ValidateOptions,
   validateEvent,
 } from '../../events/index.js';
 import { newEventUid } from '../../ids.js';
@@ -13,11 +15,19 @@ import { badRequest } from '../http-error.js';
 /** Most events in one bulk request. */
 export const MAX_BULK = 10_000;
 
-/** Validates one event (JSON object or form fields) into what the store keeps. */
-export function toNewEvent(input: unknown, now: number, field?: string): NewEvent {
+/**
+ * Validates one event (a JSON object, or with `source: 'form'` a form's fields) into what the
+ * store keeps.
+ */
+export function toNewEvent(
+  input: unknown,
+  now: number,
+  field?: string,
+  source: ValidateOptions['source'] = 'json',
+): NewEvent {
   let event: ReturnType<typeof validateEvent>;
   try {
-    event = validateEvent(input, { defaultTimestamp: () => Math.floor(now / 1000) });
+    event = validateEvent(input, { defaultTimestamp: () => Math.floor(now / 1000), source });
   } catch (error) {
     if (error instanceof EventValidationError && field !== undefined) {
       const where = error.field === undefined ? field : `${field}.${error.field}`;
@@ -40,8 +50,13 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const now = ctx.clock();
     const body = request.body;
     let events: NewEvent[];
-    if (typeof body === 'string') {
-      events = [toNewEvent(formFields(body), now)];
+    // A string body is a form only when sent as one: a JSON string is no event.
+    const contentType = request.headers['content-type'] ?? '';
+    if (
+      typeof body === 'string' &&
+      contentType.trimStart().toLowerCase().startsWith(FORM_CONTENT_TYPE)
+    ) {
+      events = [toNewEvent(formFields(body), now, undefined, 'form')];
     } else if (Array.isArray(body)) {
       if (body.length === 0) throw badRequest('the array holds no events');
       if (body.length > MAX_BULK) throw badRequest(`at most ${MAX_BULK} events per request`);
