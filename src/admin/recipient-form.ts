@@ -67,7 +67,8 @@ export function valuesOf(r: Recipient | undefined): RecipientFormValues {
 
 /** "Name: value" lines into an object; undefined values mark a malformed line. */
 function headerLines(text: string): { headers: Record<string, string> } | { error: string } {
-  const headers: Record<string, string> = {};
+  // No prototype: a `__proto__: x` line reaches the API's check (and is refused), not dropped.
+  const headers: Record<string, string> = Object.create(null);
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   for (const [i, line] of lines.entries()) {
     const at = line.indexOf(':');

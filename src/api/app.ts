@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { adminPlugin } from '../admin/index.js';
 import { AccessControl, defaultAccess, PUBLIC } from './access.js';
+import { parseFormBody, parseJsonBody } from './body-parsers.js';
 import type { ApiContext } from './context.js';
 import { sendError } from './error-handler.js';
 import { HttpError } from './http-error.js';
@@ -48,8 +49,14 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
   // Events may come as a form body, exactly as the appliance would send them.
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: options.bodyLimitBytes },
-    (_request, body, done) => done(null, body),
+    { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes },
+    parseFormBody,
+  );
+  // JSON too: strict UTF-8, charset checked (415), `__proto__` named (api/body-parsers.ts).
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes },
+    parseJsonBody,
   );
 
   app.setErrorHandler(sendError);

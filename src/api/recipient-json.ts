@@ -184,6 +184,7 @@ function text(value: unknown, field: string, max: number): string {
   if (typeof value !== 'string' || value.trim() === '')
     throw badRequest(`${field} must be a non-empty string`, field);
   if (value.length > max) throw badRequest(`${field} must be at most ${max} characters`, field);
+  if (value.includes('\0')) throw badRequest(`${field} must not contain NUL (U+0000)`, field);
   return value;
 }
 
@@ -267,21 +268,63 @@ function certificate(value: unknown): string | null {
   return pem;
 }
 
+/**
+ * Limits on a recipient's extra headers: far beyond real use (an API key, a tenant id), short
+ * of what receivers refuse (431) or what would weigh on every attempt.
+ */
+export const MAX_HEADERS = 50;
+export const MAX_HEADER_NAME_LENGTH = 256;
+export const MAX_HEADER_VALUE_LENGTH = 8192;
+
+/** What an HTTP/1.1 field value may hold (RFC 9110): tab, printable ASCII, obs-text. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 function headers(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest('headers must be an object of header names to string values', 'headers');
   }
+  const entries = Object.entries(value);
+  if (entries.length > MAX_HEADERS) {
+    throw badRequest(
+      `headers may hold at most ${MAX_HEADERS} headers (${entries.length} given)`,
+      'headers',
+    );
+  }
   const out: Record<string, string> = {};
-  for (const [name, v] of Object.entries(value)) {
+  for (const [name, v] of entries) {
     const field = `headers.${name}`;
+    if (name === '__proto__') {
+      throw badRequest('"__proto__" is not allowed as a header name', field);
+    }
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
       throw badRequest(`${field}: not a valid header name`, field);
+    if (name.length > MAX_HEADER_NAME_LENGTH) {
+      throw badRequest(
+        `${field}: a header name may be at most ${MAX_HEADER_NAME_LENGTH} characters`,
+        field,
+      );
+    }
     const lower = name.toLowerCase();
     if (RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-')) {
       throw badRequest(`${field}: this header is set by Outbound and cannot be overridden`, field);
     }
-    if (typeof v !== 'string' || /[\r\n\0]/.test(v)) {
-      throw badRequest(`${field} must be a string without line breaks`, field);
+    if (Object.hasOwn(out, lower)) {
+      throw badRequest(`${field}: given twice (header names ignore case)`, field);
+    }
+    if (typeof v !== 'string') throw badRequest(`${field} must be a string`, field);
+    if (v.length > MAX_HEADER_VALUE_LENGTH) {
+      throw badRequest(
+        `${field} must be at most ${MAX_HEADER_VALUE_LENGTH} characters (8 KiB)`,
+        field,
+      );
+    }
+    if (v.includes('\0')) throw badRequest(`${field} must not contain NUL (U+0000)`, field);
+    // The HTTP client refuses anything else at send time: every delivery would fail.
+    if (!HEADER_VALUE.test(v)) {
+      throw badRequest(
+        `${field} may hold only printable ASCII or Latin-1 characters, spaces and tabs (no line breaks or other control characters)`,
+        field,
+      );
     }
     out[lower] = v;
   }
