@@ -80,7 +80,10 @@ export class Service {
             { pid: holder.pid, host: holder.host, lastSeen: new Date(holder.seenAt).toISOString() },
             'the database was in use by another outbound serve: waiting to see whether it is gone',
           ),
-        onLost: () => {
+        onLost: (cause) => {
+          // The database went from under us: keep answering 503 (readiness, ingest) with why;
+          // a restart would refuse in one line (see store/sqlite/database-files.ts).
+          if (cause !== undefined) return;
           const error = new Error('another outbound serve took over the database');
           if (options.onFatal !== undefined) options.onFatal(error);
           else void this.stop();
@@ -126,8 +129,25 @@ export class Service {
     );
   }
 
+  /** Says in the log when storage starts failing, recovers, or is lost. */
+  private watchStorage(): void {
+    this.store.health.onChange((state, reason) => {
+      if (state === 'lost') {
+        this.app.log.fatal(
+          { reason },
+          `storage is lost: ${reason}; ingest answers 503 and delivery stopped until the database is restored and outbound restarted`,
+        );
+      } else if (state === 'failing') {
+        this.app.log.error({ reason }, `storage is failing: ${reason}; ingest answers 503`);
+      } else {
+        this.app.log.info('storage recovered: writes succeed again');
+      }
+    });
+  }
+
   /** Migrates, starts delivery, then listens; returns the address. */
   async start(): Promise<string> {
+    this.watchStorage();
     await this.store.migrate();
     await this.dispatcher.start();
     this.alerter.start();

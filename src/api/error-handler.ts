@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { EventValidationError } from '../events/index.js';
+import { isStorageUnavailable, storageFaultOf } from '../store/storage-health.js';
 import { HttpError } from './http-error.js';
 
 const CODES: Record<number, string> = {
@@ -23,7 +24,20 @@ export function sendError(
   let status = 500;
   let message = 'internal error; see the server log';
   let field: string | undefined;
-  if (error instanceof HttpError) {
+  let code: string | undefined;
+  // The store could not take the write (disk full, connection lost, file gone): nothing was
+  // stored, and the caller is told so with a 503 naming the cause, never a bare 500.
+  const fault = isStorageUnavailable(error) ? undefined : storageFaultOf(error);
+  if (isStorageUnavailable(error) || fault !== undefined) {
+    status = 503;
+    message = fault === undefined ? error.message : `storage is failing: ${fault}`;
+    code =
+      isStorageUnavailable(error) && error.code === 'OUTBOUND_STORAGE_LOST'
+        ? 'storage_lost'
+        : 'storage_failing';
+    request.log.error({ err: error }, 'request refused: storage unavailable');
+    if (code === 'storage_failing') reply.header('retry-after', '5');
+  } else if (error instanceof HttpError) {
     status = error.status;
     message = error.message;
     field = error.field;
@@ -47,5 +61,5 @@ export function sendError(
   }
   return reply
     .status(status)
-    .send({ error: CODES[status] ?? 'error', message, ...(field ? { field } : {}) });
+    .send({ error: code ?? CODES[status] ?? 'error', message, ...(field ? { field } : {}) });
 }

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { setupLinkIfNoAdmin } from '../admin/index.js';
 import { loadConfig } from '../config/config.js';
 import { Service } from '../service.js';
+import { databaseLabel, reportStartupFailure } from './startup-failure.js';
 import { action } from './store-command.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 interface ServeFlags {
   port?: string;
@@ -29,14 +32,27 @@ export function serveCommand(program: Command): void {
           process.env,
           flags.config ?? process.env.OUTBOUND_CONFIG,
         );
-        const service: Service = new Service(config, {
-          onFatal: (error) => {
-            service.app.log.fatal({ err: error }, 'delivery stopped');
-            service.stop().finally(() => process.exit(1));
-          },
-        });
-        const address = await service.start();
-        service.app.log.info({ address, databaseUrl: config.databaseUrl }, 'outbound serving');
+        let service: Service | undefined;
+        let address: string;
+        try {
+          const started: Service = new Service(config, {
+            onFatal: (error) => {
+              started.app.log.fatal({ err: error }, 'delivery stopped');
+              started.stop().finally(() => process.exit(1));
+            },
+          });
+          service = started;
+          address = await started.start();
+        } catch (error) {
+          // A corrupt or read-only file, an unreachable PostgreSQL, a port in use: one line.
+          reportStartupFailure(error, config.databaseUrl, config.logLevel);
+          await Promise.race([service?.stop().catch(() => {}), sleep(2_000)]);
+          process.exit(2);
+        }
+        service.app.log.info(
+          { address, database: databaseLabel(config.databaseUrl) },
+          'outbound serving',
+        );
         if ((await service.store.listTokens()).every((t) => t.revokedAt !== null)) {
           service.app.log.warn(
             'no API token yet: create one with `outbound token create --name NAME`',

@@ -69,14 +69,15 @@ export class Dispatcher {
       cluster === undefined
         ? new SoleOwnership(store.writerLock, {
             ...options.writer,
-            onLost: () => {
+            onLost: (cause) => {
               this.abandonAll();
               this.options.onError?.(
-                new Error(
-                  'another outbound serve took over this database (this one was frozen too long): delivery stopped',
-                ),
+                cause ??
+                  new Error(
+                    'another outbound serve took over this database (this one was frozen too long): delivery stopped',
+                  ),
               );
-              options.writer?.onLost?.();
+              options.writer?.onLost?.(cause);
             },
             onError: (error) => this.options.onError?.(error),
           })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LaneFence } from '../store/cluster-store.js';
+import { isStorageUnavailable } from '../store/storage-health.js';
 import { DatabaseInUseError, type WriterHolder, type WriterLock } from '../store/writer-lock.js';
 
 /** What a sweep decided: lanes to hand over to another node once they are idle. */
@@ -38,8 +39,11 @@ export interface SoleOwnershipOptions {
   staleMs?: number;
   /** Another machine's process holds the lock: waiting to see it renewed, or go stale. */
   onWaiting?: (holder: WriterHolder) => void;
-  /** The lock was taken over (this process was frozen past staleMs): its lanes stopped. */
-  onLost?: () => void;
+  /**
+   * The lock was taken over (this process was frozen past staleMs), or, with `cause`, the
+   * database was deleted or replaced under the process: its lanes stopped.
+   */
+  onLost?: (cause?: Error) => void;
   onError?: (error: unknown) => void;
   clock?: () => number;
 }
@@ -54,6 +58,7 @@ export class SoleOwnership implements LaneOwnership {
   private count = 0;
   private readonly token = randomBytes(12).toString('base64url');
   private timer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
   /** Until start() took the lock, when there is one. */
   private held: boolean;
   private renewedAt = 0;
@@ -94,6 +99,8 @@ export class SoleOwnership implements LaneOwnership {
     }
     this.held = true;
     this.renewedAt = this.clock();
+    // A database found gone by any write (not only the renewal) stops the lanes at once.
+    this.unwatch = lock.watch?.((cause) => this.lose(cause));
     this.timer = setInterval(() => void this.renew(lock), this.renewMs);
     this.timer.unref();
   }
@@ -116,17 +123,23 @@ export class SoleOwnership implements LaneOwnership {
       }
       this.lose();
     } catch (error) {
+      // The database was deleted or replaced: the lock in it means nothing now.
+      if (isStorageUnavailable(error) && error.code === 'OUTBOUND_STORAGE_LOST') {
+        this.lose(error);
+        return;
+      }
       this.options.onError?.(error);
       // Another process may take a lock not renewed for staleMs: stop before it can.
       if (now - this.renewedAt >= this.staleMs - this.renewMs) this.lose();
     }
   }
 
-  private lose(): void {
+  private lose(cause?: Error): void {
     if (!this.held) return;
     this.held = false;
     clearInterval(this.timer);
-    this.options.onLost?.();
+    this.unwatch?.();
+    this.options.onLost?.(cause);
   }
 
   async sync(recipientIds: number[]): Promise<OwnershipPlan> {
@@ -150,6 +163,7 @@ export class SoleOwnership implements LaneOwnership {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.unwatch?.();
     if (this.lock !== undefined && this.held) await this.lock.release(this.token);
     this.held = false;
   }

@@ -17,6 +17,7 @@ import type {
 import type { AdminStore } from './admin-store.js';
 import type { ClusterStore, LaneFence } from './cluster-store.js';
 import type { SettingsStore } from './settings-store.js';
+import type { StorageHealth } from './storage-health.js';
 import type { WriterLock } from './writer-lock.js';
 
 /** What a backend can and cannot do, declared once instead of tested by dialect. */
@@ -101,9 +102,17 @@ export interface Store {
   readonly admin: AdminStore;
   /** Settings changed in the admin interface (the SMTP relay). */
   readonly settings: SettingsStore;
+  /**
+   * Whether writes go through: failing (disk full, connection lost) until a write succeeds
+   * again, or lost for good (the SQLite file was deleted or replaced under the process).
+   */
+  readonly health: StorageHealth;
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;
-  /** The database answers. */
+  /**
+   * The database answers and is usable; throws StorageUnavailableError once it is lost, and,
+   * while failing, unless a write now succeeds.
+   */
   ping(): Promise<void>;
 
   /**

@@ -30,6 +30,12 @@ export interface WriterLock {
   renew(token: string, now: number): Promise<boolean>;
   /** Gives the lock up, if `token` still holds it. */
   release(token: string): Promise<void>;
+  /**
+   * Calls `onBroken` when the database the lock is in was found gone from under the process
+   * (deleted or replaced): the lock means nothing any more and delivery must stop at once.
+   * Returns how to stop watching.
+   */
+  watch?(onBroken: (cause: Error) => void): () => void;
 }
 
 /** Another live process delivers from this database. */

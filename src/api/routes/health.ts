@@ -11,7 +11,12 @@ export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
     try {
       await ctx.store.ping();
     } catch (error) {
-      return reply.status(503).send({ status: 'store unavailable', message: String(error) });
+      // Lost (the file was deleted or replaced), failing (its probe write failed too), or down.
+      return reply.status(503).send({
+        status: 'store unavailable',
+        storage: ctx.store.health.state,
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
     const { node, lanes } = ctx.dispatcher.ownership.describe();
     return node === null ? { status: 'ready', lanes } : { status: 'ready', node, lanes };

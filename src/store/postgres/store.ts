@@ -17,6 +17,7 @@ import type { AdminStore } from '../admin-store.js';
 import { type BucketRow, toBucket } from '../bucket-rows.js';
 import type { ClusterStore, LaneFence } from '../cluster-store.js';
 import type { SettingsStore } from '../settings-store.js';
+import { StorageHealth, storageFaultOf } from '../storage-health.js';
 import type {
   BucketQuery,
   DeliveredHead,
@@ -128,6 +129,8 @@ export class PostgresStore implements Store {
   readonly settings: SettingsStore;
   /** Lanes' acks, many to a statement (ack-batcher.ts). */
   readonly acks: AckBatcher;
+  /** Failing while the acceptance path cannot reach the server; never lost. */
+  readonly health = new StorageHealth();
   private readonly conn: PostgresConnection;
   /** Parsed subscriptions, reused while a recipient's `events` text is unchanged. */
   private readonly subscriptions = new Map<number, Subscription>();
@@ -155,15 +158,37 @@ export class PostgresStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.conn.pool().query('SELECT 1');
+    // The server answering again is what a lost connection waited for.
+    await this.accepting(() => this.conn.pool().query('SELECT 1'));
+  }
+
+  /**
+   * Runs a write of the acceptance path: a storage fault (connection lost, disk full on the
+   * server) is rethrown as StorageUnavailableError and makes the store failing until one
+   * succeeds.
+   */
+  private async accepting<T>(write: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await write();
+    } catch (error) {
+      const fault = storageFaultOf(error);
+      if (fault === undefined) throw error;
+      this.health.failing(fault);
+      throw this.health.error(error);
+    }
+    this.health.succeeded();
+    return result;
   }
 
   async acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult> {
     if (events.length === 0) return { ids: [], recipientIds: [] };
-    return this.conn.transaction('on', async (client) => {
-      await client.query(LOCK, [ACCEPTANCE_LOCK]);
-      return this.insertEvents(client, events, now);
-    });
+    return this.accepting(() =>
+      this.conn.transaction('on', async (client) => {
+        await client.query(LOCK, [ACCEPTANCE_LOCK]);
+        return this.insertEvents(client, events, now);
+      }),
+    );
   }
 
   /** The events and their deliveries; inside a transaction holding ACCEPTANCE_LOCK. */
@@ -235,6 +260,14 @@ export class PostgresStore implements Store {
   }
 
   async changeSession<T>(
+    lsid: string,
+    update: SessionUpdate<T>,
+    now: number,
+  ): Promise<SessionChangeResult<T>> {
+    return this.accepting(() => this.changeSessionIn(lsid, update, now));
+  }
+
+  private changeSessionIn<T>(
     lsid: string,
     update: SessionUpdate<T>,
     now: number,

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { storageFaultOf } from '../storage-health.js';
 import { AckLogWriter, type AckRecord, RECORD_BYTES, readAckLog } from './ack-log.js';
 import type { SqliteConnection } from './database.js';
 
@@ -50,8 +51,17 @@ export class AckJournal {
       this.conn.transaction('NORMAL', () => this.apply([ack]));
       return;
     }
+    // A database gone from under the process takes no 200: the lane must not go on.
+    this.conn.health.assertUsable();
     if (this.writer === undefined) this.own();
-    (this.writer as AckLogWriter).append(ack);
+    try {
+      (this.writer as AckLogWriter).append(ack);
+    } catch (error) {
+      const fault = storageFaultOf(error);
+      if (fault === undefined) throw error;
+      this.conn.health.failing(fault);
+      throw this.conn.health.error(error);
+    }
     this.unfolded.push(ack);
     if (this.unfolded.length >= FOLD_AT) this.scheduleFold();
     else this.timer ??= setTimeout(() => this.backgroundFold(), FOLD_AFTER_MS).unref();
@@ -90,6 +100,21 @@ export class AckJournal {
       applied = this.applyPending();
     });
     if (applied) this.committed();
+  }
+
+  /**
+   * Starts a new log when the file at the log's path is no longer the one this process writes
+   * (deleted or replaced): a record written to an unlinked file would be lost by a crash before
+   * its fold, and other processes could not fold it. What this process logged is committed to
+   * the database first, so nothing is lost by the switch. Returns what happened, for the log.
+   */
+  verifyLog(): string | undefined {
+    const writer = this.writer;
+    if (writer === undefined || !writer.detached()) return undefined;
+    this.fold();
+    writer.close();
+    this.writer = new AckLogWriter(writer.path);
+    return `the ack log ${writer.path} was deleted or replaced while in use: its records are in the database, and a new log was started`;
   }
 
   /**

@@ -1,4 +1,12 @@
-import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -92,6 +100,14 @@ export class AckLogWriter {
       } catch {}
       throw error;
     }
+  }
+
+  /** The file at `path` is no longer the one written to (deleted, moved away or replaced). */
+  detached(): boolean {
+    const now = statSync(this.path, { throwIfNoEntry: false });
+    if (now === undefined) return true;
+    const mine = fstatSync(this.fd);
+    return now.dev !== mine.dev || now.ino !== mine.ino;
   }
 
   /** Empties the log: call only once every record in it is committed to the database. */

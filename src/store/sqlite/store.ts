@@ -18,6 +18,7 @@ import type {
 import type { AdminStore } from '../admin-store.js';
 import { type BucketRow, toBucket } from '../bucket-rows.js';
 import type { SettingsStore } from '../settings-store.js';
+import type { StorageHealth } from '../storage-health.js';
 import type {
   BucketQuery,
   DeliveredHead,
@@ -107,6 +108,7 @@ export class SqliteStore implements Store {
   readonly admin: AdminStore;
   readonly settings: SettingsStore;
   readonly writerLock: WriterLock;
+  readonly health: StorageHealth;
   private readonly conn: SqliteConnection;
   private readonly acks: AckJournal;
   /**
@@ -116,8 +118,12 @@ export class SqliteStore implements Store {
    */
   private readonly subscriptions = new Map<number, Subscription>();
 
-  constructor(path: string, options: { onError?: (error: unknown) => void } = {}) {
+  constructor(
+    path: string,
+    private readonly options: { onError?: (error: unknown) => void } = {},
+  ) {
     this.conn = new SqliteConnection(path);
+    this.health = this.conn.health;
     this.acks = new AckJournal(
       this.conn,
       path === ':memory:' ? undefined : `${path}-acks`,
@@ -131,7 +137,29 @@ export class SqliteStore implements Store {
     this.writerLock = new SqliteWriterLock(this.conn, {
       acquired: () => this.acks.own(),
       lost: () => this.acks.disown(),
+      verify: () => this.verifyFiles(),
     });
+  }
+
+  /**
+   * Throws (and the store stays lost) once the database's files are no longer the ones open;
+   * starts a new ack log when only that one went. Run by every renewal of the writer lock and
+   * every readiness check.
+   */
+  private verifyFiles(): void {
+    this.conn.verifyFiles();
+    const renewed = this.acks.verifyLog();
+    if (renewed !== undefined) this.options.onError?.(new Error(renewed));
+  }
+
+  /**
+   * For tests: a disk that is full (no page may be added to the database) or no longer so.
+   * SQLite's max_page_count on this connection, which fails a write needing a new page with
+   * SQLITE_FULL as a full disk does.
+   */
+  simulateFullDisk(full: boolean): void {
+    const pages = full ? Number(this.conn.db.pragma('page_count', { simple: true })) : 0xfffffffe;
+    this.conn.db.pragma(`max_page_count = ${pages}`);
   }
 
   private sql(text: string): BetterSqlite3.Statement {
@@ -143,12 +171,19 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.conn.db.open) this.acks.close();
-    await this.conn.close();
+    try {
+      if (this.conn.db.open) this.acks.close();
+    } finally {
+      // A lost or failing database still lets go of its file.
+      await this.conn.close();
+    }
   }
 
+  /** Answers, and is writable: a failing store is probed with a write until one succeeds. */
   async ping(): Promise<void> {
-    this.conn.db.prepare('SELECT 1').get();
+    this.verifyFiles();
+    if (this.health.state === 'failing') this.conn.probeWrite();
+    else this.conn.db.prepare('SELECT 1').get();
   }
 
   async acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult> {

@@ -11,8 +11,16 @@ export class SqliteWriterLock implements WriterLock {
       acquired?: () => void;
       /** This process found its lock held by another. */
       lost?: () => void;
+      /** Throws when the database's files are no longer the ones open: run at each renewal. */
+      verify?: () => void;
     } = {},
   ) {}
+
+  watch(onBroken: (cause: Error) => void): () => void {
+    return this.conn.health.onChange((state) => {
+      if (state === 'lost') onBroken(this.conn.health.error());
+    });
+  }
 
   async take(
     me: Omit<WriterHolder, 'acquiredAt' | 'seenAt'>,
@@ -30,8 +38,11 @@ export class SqliteWriterLock implements WriterLock {
   }
 
   async renew(token: string, now: number): Promise<boolean> {
+    // The renewal is the timer that notices a database deleted or replaced under the process.
+    this.on.verify?.();
     const renew = this.conn.statement(RENEW_WRITER);
-    const held = this.conn.transaction('NORMAL', () => renew.run(now, token).changes > 0);
+    // It rewrites one row in place: its success does not show a failing store writable.
+    const held = this.conn.transaction('NORMAL', () => renew.run(now, token).changes > 0, false);
     if (!held) this.on.lost?.();
     return held;
   }
