@@ -1,4 +1,4 @@
-import { EVENT_NAMES } from '../events/index.js';
+import { CONFERENCE_ID, EVENT_NAMES, NUMERIC_ID } from '../events/index.js';
 
 const error = { $ref: '#/components/schemas/Error' };
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -150,11 +150,11 @@ export const OPENAPI = {
           'A schema-1 event with its variables. `version` defaults to 1 and `timestamp` (Unix seconds) to now. `external_key` only when one is assigned; `conference_id`/`conference_name` for owner_changed; `type`, `display_name` (and `user_id`, `username` for a representative) for member events.',
         properties: {
           event: { type: 'string', enum: EVENT_NAMES },
-          version: { const: 1 },
-          timestamp: { type: 'integer' },
+          version: { const: 1, description: 'The number 1 (in a form body, the text 1)' },
+          timestamp: { type: 'integer', minimum: 0, maximum: 253402300799 },
           lsid: { type: 'string' },
           external_key: { type: 'string' },
-          conference_id: { type: 'string' },
+          conference_id: { type: 'string', pattern: CONFERENCE_ID.source },
           conference_name: { type: 'string' },
           type: { enum: ['customer', 'representative'] },
           display_name: { type: 'string' },
@@ -167,7 +167,11 @@ export const OPENAPI = {
         type: 'object',
         required: ['conference_id', 'conference_name'],
         properties: {
-          conference_id: { type: 'string', description: '`rep:12`, `team:5` or `general`' },
+          conference_id: {
+            type: 'string',
+            pattern: CONFERENCE_ID.source,
+            description: '`rep:12`, `team:5` or `general`',
+          },
           conference_name: { type: 'string' },
         },
         additionalProperties: false,
@@ -175,11 +179,12 @@ export const OPENAPI = {
       Member: {
         type: 'object',
         required: ['type', 'display_name'],
-        description: '`user_id` and `username` for a representative only (and required then)',
+        description:
+          '`user_id` and `username` for a representative only (and required then); `user_id` is the N of the owner `rep:N` they may become',
         properties: {
           type: { enum: ['customer', 'representative'] },
           display_name: { type: 'string' },
-          user_id: { type: 'string' },
+          user_id: { type: 'string', pattern: NUMERIC_ID.source },
           username: { type: 'string' },
         },
         additionalProperties: false,
@@ -242,7 +247,13 @@ export const OPENAPI = {
           timeoutSeconds: { type: 'number', default: 10 },
           tlsVerify: { type: 'boolean', default: true },
           caCertificate: { type: ['string', 'null'], description: 'PEM root certificate to trust' },
-          headers: { type: 'object', additionalProperties: { type: 'string' } },
+          headers: {
+            type: 'object',
+            description:
+              'Extra request headers: at most 50; names are HTTP tokens of at most 256 characters; values at most 8192 characters of tab, printable ASCII or Latin-1',
+            maxProperties: 50,
+            additionalProperties: { type: 'string', maxLength: 8192 },
+          },
           secret: {
             type: ['string', 'null'],
             description: 'whsec_… signing secret; returned masked',
