@@ -61,7 +61,7 @@ export class LeasedOwnership implements LaneOwnership {
   /** Registers, or extends the node's life; a node found expired registers anew. */
   heartbeat(): Promise<void> {
     this.beating ??= (async () => {
-      const sentAt = this.now();
+      let sentAt = this.now();
       try {
         if (this.node !== null && !(await this.cluster.renew(this.node, this.leaseMs))) {
           // Expired in the database: its lanes may already be someone else's.
@@ -69,6 +69,9 @@ export class LeasedOwnership implements LaneOwnership {
         }
         if (this.stopped) return;
         if (this.node === null) {
+          // A new node's lease counts from its registration, not from before a renewal that
+          // came back refused or late (a node thawed after a freeze would trust nothing).
+          sentAt = this.now();
           this.node = await this.cluster.register(this.options.name, this.leaseMs);
           this.lanes = new Map();
         }

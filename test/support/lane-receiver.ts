@@ -5,6 +5,8 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface LaneRecord {
   /** lsids of requests answered 200, in order of arrival. */
   accepted: string[];
+  /** lsids of every request whose body arrived, answered or not, in order of arrival. */
+  arrived: string[];
   /** Every request, answered or not. */
   requests: number;
   inFlight: number;
@@ -46,7 +48,7 @@ export class LaneReceiver {
   lane(name: string): LaneRecord {
     let record = this.lanes.get(name);
     if (record === undefined) {
-      record = { accepted: [], requests: 0, inFlight: 0, overlaps: 0 };
+      record = { accepted: [], arrived: [], requests: 0, inFlight: 0, overlaps: 0 };
       this.lanes.set(name, record);
     }
     return record;
@@ -76,6 +78,7 @@ export class LaneReceiver {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const lsid = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('lsid') ?? '';
+        record.arrived.push(lsid);
         const { delayMs = 0, fail } = this.options;
         const delay = typeof delayMs === 'function' ? delayMs() : delayMs;
         const answer = () => {

@@ -100,6 +100,19 @@ export class ServeProcess {
     await exited;
   }
 
+  /**
+   * SIGSTOP: the process stays, with its sockets and timers, but runs nothing (as in a long GC
+   * pause or a paused VM) until `thaw`. A frozen process can still be killed.
+   */
+  freeze(): void {
+    if (this.running) this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a frozen process runs again, from where it stopped. */
+  thaw(): void {
+    if (this.running) this.child?.kill('SIGCONT');
+  }
+
   async ready(timeoutMs = 20_000): Promise<void> {
     await waitUntil(
       async () => {
