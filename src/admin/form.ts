@@ -19,15 +19,36 @@ export class Form {
   }
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** U+FFFD as UTF-8: present in the body when the sender really wrote the character. */
+const REPLACEMENT = Buffer.from('\uFFFD');
+
 /**
  * Parses a multipart body with the platform's own parser (fetch's `Response.formData`),
- * so that a certificate can be uploaded without a dependency.
+ * so that a certificate can be uploaded without a dependency. Held to the same rules as a
+ * urlencoded form: UTF-8 only (uploads included), no `__proto__` field.
  */
 export async function parseMultipart(body: Buffer, contentType: string): Promise<Form> {
   const data = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  // formData() decodes text with replacement: a U+FFFD the body does not hold stands for
+  // bytes that were not UTF-8.
+  const replaced = (text: string) => text.includes('\uFFFD') && !body.includes(REPLACEMENT);
   const entries: [string, string][] = [];
   for (const [key, value] of data) {
-    entries.push([key, typeof value === 'string' ? value : await value.text()]);
+    if (key === '__proto__') throw badRequest('"__proto__" is not allowed as a field name', key);
+    if (replaced(key)) throw badRequest('a field name is not valid UTF-8');
+    let text: string;
+    if (typeof value === 'string') {
+      text = value;
+    } else {
+      try {
+        text = UTF8.decode(await value.arrayBuffer());
+      } catch {
+        throw badRequest(`${key}: the uploaded file is not UTF-8 text`, key);
+      }
+    }
+    if (replaced(text)) throw badRequest(`${key} is not valid UTF-8`, key);
+    entries.push([key, text]);
   }
   return new Form(entries);
 }

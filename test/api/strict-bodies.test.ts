@@ -296,6 +296,39 @@ describe('admin forms', () => {
     expect(res.body).toContain(words);
   });
 
+  it('a multipart form is held to the same rules', async () => {
+    const boundary = 'b0undary';
+    const part = (name: string, value: Buffer | string) =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n`),
+        Buffer.from(value),
+        Buffer.from('\r\n'),
+      ]);
+    const multipart = (...parts: Buffer[]) =>
+      send(
+        'POST',
+        '/login',
+        Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]),
+        `multipart/form-data; boundary=${boundary}`,
+        false,
+      );
+    const badBytes = await multipart(
+      part('username', Buffer.from([0x61, 0xff])),
+      part('password', 'x'),
+    );
+    expect(badBytes.status).toBe(400);
+    expect(badBytes.body).toContain('username is not valid UTF-8');
+    const proto = await multipart(
+      part('username', 'a'),
+      part('password', 'x'),
+      part('__proto__', '1'),
+    );
+    expect(proto.status).toBe(400);
+    // A U+FFFD the user really typed is kept (a wrong password here, not a 400).
+    const typed = await multipart(part('username', 'a\uFFFD'), part('password', 'x'));
+    expect(typed.status).toBe(401);
+  });
+
   it('POST /login with raw bytes that are not UTF-8 is a 400', async () => {
     const payload = Buffer.concat([
       Buffer.from('username=a'),
