@@ -101,6 +101,40 @@ describe('session input', () => {
     );
   });
 
+  it('owners are rep:N, team:N or general; NUL is refused', () => {
+    for (const id of ['general', 'team:5', 'rep:12']) {
+      expect(parseOwner({ conference_id: id, conference_name: 'X' }).conference_id).toBe(id);
+    }
+    for (const id of ['General', 'rep:0', 'rep:012', 'team:', 'queue']) {
+      expect(fieldOf(() => parseOwner({ conference_id: id, conference_name: 'X' }))).toEqual({
+        field: 'conference_id',
+        message: 'conference_id must be rep:N or team:N (N a positive whole number) or general',
+      });
+    }
+    expect(
+      fieldOf(() => parseNewSession({ owner: { conference_id: 'rep:x', conference_name: 'X' } })),
+    ).toEqual({
+      field: 'owner.conference_id',
+      message: 'owner.conference_id must be rep:N or team:N (N a positive whole number) or general',
+    });
+    expect(
+      fieldOf(() => parseOwner({ conference_id: 'general', conference_name: 'G\u0000' })),
+    ).toEqual({
+      field: 'conference_name',
+      message: 'conference_name must not contain NUL (U+0000)',
+    });
+  });
+
+  it("a representative's user_id is the N of rep:N they may come to own", () => {
+    for (const user_id of ['ann', '0', '012', '-3', '1.5', '12 ']) {
+      expect(
+        fieldOf(() =>
+          parseMember({ type: 'representative', display_name: 'A', user_id, username: 'a' }),
+        ).field,
+      ).toBe('user_id');
+    }
+  });
+
   it('member ids', () => {
     expect(parseMemberId('3')).toBe(3);
     for (const raw of ['0', '-1', '03', 'x', '1.5', '', '9999999999']) {
