@@ -29,10 +29,10 @@ async function add(svc: TestService, name: string, url: string) {
 
 /** The recipient's first attempt, once it has one, as GET …/deliveries shows it. */
 async function firstAttempt(svc: TestService, id: number): Promise<Attempt> {
-  return waitUntil(async () => {
+  return waitUntil<Attempt | undefined>(async () => {
     const res = await svc.api('GET', `/api/v1/recipients/${id}/deliveries`);
     return res.body.deliveries?.[0]?.failedAttempts?.[0] as Attempt | undefined;
-  }, `an attempt of recipient ${id}`);
+  }, `an attempt of recipient ${id}`) as Promise<Attempt>;
 }
 
 async function expectRefused(urls: string[], svc: TestService) {
