@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { isEmailAddress } from '../alerts/email-address.js';
-import type { LaneStatus } from '../delivery/index.js';
+import { type LaneStatus, MAX_TIMEOUT_SECONDS } from '../delivery/index.js';
 import { canonicalEventName, type EventName } from '../events/index.js';
 import type { LaneStats, Recipient, RecipientInput, RecipientPatch } from '../types.js';
 import { badRequest } from './http-error.js';
@@ -145,7 +145,7 @@ export function parseRecipientPatch(
     out.retryDurationMs = seconds(b.retryDurationSeconds, 'retryDurationSeconds', 0, 365 * 86_400);
   }
   if (b.timeoutSeconds !== undefined)
-    out.timeoutMs = seconds(b.timeoutSeconds, 'timeoutSeconds', 0.01, 600);
+    out.timeoutMs = seconds(b.timeoutSeconds, 'timeoutSeconds', 0.01, MAX_TIMEOUT_SECONDS);
   if (b.tlsVerify !== undefined) out.tlsVerify = bool(b.tlsVerify, 'tlsVerify');
   if (b.caCertificate !== undefined) out.caPem = certificate(b.caCertificate);
   if (b.headers !== undefined) out.headers = headers(b.headers);

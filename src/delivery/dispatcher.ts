@@ -6,12 +6,18 @@ import { Lane, type LaneStatus } from './lane.js';
 import type { LaneObserver } from './lane-observer.js';
 import { LeasedOwnership } from './leased-ownership.js';
 import { type LaneOwnership, SoleOwnership, type SoleOwnershipOptions } from './ownership.js';
-import { Semaphore } from './semaphore.js';
+import { RequestSlots } from './request-slots.js';
 import type { Sender } from './sender.js';
 
 export interface DispatcherOptions {
-  /** Most requests in flight across all lanes. Default 64. */
+  /**
+   * Most requests being started or answered at once across all lanes. Default 64. A request
+   * still unanswered after `slotHoldMs` gives its slot back and waits outside the cap (see
+   * request-slots.ts), so receivers that never answer cannot hold every slot.
+   */
   concurrency?: number;
+  /** How long a request waiting for its answer keeps its slot. Default 200 ms. */
+  slotHoldMs?: number;
   /** How often the safety-net sweep looks at every lane. Default 1,000 ms. */
   sweepIntervalMs?: number;
   clock?: () => number;
@@ -48,7 +54,7 @@ export class Dispatcher {
   private readonly lanes = new Map<number, Lane>();
   /** Lanes being handed over to another node: stopping, then released. */
   private readonly releasing = new Set<number>();
-  private readonly semaphore: Semaphore;
+  private readonly slots: RequestSlots;
   private readonly clock: () => number;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | null = null;
@@ -61,7 +67,7 @@ export class Dispatcher {
     private readonly sender: Sender,
     private readonly options: DispatcherOptions = {},
   ) {
-    this.semaphore = new Semaphore(options.concurrency ?? 64);
+    this.slots = new RequestSlots(options.concurrency ?? 64, options.slotHoldMs ?? 200);
     this.clock = options.clock ?? Date.now;
     this.metrics = options.metrics ?? new DeliveryMetrics();
     const cluster = options.cluster;
@@ -194,10 +200,18 @@ export class Dispatcher {
     if (!this.lanes.has(recipientId)) await this.announce({ kind: 'changed', recipientId });
   }
 
-  /** Runs `fn` while the recipient's lane has nothing in flight, then re-reads its queue. */
-  async withLaneIdle<T>(recipientId: number, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` while the recipient's lane has nothing in flight, then re-reads its queue. With
+   * `cutInFlight` (deleting the recipient) a request in flight is cut rather than waited for,
+   * up to its whole time-out, and nothing is recorded for it.
+   */
+  async withLaneIdle<T>(
+    recipientId: number,
+    fn: () => Promise<T>,
+    options: { cutInFlight?: boolean } = {},
+  ): Promise<T> {
     const lane = this.lanes.get(recipientId);
-    if (lane !== undefined) return lane.exclusive(fn);
+    if (lane !== undefined) return lane.exclusive(fn, options.cutInFlight);
     const result = await fn();
     // Another node may drive the lane: it reads the queue again.
     await this.announce({ kind: 'changed', recipientId });
@@ -208,8 +222,9 @@ export class Dispatcher {
     return this.lanes.get(recipientId)?.status();
   }
 
+  /** Requests under way, those waiting past their slot included. */
   get inFlight(): number {
-    return this.semaphore.inUse;
+    return this.slots.inFlight;
   }
 
   /** Stops every lane, giving requests in flight up to `deadlineMs` to finish. */
@@ -237,7 +252,7 @@ export class Dispatcher {
         {
           store: this.store,
           sender: this.sender,
-          semaphore: this.semaphore,
+          slots: this.slots,
           metrics: this.metrics,
           clock: this.clock,
           onError: (error, id) => this.options.onError?.(error, id),
@@ -252,7 +267,16 @@ export class Dispatcher {
       return;
     }
     if (lane.config.updatedAt !== recipient.updatedAt) {
-      if (connectionChanged(lane.config, recipient)) void this.sender.forget(recipient.id);
+      const before = lane.config;
+      // A change applies to the request in flight at once. Paused or disabled: it is cut, and
+      // the lane records nothing for it (whether it arrived is unknown; the head is sent again
+      // later with the same webhook-id). A shorter time-out: it ends within the new one.
+      if (!recipient.enabled || recipient.paused) {
+        if (lane.cut()) void this.sender.abort(recipient.id);
+      } else if (recipient.timeoutMs < before.timeoutMs) {
+        this.sender.shorten?.(recipient.id, recipient.timeoutMs);
+      }
+      if (connectionChanged(before, recipient)) void this.sender.forget(recipient.id);
       lane.reload(recipient);
     }
   }
@@ -261,8 +285,10 @@ export class Dispatcher {
     const lane = this.lanes.get(recipientId);
     if (lane === undefined) return;
     this.lanes.delete(recipientId);
-    await lane.stop(0);
-    await this.sender.forget(recipientId);
+    // Deleted: its request in flight is cut now, not left to run out its time-out, and
+    // nothing more is recorded for the lane.
+    lane.abandon();
+    await this.sender.abort(recipientId);
   }
 
   /** Another node drives the lane now: stop without recording anything more. */

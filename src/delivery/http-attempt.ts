@@ -32,7 +32,7 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   private received = 0;
   private snippet: Buffer | null = null;
   private snippetLength = 0;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout;
   /** The write gate is being asked (see gateAllows). */
   private gating = false;
 
@@ -40,7 +40,7 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
     private readonly limits: AttemptLimits,
     private readonly at: number,
     private readonly startedAt: number,
-    private readonly timeoutMs: number,
+    private timeoutMs: number,
     private readonly resolve: (result: SendResult) => void,
     private readonly mayWrite?: WriteGate,
   ) {
@@ -128,6 +128,27 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
     this.finish(err);
     this.abortReason = err;
     this.controller?.abort(err);
+  }
+
+  /**
+   * The recipient's time-out was shortened while this request waits: it now ends within the
+   * new one, counted from its start (at once when that is already past). A longer time-out
+   * applies from the next request: undici's own phase time-outs were set from the old one.
+   */
+  shorten(timeoutMs: number): void {
+    if (this.settled || timeoutMs >= this.timeoutMs) return;
+    this.timeoutMs = timeoutMs;
+    clearTimeout(this.timer);
+    const left = this.startedAt + timeoutMs - performance.now();
+    this.timer = setTimeout(onTimer, Math.max(0, left), this);
+  }
+
+  /** Ends the request now, settling with `reason` (its recipient was paused or deleted). */
+  cancel(reason: Error): void {
+    if (this.settled) return;
+    this.finish(reason);
+    this.abortReason = reason;
+    this.controller?.abort(reason);
   }
 
   private finish(cause: unknown): void {

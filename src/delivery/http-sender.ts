@@ -1,7 +1,7 @@
 import type { Client } from 'undici';
 import { FORM_CONTENT_TYPE } from '../events/encode.js';
 import type { PendingDelivery, Recipient } from '../types.js';
-import { type ClassifiedError, classifyError } from './errors.js';
+import { type ClassifiedError, classifyError, DeliveryError } from './errors.js';
 import { type AttemptLimits, HttpAttempt } from './http-attempt.js';
 import {
   applyTemplate,
@@ -14,8 +14,12 @@ import {
 } from './http-target.js';
 import type { Sender, SendResult, WriteGate } from './sender.js';
 import { signDelivery } from './signature.js';
+import { MAX_TIMEOUT_MS } from './timeout-limit.js';
 
 export { isReservedHeader } from './http-target.js';
+
+/** A request ended on purpose (`abort`); never stored, the lane records nothing for it. */
+const OUTBOUND_CUT = 'OUTBOUND_ERR_CUT';
 
 export interface HttpSenderOptions {
   /** `user-agent` of every request unless a recipient sets its own. Default `Outbound/0.1`. */
@@ -40,6 +44,8 @@ export class HttpSender implements Sender {
   private readonly userAgent: string;
   private readonly limits: AttemptLimits;
   private readonly targets = new Map<number, HttpTarget>();
+  /** Each recipient's request in flight: a shortened time-out or an abort reaches it. */
+  private readonly inFlight = new Map<number, HttpAttempt>();
   private readonly destinations: TargetConnection | undefined;
   private closed = false;
 
@@ -81,12 +87,23 @@ export class HttpSender implements Sender {
     await closeTarget(target);
   }
 
-  /** Destroys a recipient's connection, failing its request in flight at once. */
+  /**
+   * Ends a recipient's request in flight at once (even one left on a connection being
+   * replaced) and destroys its connection.
+   */
   async abort(recipientId: number): Promise<void> {
+    this.inFlight
+      .get(recipientId)
+      ?.cancel(new DeliveryError(OUTBOUND_CUT, 'the request was cut: its recipient changed'));
     const target = this.targets.get(recipientId);
     if (!target) return;
     this.targets.delete(recipientId);
     await destroyTarget(target);
+  }
+
+  /** A shortened time-out reaches the request in flight, counted from its start. */
+  shorten(recipientId: number, timeoutMs: number): void {
+    this.inFlight.get(recipientId)?.shorten(Math.min(timeoutOf({ timeoutMs }), MAX_TIMEOUT_MS));
   }
 
   /** Closes every connection, aborting requests in flight; later sends fail without a request. */
@@ -129,14 +146,20 @@ export class HttpSender implements Sender {
 
     return new Promise<SendResult>((resolve) => {
       // The gate is asked in the attempt's onRequestStart, right before undici writes.
-      const attempt = new HttpAttempt(
+      const id = recipient.id;
+      const attempt: HttpAttempt = new HttpAttempt(
         this.limits,
         at,
         startedAt,
-        timeoutOf(recipient),
-        resolve,
+        // A recipient saved before the bound (600 s was allowed) waits no longer than it.
+        Math.min(timeoutOf(recipient), MAX_TIMEOUT_MS),
+        (result) => {
+          if (this.inFlight.get(id) === attempt) this.inFlight.delete(id);
+          resolve(result);
+        },
         mayWrite,
       );
+      this.inFlight.set(id, attempt);
       try {
         client.dispatch(
           { path: target.path, method: 'POST', headers, body: delivery.body },

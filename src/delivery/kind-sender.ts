@@ -25,6 +25,10 @@ export class KindSender implements Sender {
     await Promise.all(Object.values(this.senders).map((s) => s.abort(recipientId)));
   }
 
+  shorten(recipientId: number, timeoutMs: number): void {
+    for (const sender of Object.values(this.senders)) sender.shorten?.(recipientId, timeoutMs);
+  }
+
   async close(): Promise<void> {
     await Promise.all(Object.values(this.senders).map((s) => s.close()));
   }

@@ -3,8 +3,8 @@ import { type LaneFence, LeaseLostError } from '../store/cluster-store.js';
 import type { Store } from '../store/store.js';
 import type { PendingDelivery, Recipient } from '../types.js';
 import type { LaneObserver } from './lane-observer.js';
+import type { RequestSlots } from './request-slots.js';
 import { afterFailure } from './retry-policy.js';
-import type { Semaphore } from './semaphore.js';
 import type { Sender, SendResult, WriteGate } from './sender.js';
 
 /** How many pending deliveries a lane reads ahead from the store. */
@@ -17,7 +17,8 @@ export type LaneState = 'idle' | 'fetching' | 'sending' | 'waiting' | 'paused' |
 export interface LaneContext {
   store: Store;
   sender: Sender;
-  semaphore: Semaphore;
+  /** The global cap: a request holds a slot while it is young (request-slots.ts). */
+  slots: RequestSlots;
   metrics: DeliveryMetrics;
   clock: () => number;
   onError: (error: unknown, recipientId: number) => void;
@@ -58,6 +59,10 @@ export class Lane {
   private holds = 0;
   private stopped = false;
   private abandoned = false;
+  /** A request of this lane is on its way (sent, or about to be). */
+  private sending = false;
+  /** The request on its way is being cut (see `cut`): its outcome is not recorded. */
+  private discarded = false;
   private exclusiveChain: Promise<unknown> = Promise.resolve();
   private lastSuccessAt: number | null = null;
   private lastFailureAt: number | null = null;
@@ -136,14 +141,16 @@ export class Lane {
   }
 
   /**
-   * Runs `fn` while no request of this lane is in flight (waiting for the current one to end),
-   * then reads the queue again: how operator actions change a lane without racing it.
+   * Runs `fn` while no request of this lane is in flight (waiting for the current one to end,
+   * or cutting it when `cutInFlight`, as `cut` does), then reads the queue again: how operator
+   * actions change a lane without racing it.
    */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  exclusive<T>(fn: () => Promise<T>, cutInFlight = false): Promise<T> {
     const run = async () => {
       this.holds++;
       this.clearTimer();
       try {
+        if (cutInFlight && this.cut()) await this.ctx.sender.abort(this.recipient.id);
         await this.running;
         return await fn();
       } finally {
@@ -184,6 +191,17 @@ export class Lane {
     this.abandoned = true;
     this.clearTimer();
     this.state = 'stopped';
+  }
+
+  /**
+   * The caller is about to cut this lane's request in flight (the recipient was paused or
+   * disabled): unless it still ends in a 200, its result is not recorded. Returns false when
+   * no request is on its way, so there is nothing to cut.
+   */
+  cut(): boolean {
+    if (!this.sending) return false;
+    this.discarded = true;
+    return true;
   }
 
   private start(): void {
@@ -249,19 +267,29 @@ export class Lane {
   private async attempt(head: PendingDelivery): Promise<void> {
     this.state = 'sending';
     const recipient = this.recipient;
-    const waiting = this.ctx.semaphore.acquire();
-    if (waiting !== undefined) await waiting;
+    let slot = this.ctx.slots.take();
+    if (slot instanceof Promise) slot = await slot;
     let result: SendResult;
     try {
       // The lease was checked before the wait for a slot; the process may have been frozen
       // since. The sender asks once more right before the request leaves.
       if (!this.mayWrite()) return;
+      // Paused, disabled or changed while waiting for the slot: the loop looks again.
+      if (this.stopped || this.stale || !this.recipient.enabled || this.recipient.paused) return;
+      this.sending = true;
+      this.discarded = false;
       result = await this.ctx.sender.send(recipient, head, this.mayWrite);
     } finally {
-      this.ctx.semaphore.release();
+      this.sending = false;
+      slot.end();
     }
     // Refused at the last moment: nothing was sent, and nothing is recorded by this process.
     if (this.abandoned || result.errorCode === 'LANE_LOST') return;
+    // Cut on purpose (paused, disabled): a failure now is the cut's, not the receiver's, and
+    // whether the request arrived is unknown, so nothing is recorded: the head stays pending
+    // as it was and is sent again later, with the same webhook-id. A 200 that made it in time
+    // (or a mail, which cannot be taken back) is recorded as delivered.
+    if (this.discarded && !result.ok) return;
     const now = this.ctx.clock();
     const labels = this.metricLabels;
     this.ctx.metrics.requestDuration.observe(labels, result.latencyMs / 1000);

@@ -1,4 +1,4 @@
-/** Caps how many requests are in flight across all lanes; waiters are served in order. */
+/** Caps how many holders run at once; waiters are served in order. */
 export class Semaphore {
   private available: number;
   private readonly waiting: (() => void)[] = [];

@@ -26,6 +26,11 @@ export interface Sender {
   forget(recipientId: number): Promise<void> | void;
   /** Drops the recipient's connection at once, failing a request in flight. */
   abort(recipientId: number): Promise<void> | void;
+  /**
+   * The recipient's time-out was shortened: a request in flight ends within the new one,
+   * counted from its start. Absent when a sender has no such request (mail).
+   */
+  shorten?(recipientId: number, timeoutMs: number): void;
   /** Closes every connection, aborting requests still in flight. */
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpSender } from '../../src/delivery/http-sender.js';
 import { Lane, type LaneContext } from '../../src/delivery/lane.js';
-import { Semaphore } from '../../src/delivery/semaphore.js';
+import { RequestSlots } from '../../src/delivery/request-slots.js';
 import { DeliveryMetrics } from '../../src/metrics/delivery-metrics.js';
 import { LeaseLostError } from '../../src/store/cluster-store.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
@@ -67,7 +67,7 @@ describe('a lane whose write is refused', () => {
     const ctx: LaneContext = {
       store: ctxStore,
       sender,
-      semaphore: new Semaphore(4),
+      slots: new RequestSlots(4, 200),
       metrics: new DeliveryMetrics(),
       clock: Date.now,
       onError: (error) => errors.push(error),
