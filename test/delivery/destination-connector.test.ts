@@ -185,7 +185,7 @@ describe('destination connector: TLS', () => {
 
   it('keeps the host name for SNI and the certificate check while connecting to the checked address', async () => {
     const server = https.createServer({ key, cert });
-    const names: (string | false)[] = [];
+    const names: (string | false | null)[] = [];
     server.on('secureConnection', (socket: TLSSocket) => names.push(socket.servername));
     const rcv = await receiver(server);
     const dns = scriptedResolver(['127.0.0.1']);
