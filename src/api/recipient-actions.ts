@@ -56,7 +56,10 @@ export async function updateRecipient(
 
 /** Deletes the recipient with its queue and history once nothing of it is in flight. */
 export async function deleteRecipient(ctx: Ctx, id: number): Promise<void> {
-  const deleted = await ctx.dispatcher.withLaneIdle(id, () => ctx.store.deleteRecipient(id));
+  // A request in flight is cut, not waited for (a hung receiver would hold the delete up).
+  const deleted = await ctx.dispatcher.withLaneIdle(id, () => ctx.store.deleteRecipient(id), {
+    cutInFlight: true,
+  });
   if (!deleted) throw notFound(`no recipient with id ${id}`);
   await ctx.dispatcher.refresh(id);
 }
