@@ -1,8 +1,10 @@
+import { type AuditLog, recordAudit } from '../audit/index.js';
 import { encodeEvent, validateEvent } from '../events/index.js';
 import { newEventUid } from '../ids.js';
 import type { NewEvent, Recipient, RecipientInput, RecipientPatch } from '../types.js';
 import type { ApiContext } from './context.js';
 import { conflict, notFound } from './http-error.js';
+import { recipientSnapshot, recipientTarget } from './recipient-audit.js';
 import { recipientJson } from './recipient-json.js';
 
 /*
@@ -11,6 +13,40 @@ import { recipientJson } from './recipient-json.js';
  */
 
 type Ctx = Pick<ApiContext, 'store' | 'dispatcher' | 'committer' | 'clock'>;
+
+/**
+ * Who asked, for the audit log: given by the API routes (`api:<token name>`). The admin pages
+ * leave it out and audit in their routes, with their own wording.
+ */
+export interface ChangedBy {
+  actor: string;
+  log: AuditLog;
+}
+
+async function audit(
+  ctx: Ctx,
+  by: ChangedBy | undefined,
+  action: string,
+  recipient: Pick<Recipient, 'id' | 'name'>,
+  before: unknown,
+  after: unknown,
+): Promise<void> {
+  if (by === undefined) return;
+  await recordAudit(ctx.store.admin, by.log, {
+    at: ctx.clock(),
+    actor: by.actor,
+    action,
+    target: recipientTarget(recipient),
+    before,
+    after,
+  });
+}
+
+/** The recipient a change is about, for its audit entry (only read when auditing). */
+async function auditedRecipient(ctx: Ctx, by: ChangedBy | undefined, id: number) {
+  if (by === undefined) return undefined;
+  return ctx.store.getRecipient(id);
+}
 
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string }).code;
@@ -23,7 +59,11 @@ export async function showRecipient(ctx: Ctx, recipient: Recipient) {
   return recipientJson(recipient, stats, ctx.dispatcher.laneStatus(recipient.id), ctx.clock());
 }
 
-export async function createRecipient(ctx: Ctx, input: RecipientInput): Promise<Recipient> {
+export async function createRecipient(
+  ctx: Ctx,
+  input: RecipientInput,
+  by?: ChangedBy,
+): Promise<Recipient> {
   let created: Recipient;
   try {
     created = await ctx.store.createRecipient(input, ctx.clock());
@@ -33,6 +73,7 @@ export async function createRecipient(ctx: Ctx, input: RecipientInput): Promise<
     throw error;
   }
   await ctx.dispatcher.refresh(created.id);
+  await audit(ctx, by, 'recipient.create', created, null, recipientSnapshot(created));
   return created;
 }
 
@@ -40,7 +81,9 @@ export async function updateRecipient(
   ctx: Ctx,
   id: number,
   patch: RecipientPatch,
+  by?: ChangedBy,
 ): Promise<Recipient> {
+  const before = await auditedRecipient(ctx, by, id);
   let updated: Recipient | undefined;
   try {
     updated = await ctx.store.updateRecipient(id, patch, ctx.clock());
@@ -51,28 +94,56 @@ export async function updateRecipient(
   }
   if (updated === undefined) throw notFound(`no recipient with id ${id}`);
   await ctx.dispatcher.refresh(updated.id);
+  if (before !== undefined) {
+    await audit(
+      ctx,
+      by,
+      'recipient.update',
+      updated,
+      recipientSnapshot(before),
+      recipientSnapshot(updated),
+    );
+  }
   return updated;
 }
 
 /** Deletes the recipient with its queue and history once nothing of it is in flight. */
-export async function deleteRecipient(ctx: Ctx, id: number): Promise<void> {
+export async function deleteRecipient(ctx: Ctx, id: number, by?: ChangedBy): Promise<void> {
+  const before = await auditedRecipient(ctx, by, id);
   // A request in flight is cut, not waited for (a hung receiver would hold the delete up).
   const deleted = await ctx.dispatcher.withLaneIdle(id, () => ctx.store.deleteRecipient(id), {
     cutInFlight: true,
   });
   if (!deleted) throw notFound(`no recipient with id ${id}`);
   await ctx.dispatcher.refresh(id);
+  if (before !== undefined)
+    await audit(ctx, by, 'recipient.delete', before, recipientSnapshot(before), null);
 }
 
-export const setPaused = (ctx: Ctx, id: number, paused: boolean) =>
-  updateRecipient(ctx, id, { paused });
+export async function setPaused(
+  ctx: Ctx,
+  id: number,
+  paused: boolean,
+  by?: ChangedBy,
+): Promise<Recipient> {
+  const updated = await updateRecipient(ctx, id, { paused });
+  await audit(ctx, by, paused ? 'recipient.pause' : 'recipient.resume', updated, null, {
+    paused: updated.paused,
+  });
+  return updated;
+}
 
 /** Makes the head due now; false when the queue is empty. */
-export const retryNow = (ctx: Ctx, id: number): Promise<boolean> =>
-  ctx.dispatcher.withLaneIdle(id, () => ctx.store.retryNow(id, ctx.clock()));
+export async function retryNow(ctx: Ctx, id: number, by?: ChangedBy): Promise<boolean> {
+  const retried = await ctx.dispatcher.withLaneIdle(id, () => ctx.store.retryNow(id, ctx.clock()));
+  const recipient = await auditedRecipient(ctx, by, id);
+  if (recipient !== undefined)
+    await audit(ctx, by, 'recipient.retry', recipient, null, { retried });
+  return retried;
+}
 
 /** Sets the head aside as failed; returns its seq. */
-export async function setHeadAside(ctx: Ctx, id: number): Promise<number> {
+export async function setHeadAside(ctx: Ctx, id: number, by?: ChangedBy): Promise<number> {
   const seq = await ctx.dispatcher.withLaneIdle(id, async () => {
     const [head] = await ctx.store.pendingDeliveries(id, 1);
     if (head === undefined) return null;
@@ -80,15 +151,52 @@ export async function setHeadAside(ctx: Ctx, id: number): Promise<number> {
     return head.seq;
   });
   if (seq === null) throw conflict('the queue is empty: there is no head event to set aside');
+  const recipient = await auditedRecipient(ctx, by, id);
+  if (recipient !== undefined)
+    await audit(ctx, by, 'recipient.set-aside', recipient, null, { seq });
   return seq;
 }
 
 /** Queues failed deliveries again at their place (all, or only `seqs`); returns how many. */
-export const replayFailed = (ctx: Ctx, id: number, seqs?: number[]): Promise<number> =>
-  ctx.dispatcher.withLaneIdle(id, () => ctx.store.replayFailed(id, ctx.clock(), seqs));
+export async function replayFailed(
+  ctx: Ctx,
+  id: number,
+  seqs?: number[],
+  by?: ChangedBy,
+): Promise<number> {
+  const replayed = await ctx.dispatcher.withLaneIdle(id, () =>
+    ctx.store.replayFailed(id, ctx.clock(), seqs),
+  );
+  const recipient = await auditedRecipient(ctx, by, id);
+  if (recipient !== undefined) {
+    await audit(ctx, by, 'recipient.replay', recipient, null, {
+      ...(seqs === undefined ? {} : { seqs }),
+      replayed,
+    });
+  }
+  return replayed;
+}
 
-export const replayRange = (ctx: Ctx, id: number, from: number, to: number): Promise<number> =>
-  ctx.dispatcher.withLaneIdle(id, () => ctx.store.replayRange(id, from, to, ctx.clock()));
+export async function replayRange(
+  ctx: Ctx,
+  id: number,
+  from: number,
+  to: number,
+  by?: ChangedBy,
+): Promise<number> {
+  const replayed = await ctx.dispatcher.withLaneIdle(id, () =>
+    ctx.store.replayRange(id, from, to, ctx.clock()),
+  );
+  const recipient = await auditedRecipient(ctx, by, id);
+  if (recipient !== undefined) {
+    await audit(ctx, by, 'recipient.replay-range', recipient, null, {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      replayed,
+    });
+  }
+  return replayed;
+}
 
 /**
  * Queues a test event for this recipient only, behind what is already queued for it: `event`,
@@ -98,11 +206,13 @@ export async function sendTestEvent(
   ctx: Ctx,
   recipient: Recipient,
   event?: NewEvent,
+  by?: ChangedBy,
 ): Promise<string> {
   if (!recipient.enabled) throw conflict('the recipient is disabled: enable it first');
   const now = ctx.clock();
   const chosen = event ?? { uid: newEventUid(now), ...testEvent(now) };
   await ctx.committer.submit([{ ...chosen, onlyRecipientId: recipient.id }]);
+  await audit(ctx, by, 'recipient.test', recipient, null, { eventId: chosen.uid });
   return chosen.uid;
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { splitAddresses } from '../alerts/email-address.js';
+import { recipientSnapshot, recipientTarget } from '../api/recipient-audit.js';
 import {
   checkIntervals,
   parseRecipientInput,
@@ -12,6 +13,7 @@ import { DestinationPolicy } from '../delivery/destination-policy.js';
 import { destinationWarnings } from '../delivery/destination-warning.js';
 import type { Store } from '../store/store.js';
 import type { Recipient } from '../types.js';
+import { auditCliChange } from './audit-change.js';
 import { action, UsageError, withStore } from './store-command.js';
 
 interface RecipientFlags {
@@ -177,7 +179,10 @@ export function recipientCommands(program: Command): void {
         const created = await withStore(flags.databaseUrl, async (store) => {
           if (await store.findRecipientByName(name))
             throw new UsageError(`a recipient named "${name}" already exists`);
-          return store.createRecipient(input, Date.now());
+          const made = await store.createRecipient(input, Date.now());
+          const snapshot = recipientSnapshot(made);
+          await auditCliChange(store, 'recipient.create', recipientTarget(made), null, snapshot);
+          return made;
         });
         print(created, flags.json);
         await warnAboutDestination(created.url);
@@ -220,7 +225,13 @@ export function recipientCommands(program: Command): void {
           const current = await find(store, ref);
           const patch = parseRecipientPatch(body(flags, command), current);
           checkIntervals({ ...current, ...patch });
-          return store.updateRecipient(current.id, patch, Date.now());
+          const changed = await store.updateRecipient(current.id, patch, Date.now());
+          if (changed !== undefined) {
+            const target = recipientTarget(changed);
+            const [before, after] = [recipientSnapshot(current), recipientSnapshot(changed)];
+            await auditCliChange(store, 'recipient.update', target, before, after);
+          }
+          return changed;
         });
         if (updated) print(updated, flags.json);
         if (updated && flags.url !== undefined) await warnAboutDestination(updated.url);
@@ -238,9 +249,16 @@ export function recipientCommands(program: Command): void {
       .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)')
       .action(
         action(async (ref: string, flags: RecipientFlags) => {
-          const updated = await withStore(flags.databaseUrl, async (store) =>
-            store.updateRecipient((await find(store, ref)).id, { paused }, Date.now()),
-          );
+          const updated = await withStore(flags.databaseUrl, async (store) => {
+            const found = await find(store, ref);
+            const changed = await store.updateRecipient(found.id, { paused }, Date.now());
+            if (changed !== undefined) {
+              await auditCliChange(store, `recipient.${verb}`, recipientTarget(changed), null, {
+                paused: changed.paused,
+              });
+            }
+            return changed;
+          });
           if (updated) print(updated, false);
         }),
       );
@@ -256,6 +274,8 @@ export function recipientCommands(program: Command): void {
         const removed = await withStore(flags.databaseUrl, async (store) => {
           const found = await find(store, ref);
           await store.deleteRecipient(found.id);
+          const snapshot = recipientSnapshot(found);
+          await auditCliChange(store, 'recipient.delete', recipientTarget(found), snapshot, null);
           return found;
         });
         process.stdout.write(`removed recipient ${removed.id} (${removed.name})\n`);

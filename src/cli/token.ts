@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { hashToken, newToken } from '../api/index.js';
+import { auditCliChange } from './audit-change.js';
 import { action, UsageError, withStore } from './store-command.js';
 
 export function tokenCommands(program: Command): void {
@@ -16,9 +17,20 @@ export function tokenCommands(program: Command): void {
       action(async (options: { name: string; databaseUrl?: string }) => {
         if (options.name.trim() === '') throw new UsageError('--name must not be empty');
         const secret = newToken();
-        await withStore(options.databaseUrl, (store) =>
-          store.createToken(options.name, hashToken(secret), Date.now()),
-        );
+        await withStore(options.databaseUrl, async (store) => {
+          const created = await store.createToken(options.name, hashToken(secret), Date.now());
+          // Never the token itself: its id and name.
+          await auditCliChange(
+            store,
+            'token.create',
+            `token ${created.id} (${options.name})`,
+            null,
+            {
+              id: created.id,
+              name: options.name,
+            },
+          );
+        });
         process.stdout.write(`${secret}\n`);
       }),
     );
@@ -46,10 +58,18 @@ export function tokenCommands(program: Command): void {
     .action(
       action(async (id: string, options: { databaseUrl?: string }) => {
         if (!/^\d+$/.test(id)) throw new UsageError(`token id must be a number, got "${id}"`);
-        const done = await withStore(options.databaseUrl, (store) =>
-          store.revokeToken(Number(id), Date.now()),
-        );
-        if (!done) throw new UsageError(`no active token with id ${id}`);
+        await withStore(options.databaseUrl, async (store) => {
+          const token = (await store.listTokens()).find((t) => t.id === Number(id));
+          if (token === undefined || !(await store.revokeToken(Number(id), Date.now())))
+            throw new UsageError(`no active token with id ${id}`);
+          await auditCliChange(
+            store,
+            'token.revoke',
+            `token ${id} (${token.name})`,
+            { revoked: false },
+            { revoked: true },
+          );
+        });
         process.stdout.write(`revoked token ${id}\n`);
       }),
     );

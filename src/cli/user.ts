@@ -1,22 +1,9 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { recordAudit } from '../admin/audit.js';
 import { hashPassword, passwordProblem } from '../admin/password.js';
 import { userNameProblem } from '../admin/user-name.js';
+import { auditCliChange } from './audit-change.js';
 import { readNewPassword } from './password-prompt.js';
 import { action, UsageError, withStore } from './store-command.js';
-
-/** The audit log's "who" for changes made at the command line. */
-function cliActor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
-}
-
-/** The command line has no JSON log: the audit log is where its changes are kept. */
-const noLog = { info: () => {} };
 
 export function userCommands(program: Command): void {
   const user = program.command('user').description('manage administrators of the web interface');
@@ -39,14 +26,7 @@ export function userCommands(program: Command): void {
         await withStore(options.databaseUrl, async (store) => {
           const created = await store.admin.createUser(name, hash, Date.now());
           if (created === undefined) throw new UsageError(`a user named "${name}" already exists`);
-          await recordAudit(store.admin, noLog, {
-            at: Date.now(),
-            actor: cliActor(),
-            action: 'user.add',
-            target: `user ${name}`,
-            before: null,
-            after: { name },
-          });
+          await auditCliChange(store, 'user.add', `user ${name}`, null, { name });
         });
         process.stderr.write(`created administrator "${name}"; sign in at /login\n`);
       }),
@@ -77,14 +57,7 @@ export function userCommands(program: Command): void {
         await withStore(options.databaseUrl, async (store) => {
           if (!(await store.admin.deleteUser(name)))
             throw new UsageError(`no user named "${name}"`);
-          await recordAudit(store.admin, noLog, {
-            at: Date.now(),
-            actor: cliActor(),
-            action: 'user.remove',
-            target: `user ${name}`,
-            before: { name },
-            after: null,
-          });
+          await auditCliChange(store, 'user.remove', `user ${name}`, { name }, null);
         });
         process.stdout.write(`removed user "${name}"\n`);
       }),

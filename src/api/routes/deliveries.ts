@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Attempt, Delivery, DeliveryState } from '../../types.js';
+import { changedBy } from '../changed-by.js';
 import type { ApiContext } from '../context.js';
 import { badRequest } from '../http-error.js';
 import { sendTestEvent } from '../recipient-actions.js';
@@ -77,6 +78,7 @@ export function deliveryRoutes(app: FastifyInstance, ctx: ApiContext): void {
       (typeof given === 'object' && Object.keys(given).length === 0)
         ? undefined
         : toNewEvent(given, ctx.clock());
-    return reply.status(202).send({ ids: [await sendTestEvent(ctx, recipient, event)] });
+    const id = await sendTestEvent(ctx, recipient, event, changedBy(request));
+    return reply.status(202).send({ ids: [id] });
   });
 }

@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DestinationPolicy } from '../../delivery/destination-policy.js';
 import { destinationWarnings } from '../../delivery/destination-warning.js';
 import type { Recipient } from '../../types.js';
+import { changedBy } from '../changed-by.js';
 import type { ApiContext } from '../context.js';
 import { badRequest, notFound } from '../http-error.js';
 import {
@@ -52,7 +53,11 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.post('/api/v1/recipients', async (request, reply) => {
-    const created = await createRecipient(ctx, parseRecipientInput(request.body));
+    const created = await createRecipient(
+      ctx,
+      parseRecipientInput(request.body),
+      changedBy(request),
+    );
     return reply.status(201).send(await withWarnings(ctx, created));
   });
 
@@ -64,35 +69,36 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const current = await loadRecipient(ctx, request.params);
     const patch = parseRecipientPatch(request.body, current, ctx.clock());
     checkIntervals({ ...current, ...patch });
-    const updated = await updateRecipient(ctx, current.id, patch);
+    const updated = await updateRecipient(ctx, current.id, patch, changedBy(request));
     return patch.url === undefined ? showRecipient(ctx, updated) : withWarnings(ctx, updated);
   });
 
   app.delete('/api/v1/recipients/:id', async (request, reply) => {
-    await deleteRecipient(ctx, recipientId(request.params));
+    await deleteRecipient(ctx, recipientId(request.params), changedBy(request));
     return reply.status(204).send();
   });
 
-  const paused = (value: boolean) => async (request: { params: unknown }) => {
+  const paused = (value: boolean) => async (request: FastifyRequest) => {
     const current = await loadRecipient(ctx, request.params);
-    return showRecipient(ctx, await setPaused(ctx, current.id, value));
+    return showRecipient(ctx, await setPaused(ctx, current.id, value, changedBy(request)));
   };
   app.post('/api/v1/recipients/:id/pause', paused(true));
   app.post('/api/v1/recipients/:id/resume', paused(false));
 
   app.post('/api/v1/recipients/:id/retry', async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
-    return { retried: await retryNow(ctx, recipient.id) };
+    return { retried: await retryNow(ctx, recipient.id, changedBy(request)) };
   });
 
   app.post('/api/v1/recipients/:id/set-aside', async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
-    return { setAside: await setHeadAside(ctx, recipient.id) };
+    return { setAside: await setHeadAside(ctx, recipient.id, changedBy(request)) };
   });
 
   app.post('/api/v1/recipients/:id/replay', async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
-    return { replayed: await replayFailed(ctx, recipient.id, replaySeqs(request.body)) };
+    const seqs = replaySeqs(request.body);
+    return { replayed: await replayFailed(ctx, recipient.id, seqs, changedBy(request)) };
   });
 
   app.post('/api/v1/recipients/:id/replay-range', async (request) => {
@@ -101,7 +107,7 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const from = instant(body.from, 'from');
     const to = instant(body.to, 'to');
     if (to < from) throw badRequest('to must not be before from', 'to');
-    return { replayed: await replayRange(ctx, recipient.id, from, to) };
+    return { replayed: await replayRange(ctx, recipient.id, from, to, changedBy(request)) };
   });
 }
 
