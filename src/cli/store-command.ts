@@ -34,7 +34,9 @@ export function action<A extends unknown[]>(
         error instanceof ConfigError ||
         (error as { name?: string }).name === 'HttpError' ||
         (error as { code?: string }).code === 'OUTBOUND_INVALID_EVENT' ||
-        (error as { code?: string }).code === 'OUTBOUND_DATABASE_IN_USE';
+        (error as { code?: string }).code === 'OUTBOUND_DATABASE_IN_USE' ||
+        // A database lost or missing, storage failing (read-only, full): the message says why.
+        /^OUTBOUND_(DATABASE_MISSING|STORAGE_)/.test(String((error as { code?: string }).code));
       process.stderr.write(
         `outbound: ${expected ? (error as Error).message : String((error as Error).stack ?? error)}\n`,
       );

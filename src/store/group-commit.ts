@@ -1,4 +1,5 @@
 import type { AcceptResult, NewEvent } from '../types.js';
+import { isStorageUnavailable } from './storage-health.js';
 import type { Store } from './store.js';
 
 interface Waiting {
@@ -92,7 +93,8 @@ export class GroupCommitter {
     const batch = this.take();
     try {
       await this.commit(batch).catch(async (error) => {
-        if (batch.length === 1) throw error;
+        // The storage failed, not a submission: each alone would fail the same way.
+        if (batch.length === 1 || isStorageUnavailable(error)) throw error;
         // One submission may be at fault: commit each alone so the others still succeed.
         for (const waiting of batch) await this.commit([waiting]).catch(waiting.reject);
       });

@@ -141,7 +141,8 @@ export class AckJournal {
   close(): void {
     this.clearTimer();
     try {
-      this.fold();
+      // A database gone from under the process takes nothing more; the log stays as it is.
+      if (this.conn.health.state !== 'lost') this.fold();
     } finally {
       this.writer?.close();
       this.writer = undefined;
