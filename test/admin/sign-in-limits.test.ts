@@ -115,8 +115,8 @@ describe('sign-in slowdown (a real store, a test clock)', () => {
 
   it('no longer keeps a lock in the store that others would run into', async () => {
     for (let i = 0; i < 10; i++) {
-      const result = await signIn.attempt('alice', 'wrong', '203.0.113.9');
-      now += Math.max(wait(result), 1);
+      await signIn.attempt('alice', 'wrong', '203.0.113.9');
+      now += 1000;
     }
     expect((await store.admin.findUser('alice'))?.lockedUntil ?? null).toBeNull();
   });
