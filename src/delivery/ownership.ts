@@ -46,6 +46,8 @@ export interface SoleOwnershipOptions {
   onLost?: (cause?: Error) => void;
   onError?: (error: unknown) => void;
   clock?: () => number;
+  /** A monotonic clock in ms, by which the lock is trusted between renewals. Default performance.now. */
+  now?: () => number;
 }
 
 /**
@@ -62,6 +64,13 @@ export class SoleOwnership implements LaneOwnership {
   /** Until start() took the lock, when there is one. */
   private held: boolean;
   private renewedAt = 0;
+  /**
+   * Monotonic time until which the lock is surely still ours: another process takes it only
+   * once it has not been renewed for staleMs (see `holds`).
+   */
+  private trustedUntil = Number.POSITIVE_INFINITY;
+  private rechecking = false;
+  private readonly now: () => number;
   private readonly renewMs: number;
   private readonly staleMs: number;
   private readonly clock: () => number;
@@ -74,6 +83,7 @@ export class SoleOwnership implements LaneOwnership {
     this.renewMs = options.renewMs ?? 5_000;
     this.staleMs = options.staleMs ?? 15_000;
     this.clock = options.clock ?? Date.now;
+    this.now = options.now ?? (() => performance.now());
     this.where = options.where ?? 'this database';
     this.held = lock === undefined;
   }
@@ -83,7 +93,9 @@ export class SoleOwnership implements LaneOwnership {
     if (lock === undefined) return;
     const me = { token: this.token, pid: process.pid, host: hostname() };
     let first: WriterHolder | undefined;
+    let takenAt: number;
     for (;;) {
+      takenAt = this.now();
       const now = this.clock();
       const other = await lock.take(me, now, (holder) => this.gone(holder, me, now));
       if (other === undefined) break;
@@ -99,6 +111,7 @@ export class SoleOwnership implements LaneOwnership {
     }
     this.held = true;
     this.renewedAt = this.clock();
+    this.trust(takenAt);
     // A database found gone by any write (not only the renewal) stops the lanes at once.
     this.unwatch = lock.watch?.((cause) => this.lose(cause));
     this.timer = setInterval(() => void this.renew(lock), this.renewMs);
@@ -115,10 +128,12 @@ export class SoleOwnership implements LaneOwnership {
 
   private async renew(lock: WriterLock): Promise<void> {
     if (!this.held) return;
+    const sentAt = this.now();
     const now = this.clock();
     try {
       if (await lock.renew(this.token, now)) {
         this.renewedAt = now;
+        this.trust(sentAt);
         return;
       }
       this.lose();
@@ -147,8 +162,31 @@ export class SoleOwnership implements LaneOwnership {
     return { release: [] };
   }
 
+  /**
+   * Asked before a lane sends and right before each request leaves. Once the last renewal is
+   * older than another process waits before taking the lock (this one was frozen: SIGSTOP, a
+   * paused VM), nothing is sent until a renewal shows the lock is still ours; the sweep then
+   * restarts the lanes. A renewal that finds the lock taken gives everything up.
+   */
   holds(): boolean {
-    return this.held;
+    if (!this.held) return false;
+    if (this.now() < this.trustedUntil) return true;
+    this.recheck();
+    return false;
+  }
+
+  /** The lock was renewed (or taken) by a write sent at `sentAt`, monotonic time. */
+  private trust(sentAt: number): void {
+    this.trustedUntil = sentAt + this.staleMs - Math.min(1000, this.staleMs / 4);
+  }
+
+  private recheck(): void {
+    const lock = this.lock;
+    if (lock === undefined || this.rechecking) return;
+    this.rechecking = true;
+    void this.renew(lock).finally(() => {
+      this.rechecking = false;
+    });
   }
 
   fenceFor(): undefined {
