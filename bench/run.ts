@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --profile] [-- SCENARIO...]`
  *
  * Scenarios: ordered, ingest, latency, backlog, and on PostgreSQL pg-ingest, pg-one, pg-many,
- * pg-nodes (default: all, in that order; `pg` = the four PostgreSQL ones). Writes
+ * pg-nodes, then hung (default: all, in that order; `pg` = the four PostgreSQL ones). Writes
  * bench/results.json and bench/results.md, prints progress on stderr and the table on stdout.
  * `--profile` writes a V8 CPU profile of every serve child to bench/profiles/ and prints
  * where its time went.
@@ -20,6 +20,7 @@ import { stopPostgres } from './postgres.js';
 import { formatSummary, type ProfileSummary, summarizeProfile } from './profile-summary.js';
 import { environment, markdownTable, writeResults } from './report.js';
 import { backlog } from './scenarios/backlog.js';
+import { hung } from './scenarios/hung.js';
 import { ingest, pgIngest } from './scenarios/ingest.js';
 import { latency } from './scenarios/latency.js';
 import { ordered } from './scenarios/ordered.js';
@@ -42,6 +43,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'pg-one': pgOne,
   'pg-many': pgMany,
   'pg-nodes': pgNodes,
+  hung,
 };
 const ALIASES: Record<string, string> = {
   '1': 'ordered',
@@ -52,6 +54,7 @@ const ALIASES: Record<string, string> = {
   '6': 'pg-one',
   '7': 'pg-many',
   '8': 'pg-nodes',
+  '9': 'hung',
 };
 
 function usage(): never {
