@@ -55,6 +55,8 @@ describe('audit of changes through the API', () => {
     );
     expect((await svc.api('POST', `/api/v1/recipients/${id}/pause`)).status).toBe(200);
     expect((await svc.api('POST', `/api/v1/recipients/${id}/resume`)).status).toBe(200);
+    expect((await svc.api('POST', `/api/v1/recipients/${id}/test`)).status).toBe(202);
+    expect((await svc.api('POST', `/api/v1/recipients/${id}/retry`)).status).toBe(200);
     expect((await svc.api('POST', `/api/v1/recipients/${id}/replay`)).status).toBe(200);
     expect((await svc.api('DELETE', `/api/v1/recipients/${id}`)).status).toBe(204);
     // Reading changes nothing and is not audited.
@@ -67,6 +69,8 @@ describe('audit of changes through the API', () => {
       ['api:test', 'recipient.update', target],
       ['api:test', 'recipient.pause', target],
       ['api:test', 'recipient.resume', target],
+      ['api:test', 'recipient.test', target],
+      ['api:test', 'recipient.retry', target],
       ['api:test', 'recipient.replay', target],
       ['api:test', 'recipient.delete', target],
     ]);
@@ -79,6 +83,8 @@ describe('audit of changes through the API', () => {
     });
     expect(update?.before).toMatchObject({ timeoutSeconds: 10 });
     expect(update?.after).toMatchObject({ timeoutSeconds: 3 });
+    const test = entries.find((e) => e.action === 'recipient.test');
+    expect(test?.after).toEqual({ eventId: expect.any(String) });
     expectNoSecret(entries);
   });
 });
