@@ -42,6 +42,11 @@ interface BuiltIn {
 }
 
 const BITS = { 4: 32, 6: 128 } as const;
+const V4_MAPPED = 0xffffn << 32n; // ::ffff:0:0/96
+const V4_TRANSLATED = 0xffffn << 48n; // ::ffff:0:0:0/96
+const NAT64 = 0x0064ff9bn << 96n; // 64:ff9b::/96
+const LOW_96 = (1n << 96n) - 1n;
+const LOW_32 = (1n << 32n) - 1n;
 
 /**
  * Refused unless an operator allows them explicitly. Link-local holds the cloud metadata
@@ -155,12 +160,6 @@ export function formsOf(address: Address): Address[] {
   return embedded === null ? [address] : [address, embedded];
 }
 
-const V4_MAPPED = 0xffffn << 32n; // ::ffff:0:0/96
-const V4_TRANSLATED = 0xffffn << 48n; // ::ffff:0:0:0/96
-const NAT64 = 0x0064ff9bn << 96n; // 64:ff9b::/96
-const LOW_96 = (1n << 96n) - 1n;
-const LOW_32 = (1n << 32n) - 1n;
-
 function embeddedIpv4(a: Address): Address | null {
   if (a.family !== 6) return null;
   const high = a.value & ~LOW_32;
@@ -220,6 +219,10 @@ export function parseRange(entry: string): AddressRange {
   if (base !== address.value) {
     const suggestion = `${formatAddress({ family: address.family, value: base })}/${prefix}`;
     throw new RangeSyntaxError(entry, `"${entry}" has host bits set: did you mean ${suggestion}?`);
+  }
+  // An IPv4-mapped range is the IPv4 range it maps (a dual-stack socket connects there).
+  if (address.family === 6 && prefix >= 96 && base >> 32n === V4_MAPPED >> 32n) {
+    return { family: 4, base: base & LOW_32, prefix: prefix - 96, text };
   }
   return { family: address.family, base, prefix, text };
 }

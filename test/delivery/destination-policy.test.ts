@@ -261,6 +261,16 @@ describe('destination policy: allow and deny entries', () => {
     expect(parseRange('fd00::/8')).toMatchObject({ family: 6, prefix: 8 });
     expect(parseRange('[::1]')).toMatchObject({ family: 6, prefix: 128 });
     expect(parseRange('0.0.0.0/0')).toMatchObject({ family: 4, prefix: 0 });
+    // An IPv4-mapped range is its IPv4 range: it holds the plain IPv4 spellings too.
+    expect(parseRange('::ffff:127.0.0.0/104')).toMatchObject({
+      family: 4,
+      base: 0x7f000000n,
+      prefix: 8,
+    });
+    const mapped = DestinationPolicy.of({ deny: ['::ffff:7f00:0/104'] });
+    expect(mapped.checkHost('127.0.0.1')?.reason).toMatch(/deny list \(::ffff:7f00:0\/104\)/);
+    expect(mapped.checkHost('::ffff:127.0.0.1')).not.toBeNull();
+    expect(mapped.checkHost('::1')).toBeNull();
   });
 
   it.each([
