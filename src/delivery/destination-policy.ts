@@ -45,7 +45,6 @@ const BITS = { 4: 32, 6: 128 } as const;
 const V4_MAPPED = 0xffffn << 32n; // ::ffff:0:0/96
 const V4_TRANSLATED = 0xffffn << 48n; // ::ffff:0:0:0/96
 const NAT64 = 0x0064ff9bn << 96n; // 64:ff9b::/96
-const LOW_96 = (1n << 96n) - 1n;
 const LOW_32 = (1n << 32n) - 1n;
 
 /**
@@ -64,7 +63,7 @@ export const BUILT_IN_REFUSED: readonly BuiltIn[] = [
   ['224.0.0.0/4', 'a multicast address'],
   ['ff00::/8', 'a multicast address'],
   ['240.0.0.0/4', 'a reserved or broadcast address'],
-].map(([text, label]) => ({ range: mustParseRange(text as string), label: label as string }));
+].map(([text, label]) => ({ range: parseRange(text as string), label: label as string }));
 
 /**
  * Host names of cloud metadata services, refused by name before any DNS query (after lower
@@ -168,7 +167,7 @@ function embeddedIpv4(a: Address): Address | null {
     return { family: 4, value: low };
   }
   // IPv4-compatible (deprecated) ::a.b.c.d, but :: and ::1 are themselves.
-  if ((a.value & ~LOW_96) === 0n && high === 0n && low > 1n) return { family: 4, value: low };
+  if (high === 0n && low > 1n) return { family: 4, value: low };
   return null;
 }
 
@@ -225,10 +224,6 @@ export function parseRange(entry: string): AddressRange {
     return { family: 4, base: base & LOW_32, prefix: prefix - 96, text };
   }
   return { family: address.family, base, prefix, text };
-}
-
-function mustParseRange(text: string): AddressRange {
-  return parseRange(text);
 }
 
 /** Operator entries: IPv4 only as a dotted quad of decimals, IPv6 as written, brackets allowed. */
