@@ -66,26 +66,29 @@ export function destinationConnector(
 /** A `lookup` for net/tls.connect that answers only the addresses the policy allows. */
 function checkedLookup(policy: DestinationPolicy, resolve: ResolveAll): LookupFunction {
   return (hostname, options, callback) => {
+    const answer = (addresses: LookupAddress[]) => {
+      const allowed: LookupAddress[] = [];
+      let refusal: Refusal | null = null;
+      for (const a of addresses) {
+        const refused = policy.checkAddress(a.address);
+        if (refused === null) allowed.push(a);
+        else refusal ??= refused;
+      }
+      const first = allowed[0];
+      if (first === undefined) {
+        const why = refusal ?? { reason: 'the host name has no address' };
+        callback(refusedError(why, hostname), '', 0);
+      } else if (options.all) {
+        (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, allowed);
+      } else {
+        callback(null, first.address, first.family);
+      }
+    };
+    // Answered outside the promise, as dns.lookup would: a throw in the socket's callback
+    // must not turn into an unhandled rejection.
     resolve(hostname, { family: familyOf(options.family), hints: options.hints }).then(
-      (addresses) => {
-        const allowed: LookupAddress[] = [];
-        let refusal: Refusal | null = null;
-        for (const a of addresses) {
-          const refused = policy.checkAddress(a.address);
-          if (refused === null) allowed.push(a);
-          else refusal ??= refused;
-        }
-        const first = allowed[0];
-        if (first === undefined) {
-          const why = refusal ?? { reason: 'the host name has no address' };
-          callback(refusedError(why, hostname), '', 0);
-        } else if (options.all) {
-          (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, allowed);
-        } else {
-          callback(null, first.address, first.family);
-        }
-      },
-      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+      (addresses) => process.nextTick(answer, addresses),
+      (error: NodeJS.ErrnoException) => process.nextTick(callback, error, '', 0),
     );
   };
 }
