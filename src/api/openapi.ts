@@ -1,3 +1,4 @@
+import { MAX_TIMEOUT_SECONDS } from '../delivery/index.js';
 import { CONFERENCE_ID, EVENT_NAMES, NUMERIC_ID } from '../events/index.js';
 
 const error = { $ref: '#/components/schemas/Error' };
@@ -241,10 +242,20 @@ export const OPENAPI = {
             ],
             default: 'all',
           },
-          retryIntervalSeconds: { type: 'number', default: 10 },
+          retryIntervalSeconds: {
+            type: 'number',
+            default: 10,
+            description: 'No retry comes sooner, whatever Retry-After the recipient sends',
+          },
           retryMaxIntervalSeconds: { type: 'number', default: 600 },
           retryDurationSeconds: { type: 'number', default: 0, description: '0 = retry forever' },
-          timeoutSeconds: { type: 'number', default: 10 },
+          timeoutSeconds: {
+            type: 'number',
+            default: 10,
+            minimum: 0.01,
+            maximum: MAX_TIMEOUT_SECONDS,
+            description: 'Request time-out; a request still unanswered then is a failed attempt',
+          },
           tlsVerify: { type: 'boolean', default: true },
           caCertificate: { type: ['string', 'null'], description: 'PEM root certificate to trust' },
           headers: {

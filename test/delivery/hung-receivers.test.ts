@@ -114,6 +114,18 @@ describe('receivers that never answer', () => {
     },
   );
 
+  it('a time-out above the bound is refused, naming the field', async () => {
+    const svc = await service();
+    const res = await svc.api('POST', '/api/v1/recipients', {
+      name: 'slow',
+      url: 'http://127.0.0.1:9/hook',
+      timeoutSeconds: MAX_TIMEOUT_SECONDS + 1,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.field).toBe('timeoutSeconds');
+    expect(res.body.message ?? res.body.error).toMatch(new RegExp(`${MAX_TIMEOUT_SECONDS}`));
+  });
+
   it('deleting the recipient cuts the request in flight', async () => {
     const hung = await hanging();
     const svc = await service();

@@ -1,3 +1,4 @@
+import { MAX_TIMEOUT_SECONDS } from '../../delivery/index.js';
 import { EVENT_NAMES } from '../../events/index.js';
 import type { WebSession } from '../../store/admin-store.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
@@ -66,7 +67,7 @@ ${field('retryDurationSeconds', 'Retry Duration (seconds)', errors, input('retry
 ${field('alertContacts', 'Email Contact', errors, html`<textarea id="alertContacts" name="alertContacts" rows="2">${values.alertContacts}</textarea>`, 'Error alerts go to these addresses, one per line (at most 10). Empty: no alerts.')}
 ${field('alertAfterSeconds', 'Send Email Alert After (seconds)', errors, input('alertAfterSeconds', values.alertAfterSeconds, 'number', html` min="0" step="any"`), 'No mail if the failing event gets through before this.')}
 ${field('resendAlertsSeconds', 'Resend Email Alerts (seconds)', errors, input('resendAlertsSeconds', values.resendAlertsSeconds, 'number', html` min="0" step="any"`), 'Again every so often while it keeps failing. 0 = alert once.')}
-${field('timeoutSeconds', 'Request time-out (seconds)', errors, input('timeoutSeconds', values.timeoutSeconds, 'number', html` min="0.01" step="any"`))}
+${field('timeoutSeconds', 'Request time-out (seconds)', errors, input('timeoutSeconds', values.timeoutSeconds, 'number', html` min="0.01" max="${MAX_TIMEOUT_SECONDS}" step="any"`), `At most ${MAX_TIMEOUT_SECONDS} seconds.`)}
 ${field('headers', 'Extra headers', errors, html`<textarea id="headers" name="headers" rows="3">${values.headers}</textarea>`, 'One per line: Name: value')}
 ${field(
   'secret',
