@@ -126,8 +126,8 @@ describe('storage faults under a running serve', () => {
   };
 
   /** A restart on the folder: it must refuse in one line, exit 2, no stack. */
-  const expectRefusedStart = async (mentions: RegExp) => {
-    const child = serve({ OUTBOUND_LOG_LEVEL: 'info' });
+  const expectRefusedStart = async (mentions: RegExp, extra: NodeJS.ProcessEnv = {}) => {
+    const child = serve({ OUTBOUND_LOG_LEVEL: 'info', ...extra });
     const { code } = await exitOf(child);
     const stderr = child.stderr().trim();
     expect(code, stderr).toBe(2);
@@ -135,6 +135,7 @@ describe('storage faults under a running serve', () => {
     expect(stderr).toMatch(mentions);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stderr).not.toMatch(/ at .*\.ts:\d+/);
+    return stderr;
   };
 
   /** A serving process with a token and a recipient whose receiver keeps answering 500. */
@@ -275,5 +276,18 @@ describe('storage faults under a running serve', () => {
       chmodSync(path, 0o444);
     }
     await expectRefusedStart(/outbound\.db.*read-only/i);
+  }, 60_000);
+
+  it('an unreachable PostgreSQL stops start-up in one line naming it, without the password', async () => {
+    const closed = await freePort();
+    const stderr = await expectRefusedStart(/PostgreSQL refused the connection/, {
+      OUTBOUND_DATABASE_URL: `postgres://outbound:s3cret@127.0.0.1:${closed}/outbound`,
+    });
+    expect(stderr).toContain(`127.0.0.1:${closed}`);
+    expect(stderr).not.toContain('s3cret');
+  }, 60_000);
+
+  it('a bad setting stops start-up in one line naming it', async () => {
+    await expectRefusedStart(/OUTBOUND_PORT/, { OUTBOUND_PORT: 'eighty' });
   }, 60_000);
 });
