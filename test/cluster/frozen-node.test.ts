@@ -157,6 +157,9 @@ describe('a node frozen past its lease between its decision to send and the writ
     const errorsA: unknown[] = [];
     const a = new Dispatcher(storeA, senderA, {
       concurrency: 1,
+      // The hog keeps the slot for the whole test (by default a request waiting this long
+      // would give it back after 200 ms, and the lane to `x` would send before the freeze).
+      slotHoldMs: 600_000,
       sweepIntervalMs: 60_000,
       onError: (error) => errorsA.push(error),
       cluster: { store: link.store, leaseMs: 60_000, name: 'A', now: () => clockA },
