@@ -58,6 +58,23 @@ describe("the SQLite store's files", () => {
     });
   });
 
+  it('a lane write after the file went is refused as lost, never as read-only', async () => {
+    const store = await open();
+    const seen: string[] = [];
+    store.health.onChange((state) => seen.push(state));
+    rmSync(path);
+    // A lane's write is the first to find out (SQLite may refuse it as SQLITE_READONLY_DBMOVED).
+    await expect(
+      store.recordFailure(
+        1,
+        1,
+        { at: 1, status: 500, error: 'x', errorCode: null, latencyMs: 1, snippet: null } as never,
+        2,
+      ),
+    ).rejects.toMatchObject({ code: 'OUTBOUND_STORAGE_LOST' });
+    expect(seen).toEqual(['lost']);
+  });
+
   it("the database's write-ahead log deleted under it is seen as well", async () => {
     const store = await open();
     rmSync(`${path}-wal`);

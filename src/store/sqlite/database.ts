@@ -80,6 +80,9 @@ export class SqliteConnection {
     } catch (error) {
       const fault = storageFaultOf(error);
       if (fault === undefined) throw error;
+      // SQLite refuses writes to a file unlinked or moved under it (SQLITE_READONLY_DBMOVED):
+      // that is a lost database, not a read-only one.
+      this.verifyFiles();
       this.health.failing(fault);
       throw this.health.error(error);
     }
