@@ -56,10 +56,11 @@ export class SqliteConnection {
 
   /**
    * Runs `fn` in one IMMEDIATE transaction committed at the given durability. `proves`: its
-   * success shows a failing store writable again (not so the writer lock's renewal, which
-   * rewrites one row in place and succeeds on a disk too full for anything else).
+   * success shows a failing store writable again: only for writes that add rows (acceptance,
+   * the probe), not for bookkeeping rewritten in place (the writer lock's renewal, a token's
+   * last use), which succeeds on a disk too full for anything else.
    */
-  transaction<T>(level: SyncLevel, fn: () => T, proves = true): T {
+  transaction<T>(level: SyncLevel, fn: () => T, proves = false): T {
     return this.write(level, () => this.db.transaction(fn).immediate(), proves);
   }
 
@@ -71,7 +72,7 @@ export class SqliteConnection {
     return this.write(level, () => statement.run(...params));
   }
 
-  private write<T>(level: SyncLevel, fn: () => T, proves = true): T {
+  private write<T>(level: SyncLevel, fn: () => T, proves = false): T {
     this.health.assertUsable();
     let result: T;
     try {
@@ -113,11 +114,15 @@ export class SqliteConnection {
    */
   probeWrite(): void {
     const size = Number(this.db.pragma('page_size', { simple: true }));
-    this.transaction('FULL', () => {
-      this.db.exec('CREATE TABLE outbound_probe (filler BLOB)');
-      this.db.prepare('INSERT INTO outbound_probe VALUES (zeroblob(?))').run(size * 2);
-      this.db.exec('DROP TABLE outbound_probe');
-    });
+    this.transaction(
+      'FULL',
+      () => {
+        this.db.exec('CREATE TABLE outbound_probe (filler BLOB)');
+        this.db.prepare('INSERT INTO outbound_probe VALUES (zeroblob(?))').run(size * 2);
+        this.db.exec('DROP TABLE outbound_probe');
+      },
+      true,
+    );
   }
 
   private durability(level: SyncLevel): void {

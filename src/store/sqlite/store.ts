@@ -18,7 +18,7 @@ import type {
 import type { AdminStore } from '../admin-store.js';
 import { type BucketRow, toBucket } from '../bucket-rows.js';
 import type { SettingsStore } from '../settings-store.js';
-import type { StorageHealth } from '../storage-health.js';
+import { isStorageUnavailable, type StorageHealth } from '../storage-health.js';
 import type {
   BucketQuery,
   DeliveredHead,
@@ -92,8 +92,21 @@ import {
   toSessionRecord,
   UPDATE_SESSION,
 } from './sql/sessions.js';
-import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens.js';
+import {
+  FIND_LIVE_TOKEN,
+  INSERT_TOKEN,
+  LIST_TOKENS,
+  REVOKE_TOKEN,
+  USE_TOKEN,
+} from './sql/tokens.js';
 import { SqliteWriterLock } from './writer-lock.js';
+
+/**
+ * Passed to the acceptance path's transactions: they add rows, so their success shows a
+ * failing store (a full disk) writable again. Bookkeeping rewritten in place (a token's last
+ * use, the writer lock) may succeed on a disk too full to accept anything.
+ */
+const PROVES_RECOVERY = true;
 
 interface Subscription {
   id: number;
@@ -187,7 +200,7 @@ export class SqliteStore implements Store {
   }
 
   async acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult> {
-    return this.conn.transaction('FULL', () => this.insertEvents(events, now));
+    return this.conn.transaction('FULL', () => this.insertEvents(events, now), PROVES_RECOVERY);
   }
 
   /** The events and their deliveries; inside a transaction. */
@@ -235,29 +248,33 @@ export class SqliteStore implements Store {
   ): Promise<SessionChangeResult<T>> {
     // IMMEDIATE: the read below already holds the write lock, so no other change to the
     // session (from this process or another) can slip in between read and write.
-    return this.conn.transaction('FULL', () => {
-      const row = this.sql(GET_SESSION).get(lsid) as SessionRow | undefined;
-      const current = row && toSessionRecord(row);
-      const next = update(current);
-      if (next.state.lsid !== lsid) throw new Error(`session ${lsid} changed its lsid`);
-      const endedAt = current?.endedAt ?? (next.state.ended ? now : null);
-      const params = { lsid, state: JSON.stringify(next.state), now, ended_at: endedAt };
-      if (current === undefined) {
-        this.sql(INSERT_SESSION).run(params);
-      } else if (
-        this.sql(UPDATE_SESSION).run({ ...params, version: current.version }).changes !== 1
-      ) {
-        throw new Error(`session ${lsid} was changed concurrently`);
-      }
-      const session: SessionRecord = {
-        state: next.state,
-        version: (current?.version ?? 0) + 1,
-        createdAt: current?.createdAt ?? now,
-        updatedAt: now,
-        endedAt,
-      };
-      return { ...this.insertEvents(next.events, now), session, result: next.result };
-    });
+    return this.conn.transaction(
+      'FULL',
+      () => {
+        const row = this.sql(GET_SESSION).get(lsid) as SessionRow | undefined;
+        const current = row && toSessionRecord(row);
+        const next = update(current);
+        if (next.state.lsid !== lsid) throw new Error(`session ${lsid} changed its lsid`);
+        const endedAt = current?.endedAt ?? (next.state.ended ? now : null);
+        const params = { lsid, state: JSON.stringify(next.state), now, ended_at: endedAt };
+        if (current === undefined) {
+          this.sql(INSERT_SESSION).run(params);
+        } else if (
+          this.sql(UPDATE_SESSION).run({ ...params, version: current.version }).changes !== 1
+        ) {
+          throw new Error(`session ${lsid} was changed concurrently`);
+        }
+        const session: SessionRecord = {
+          state: next.state,
+          version: (current?.version ?? 0) + 1,
+          createdAt: current?.createdAt ?? now,
+          updatedAt: now,
+          endedAt,
+        };
+        return { ...this.insertEvents(next.events, now), session, result: next.result };
+      },
+      PROVES_RECOVERY,
+    );
   }
 
   private enabledSubscriptions(): Subscription[] {
@@ -535,10 +552,18 @@ export class SqliteStore implements Store {
   }
 
   async useToken(hash: string, now: number): Promise<ApiToken | undefined> {
-    // Bookkeeping only: losing last_used_at on a power cut is harmless.
-    const row = this.conn.transaction('NORMAL', () => this.sql(USE_TOKEN).get(now, hash)) as
-      | TokenRow
-      | undefined;
+    let row: TokenRow | undefined;
+    try {
+      // Bookkeeping only: losing last_used_at on a power cut is harmless.
+      row = this.conn.transaction('NORMAL', () => this.sql(USE_TOKEN).get(now, hash)) as
+        | TokenRow
+        | undefined;
+    } catch (error) {
+      // A failing store (a full disk) still lets callers in, to read, and to be told a 503
+      // by the write they came for; a lost one does not.
+      if (!isStorageUnavailable(error) || error.code !== 'OUTBOUND_STORAGE_FAILING') throw error;
+      row = this.sql(FIND_LIVE_TOKEN).get(hash) as TokenRow | undefined;
+    }
     return row && toToken(row);
   }
 

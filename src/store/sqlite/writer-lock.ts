@@ -42,7 +42,7 @@ export class SqliteWriterLock implements WriterLock {
     this.on.verify?.();
     const renew = this.conn.statement(RENEW_WRITER);
     // It rewrites one row in place: its success does not show a failing store writable.
-    const held = this.conn.transaction('NORMAL', () => renew.run(now, token).changes > 0, false);
+    const held = this.conn.transaction('NORMAL', () => renew.run(now, token).changes > 0);
     if (!held) this.on.lost?.();
     return held;
   }
