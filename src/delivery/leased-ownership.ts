@@ -39,6 +39,12 @@ export class LeasedOwnership implements LaneOwnership {
   /** Local monotonic time until which this node trusts its lanes. */
   private validUntil = 0;
   private lanes = new Map<number, number>();
+  /**
+   * Lanes given up (recipient id → the token they were held with), until a claim is seen that
+   * no longer returns them: a claim that read the lanes before the release committed must not
+   * bring them back.
+   */
+  private readonly given = new Map<number, number>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | null = null;
@@ -95,6 +101,10 @@ export class LeasedOwnership implements LaneOwnership {
     const held = await this.cluster.claim(node, [...wanted]);
     // Lost meanwhile: what the claim returned belongs to a node id given up already.
     if (this.node !== node) return { release: [] };
+    for (const [id, token] of this.given) {
+      if (held.get(id) === token) held.delete(id);
+      else this.given.delete(id);
+    }
     this.lanes = held;
     return { release: [...held.keys()].filter((id) => !wanted.has(id)) };
   }
@@ -128,8 +138,15 @@ export class LeasedOwnership implements LaneOwnership {
       if (token === undefined) continue;
       given.set(id, token);
       this.lanes.delete(id);
+      this.given.set(id, token);
     }
-    await this.cluster.release(node, given);
+    try {
+      await this.cluster.release(node, given);
+    } catch (error) {
+      // Still ours, perhaps: the next claim shows it, and the lane is driven again.
+      for (const id of given.keys()) this.given.delete(id);
+      throw error;
+    }
   }
 
   describe(): { node: number | null; lanes: number } {

@@ -56,6 +56,8 @@ export class EventStream {
     private readonly random: () => number,
     /** The node to send to now, or undefined to wait. */
     private readonly pick: () => ServeProcess | undefined,
+    /** Most milliseconds between two requests (a random pause up to this). */
+    private readonly gapMs = 4,
     /** How long one request may take; longer than any freeze, so that order holds. */
     private readonly requestTimeoutMs = 10_000,
   ) {}
@@ -97,7 +99,7 @@ export class EventStream {
         this.stats.failed++;
         await sleep(10);
       }
-      await sleep(Math.floor(this.random() * 4));
+      await sleep(Math.floor(this.random() * this.gapMs));
     }
   }
 }
