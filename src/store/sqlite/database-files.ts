@@ -34,8 +34,12 @@ export function refuseLostDatabase(path: string): void {
   const files = companionsOf(path);
   if (existsSync(files.lost)) {
     const note = readFileSync(files.lost, 'utf8').trim().split('\n')[0];
+    // The -wal and -shm there belong to the lost file: opened with another, SQLite would
+    // replay that log into it.
+    const stale = [files.wal, files.shm].filter((file) => existsSync(file));
+    const clear = [...stale, files.lost].join(' and ');
     throw new DatabaseMissingError(
-      `the database ${path} was lost under a running outbound serve (${note}): events acknowledged before then may be missing from ${existsSync(path) ? 'the file there now' : 'this folder'}; restore the database from a backup (with its -acks file), then remove ${files.lost}; or remove ${files.lost} to go on with what is there`,
+      `the database ${path} was lost under a running outbound serve (${note}): events acknowledged before then may be missing from ${existsSync(path) ? 'the file there now' : 'this folder'}; restore the database from a backup (with its -acks file), or keep what is there, then remove ${clear}`,
     );
   }
   if (existsSync(path)) return;
