@@ -26,7 +26,7 @@ import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { HttpSender } from '../../src/delivery/http-sender.js';
 import type { ClusterStore } from '../../src/store/cluster-store.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
-import { newEvent, recipientInput } from '../store/fixtures.js';
+import { BEGIN, END, newEvent, recipientInput } from '../store/fixtures.js';
 import { createDatabase } from '../support/postgres.js';
 import { sleep, waitUntil } from '../support/wait.js';
 
@@ -147,7 +147,11 @@ describe('a node frozen past its lease between its decision to send and the writ
     const storeA = await pgStore(db.url);
     const storeB = await pgStore(db.url);
     const hog = await storeA.createRecipient(recipientInput({ url: receiver.url('hog') }), 1);
-    const x = await storeA.createRecipient(recipientInput({ url: receiver.url('x') }), 1);
+    // `x` takes only END events: the BEGIN that occupies the slot goes to `hog` alone.
+    const x = await storeA.createRecipient(
+      recipientInput({ url: receiver.url('x'), events: [END] }),
+      1,
+    );
 
     // A: one request slot, its own clock, a lease long enough that no timer of its own fires
     // during the test (the freeze is played by the clock and the database, not by waiting).
@@ -172,12 +176,18 @@ describe('a node frozen past its lease between its decision to send and the writ
     await a.start();
     expect(a.ownership.describe().lanes).toBe(2);
     const nodeA = a.ownership.describe().node;
+    // The lanes' first reads (of an empty queue) are over: from here on, only wakes send.
+    await waitUntil(
+      () => [hog.id, x.id].every((id) => a.laneStatus(id)?.state === 'idle'),
+      'A’s lanes to be idle',
+    );
 
-    // e1 for both: A sends it to `hog` (held), and its lane to `x` waits for the slot.
-    const e1 = newEvent();
-    await storeA.acceptEvents([e1], Date.now());
+    // A sends e0 to `hog` (held); then e1 for both, and A's lane to `x` waits for the slot.
+    await storeA.acceptEvents([newEvent(BEGIN)], Date.now());
     a.wake([hog.id]);
     await waitUntil(() => receiver.heldCount() === 1, 'A’s request to hog');
+    const e1 = newEvent(END);
+    await storeA.acceptEvents([e1], Date.now());
     a.wake([x.id]);
     await waitUntil(() => a.laneStatus(x.id)?.state === 'sending', 'A’s lane to x to send');
     await sleep(20);
@@ -202,7 +212,7 @@ describe('a node frozen past its lease between its decision to send and the writ
     });
     await b.start();
     await waitUntil(() => b.ownership.describe().lanes === 2, 'B to take both lanes');
-    const e2 = newEvent();
+    const e2 = newEvent(END);
     const { recipientIds } = await storeB.acceptEvents([e2], Date.now());
     b.wake(recipientIds);
     const toX = () => receiver.seen.filter((s) => s.path === 'x');
