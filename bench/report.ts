@@ -85,10 +85,12 @@ export function writeResults(
   results: ScenarioResult[],
   failures: { scenario: string; error: string }[],
   profiles: unknown[],
+  /** `results` for a full run; a run of some scenarios writes beside it, never over it. */
+  base = 'results',
 ): { json: string; md: string } {
   const rows = results.flatMap((r) => r.rows);
-  const json = join(BENCH_DIR, 'results.json');
-  const md = join(BENCH_DIR, 'results.md');
+  const json = join(BENCH_DIR, `${base}.json`);
+  const md = join(BENCH_DIR, `${base}.md`);
   const data = {
     environment: env,
     rows: rows.map((r) => ({

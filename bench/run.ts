@@ -3,7 +3,8 @@
  *
  * Scenarios: ordered, ingest, latency, backlog, and on PostgreSQL pg-ingest, pg-one, pg-many,
  * pg-nodes, then hung (default: all, in that order; `pg` = the four PostgreSQL ones). Writes
- * bench/results.json and bench/results.md, prints progress on stderr and the table on stdout.
+ * bench/results.json and bench/results.md (a run of some scenarios: results-NAMES.*), prints
+ * progress on stderr and the table on stdout.
  * `--profile` writes a V8 CPU profile of every serve child to bench/profiles/ and prints
  * where its time went.
  */
@@ -174,7 +175,10 @@ async function main(): Promise<number> {
     monitor.stop();
   }
 
-  const written = writeResults(env, results, failures, profiles);
+  // A full run's figures stay in results.*; a run of some scenarios goes to results-NAMES.*.
+  const all = names.length === Object.keys(SCENARIOS).length;
+  const base = all ? 'results' : `results-${names.join('-')}`;
+  const written = writeResults(env, results, failures, profiles, base);
   log(`wrote ${written.json} and ${written.md}`);
   process.stdout.write(`\n${markdownTable(results.flatMap((r) => r.rows))}\n`);
   for (const f of failures) process.stdout.write(`\n${f.scenario} did not complete: ${f.error}\n`);
