@@ -20,7 +20,7 @@ export function userRoutes(app: FastifyInstance, admin: AdminContext): void {
 
   app.get('/admin/users', async (request, reply) => {
     const notice = NOTICES[(request.query as { notice?: string }).notice ?? ''];
-    return sendPage(reply, usersPage(sessions.of(request), await list(), api.clock(), { notice }));
+    return sendPage(reply, usersPage(sessions.of(request), await list(), { notice }));
   });
 
   app.post('/admin/users', async (request, reply) => {
@@ -36,7 +36,7 @@ export function userRoutes(app: FastifyInstance, admin: AdminContext): void {
     };
     const refuse = (status: number) =>
       list().then((users) =>
-        sendPage(reply, usersPage(session, users, api.clock(), { username, errors }), status),
+        sendPage(reply, usersPage(session, users, { username, errors }), status),
       );
     if (errors.username || errors.password) return refuse(400);
     const created = await store.createUser(username, await hashPassword(password), api.clock());

@@ -11,7 +11,6 @@ export interface NewUserForm {
 export function usersPage(
   session: WebSession,
   users: AdminUser[],
-  now: number,
   options: NewUserForm & { notice?: string | undefined; alert?: string | undefined } = {},
 ): SafeHtml {
   const errors = options.errors ?? {};
@@ -24,12 +23,11 @@ export function usersPage(
       alert: options.alert,
     },
     html`<h1>Administrators</h1>
-<table data-users><thead><tr><th>Name</th><th>Created</th><th>Last sign-in</th><th>Sign-in</th><th></th></tr></thead>
+<table data-users><thead><tr><th>Name</th><th>Created</th><th>Last sign-in</th><th></th></tr></thead>
 <tbody>${users.map(
       (
         u,
       ) => html`<tr data-user="${u.name}"><td>${u.name}</td><td>${formatTime(u.createdAt)}</td><td>${formatTime(u.lastSignInAt)}</td>
-<td>${u.lockedUntil !== null && u.lockedUntil > now ? `locked until ${formatTime(u.lockedUntil)}` : 'allowed'}</td>
 <td><form method="post" action="/admin/users/${encodeURIComponent(u.name)}/remove" data-confirm="Remove administrator ${u.name}? Their sessions end at once.">${csrfField(session)}<button class="danger" type="submit">Remove</button></form></td></tr>`,
     )}</tbody></table>
 <h2>Add an administrator</h2>
