@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NameTakenError } from '../../src/store/errors.js';
 import { BACKENDS } from './backends.js';
 import { BEGIN, END, failure, newEvents, recipientInput } from './fixtures.js';
 import { freshStore } from './harness.js';
@@ -59,6 +60,32 @@ for (const backend of BACKENDS) {
       await expect(store.updateRecipient(b.id, { name: 'crm' }, 2_000)).rejects.toThrow(/UNIQUE/i);
       expect(await store.getRecipient(b.id)).toMatchObject({ name: 'ticketing' });
       expect(await store.listRecipients()).toEqual([a, b]);
+    });
+
+    it('a taken name raises NameTakenError (OUTBOUND_NAME_TAKEN), on create and on rename', async () => {
+      const { store } = t;
+      await store.createRecipient(recipientInput({ name: 'crm' }), 1_000);
+      const created = await store.createRecipient(recipientInput({ name: 'crm' }), 1_000).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(created).toBeInstanceOf(NameTakenError);
+      expect(created).toMatchObject({
+        code: 'OUTBOUND_NAME_TAKEN',
+        kind: 'recipient',
+        takenName: 'crm',
+      });
+      const b = await store.createRecipient(recipientInput({ name: 'ticketing' }), 1_000);
+      const renamed = await store.updateRecipient(b.id, { name: 'crm' }, 2_000).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(renamed).toBeInstanceOf(NameTakenError);
+      expect(renamed).toMatchObject({ code: 'OUTBOUND_NAME_TAKEN', takenName: 'crm' });
+      // Another constraint is not a taken name: a PATCH that keeps its own name is no conflict.
+      expect(await store.updateRecipient(b.id, { name: 'ticketing' }, 3_000)).toMatchObject({
+        name: 'ticketing',
+      });
     });
 
     it('deleteRecipient removes its queue and attempts, and nothing of the others', async () => {

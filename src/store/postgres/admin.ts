@@ -18,6 +18,7 @@ import type {
   SignInFailure,
   WebSession,
 } from '../admin-store.js';
+import { NameTakenError } from '../errors.js';
 import type { PostgresConnection } from './database.js';
 import { type DeliveryRow, type EventRow, toDelivery, toEvent } from './rows.js';
 import {
@@ -134,12 +135,12 @@ export class PostgresAdminStore implements AdminStore {
         if ((taken.rowCount ?? 0) === 0) return undefined;
         const { rows } = await client.query<UserRow>(INSERT_USER, [name, passwordHash, now]);
         // A taken name: roll the token back so that the link still works with another name.
-        if (rows[0] === undefined) throw new NameTaken();
+        if (rows[0] === undefined) throw new NameTakenError('user', name);
         await client.query(DELETE_SETUP_TOKENS);
         return toUser(rows[0]);
       })
       .catch((error: unknown) => {
-        if (error instanceof NameTaken) return undefined;
+        if (error instanceof NameTakenError) return undefined;
         throw error;
       });
   }
@@ -173,5 +174,3 @@ export class PostgresAdminStore implements AdminStore {
     return (await this.rows<AuditRow>(LIST_AUDIT, [beforeId, limit])).map(toAudit);
   }
 }
-
-class NameTaken extends Error {}

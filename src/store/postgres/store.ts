@@ -37,6 +37,7 @@ import { encodeSignal } from './cluster-signal.js';
 import { PostgresConnection, prepared, type Queryable } from './database.js';
 import { laneWrite } from './lane-write.js';
 import { migrate } from './migrate.js';
+import { asNameTaken } from './name-taken.js';
 import {
   type AttemptRow,
   type DeliveryRow,
@@ -303,7 +304,12 @@ export class PostgresStore implements Store {
   }
 
   async createRecipient(input: RecipientInput, now: number): Promise<Recipient> {
-    const [row] = await this.rows<RecipientRow>(INSERT_RECIPIENT, [...recipientValues(input), now]);
+    const [row] = await this.rows<RecipientRow>(INSERT_RECIPIENT, [
+      ...recipientValues(input),
+      now,
+    ]).catch((error: unknown) => {
+      throw asNameTaken(error, input.name);
+    });
     return toRecipient(row as RecipientRow);
   }
 
@@ -319,7 +325,12 @@ export class PostgresStore implements Store {
       // Strictly later than the previous version, even when the clock did not move.
       const updatedAt = Math.max(now, row.updated_at + 1);
       const values = [...recipientValues(merged), updatedAt, id];
-      const [updated] = (await client.query<RecipientRow>(UPDATE_RECIPIENT, values)).rows;
+      const { rows } = await client
+        .query<RecipientRow>(UPDATE_RECIPIENT, values)
+        .catch((error: unknown) => {
+          throw asNameTaken(error, merged.name);
+        });
+      const [updated] = rows;
       return toRecipient(updated as RecipientRow);
     });
   }

@@ -37,6 +37,7 @@ import type { AckRecord } from './ack-log.js';
 import { SqliteAdminStore } from './admin.js';
 import { SqliteConnection } from './database.js';
 import { migrate } from './migrate.js';
+import { asNameTaken } from './name-taken.js';
 import {
   type AttemptRow,
   type DeliveryRow,
@@ -299,14 +300,18 @@ export class SqliteStore implements Store {
   }
 
   async createRecipient(input: RecipientInput, now: number): Promise<Recipient> {
-    return this.conn.transaction('FULL', () => {
-      const row = this.sql(INSERT_RECIPIENT).get({
-        ...recipientParams(input),
-        created_at: now,
-        updated_at: now,
-      }) as RecipientRow;
-      return toRecipient(row);
-    });
+    try {
+      return this.conn.transaction('FULL', () => {
+        const row = this.sql(INSERT_RECIPIENT).get({
+          ...recipientParams(input),
+          created_at: now,
+          updated_at: now,
+        }) as RecipientRow;
+        return toRecipient(row);
+      });
+    } catch (error) {
+      throw asNameTaken(error, input.name);
+    }
   }
 
   async updateRecipient(
@@ -318,12 +323,17 @@ export class SqliteStore implements Store {
       const row = this.sql(GET_RECIPIENT).get(id) as RecipientRow | undefined;
       if (row === undefined) return undefined;
       const merged = { ...toRecipient(row), ...patch };
-      const updated = this.sql(UPDATE_RECIPIENT).get({
-        ...recipientParams(merged),
-        id,
-        // Strictly later than the previous version, even when the clock did not move.
-        updated_at: Math.max(now, row.updated_at + 1),
-      }) as RecipientRow;
+      let updated: RecipientRow;
+      try {
+        updated = this.sql(UPDATE_RECIPIENT).get({
+          ...recipientParams(merged),
+          id,
+          // Strictly later than the previous version, even when the clock did not move.
+          updated_at: Math.max(now, row.updated_at + 1),
+        }) as RecipientRow;
+      } catch (error) {
+        throw asNameTaken(error, merged.name);
+      }
       return toRecipient(updated);
     });
   }
