@@ -3,8 +3,8 @@
  * (harness.ts) and PostgreSQL (pg-harness.ts): an API token and the recipients, then a backlog
  * stored straight into it.
  */
-import { hashToken, newToken } from '../src/api/index.js';
-import { parseRecipientInput } from '../src/api/recipient-json.js';
+import { hashToken, newToken } from '../src/operations/tokens.js';
+import { parseRecipientInput } from '../src/recipients/index.js';
 import type { Store } from '../src/store/store.js';
 import { newEvent } from './events.js';
 import { log } from './util.js';

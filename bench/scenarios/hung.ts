@@ -10,7 +10,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Client } from 'undici';
-import { MAX_TIMEOUT_SECONDS } from '../../src/delivery/timeout-limit.js';
+import { MAX_TIMEOUT_SECONDS } from '../../src/recipients/timeout-limit.js';
 import { jsonEvent } from '../events.js';
 import { prepareStore, Serve } from '../harness.js';
 import { log, monoMs, round, sleep, summary } from '../util.js';

@@ -1,7 +1,13 @@
-import { splitAddresses } from '../alerts/email-address.js';
-import { HttpError } from '../api/http-error.js';
-import { checkIntervals, parseRecipientInput, parseRecipientPatch } from '../api/recipient-json.js';
 import { EVENT_NAMES } from '../events/index.js';
+import {
+  checkIntervals,
+  RECIPIENT_DEFAULTS as D,
+  maskSecret,
+  parseRecipientInput,
+  parseRecipientPatch,
+  RecipientSettingsError,
+  splitAddresses,
+} from '../recipients/index.js';
 import type { Recipient, RecipientInput, RecipientPatch } from '../types.js';
 import type { Form } from './form.js';
 
@@ -46,28 +52,32 @@ const LABELS: Record<string, string> = {
 
 export function valuesOf(r: Recipient | undefined): RecipientFormValues {
   return {
-    enabled: r?.enabled ?? true,
+    enabled: r?.enabled ?? D.enabled,
     name: r?.name ?? '',
     url: r?.url ?? '',
     events: r === undefined || r.events === 'all' ? [...EVENT_NAMES] : r.events,
-    retryIntervalSeconds: String((r?.retryIntervalMs ?? 10_000) / 1000),
-    retryDurationSeconds: String((r?.retryDurationMs ?? 0) / 1000),
-    timeoutSeconds: String((r?.timeoutMs ?? 10_000) / 1000),
-    tlsVerify: r?.tlsVerify ?? true,
+    retryIntervalSeconds: String(
+      r === undefined ? D.retryIntervalSeconds : r.retryIntervalMs / 1000,
+    ),
+    retryDurationSeconds: String(
+      r === undefined ? D.retryDurationSeconds : r.retryDurationMs / 1000,
+    ),
+    timeoutSeconds: String(r === undefined ? D.timeoutSeconds : r.timeoutMs / 1000),
+    tlsVerify: r?.tlsVerify ?? D.tlsVerify,
     headers: Object.entries(r?.headers ?? {})
       .map(([k, v]) => `${k}: ${v}`)
       .join('\n'),
-    secretMasked: r?.secret ? `whsec_…${r.secret.slice(-4)}` : null,
+    secretMasked: r?.secret ? maskSecret(r.secret) : null,
     hasCa: r?.caPem != null,
     alertContacts: (r?.alertContacts ?? []).join('\n'),
-    alertAfterSeconds: String((r?.alertAfterMs ?? 600_000) / 1000),
-    resendAlertsSeconds: String((r?.resendAlertsMs ?? 3_600_000) / 1000),
+    alertAfterSeconds: String(r === undefined ? D.alertAfterSeconds : r.alertAfterMs / 1000),
+    resendAlertsSeconds: String(r === undefined ? D.resendAlertsSeconds : r.resendAlertsMs / 1000),
   };
 }
 
 /** "Name: value" lines into an object; undefined values mark a malformed line. */
 function headerLines(text: string): { headers: Record<string, string> } | { error: string } {
-  // No prototype: a `__proto__: x` line reaches the API's check (and is refused), not dropped.
+  // No prototype: a `__proto__: x` line reaches the headers check (and is refused), not dropped.
   const headers: Record<string, string> = Object.create(null);
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   for (const [i, line] of lines.entries()) {
@@ -81,7 +91,7 @@ function headerLines(text: string): { headers: Record<string, string> } | { erro
 const seconds = (text: string | undefined) =>
   text === undefined || text.trim() === '' ? Number.NaN : Number(text.trim());
 
-/** The API's field (`headers.X-Key`, `retryMaxIntervalSeconds`) as the form's field. */
+/** The settings' field (`headers.X-Key`, `retryMaxIntervalSeconds`) as the form's field. */
 function formField(field: string | undefined): string {
   if (field === undefined) return 'form';
   if (field.startsWith('headers')) return 'headers';
@@ -89,7 +99,7 @@ function formField(field: string | undefined): string {
   return field;
 }
 
-function labelled(error: HttpError): string {
+function labelled(error: RecipientSettingsError): string {
   const field = error.field ?? '';
   const label = LABELS[field] ?? LABELS[formField(field)];
   return label && error.message.startsWith(field)
@@ -102,8 +112,9 @@ export type RecipientFormResult<T> =
   | { ok: false; values: RecipientFormValues; errors: FieldErrors };
 
 /**
- * Reads the posted form into the API's JSON shape and validates it with the API's own
- * parser, one field at a time, so that every wrong field gets its message next to it.
+ * Reads the posted form into the API's JSON shape and validates it with the same checks as
+ * the API (src/recipients/), one field at a time, so that every wrong field gets its message
+ * next to it.
  */
 function read(form: Form, current: Recipient | undefined, now: number) {
   const events = form.all('events');
@@ -137,14 +148,15 @@ function read(form: Form, current: Recipient | undefined, now: number) {
   // A longer first retry than the cap raises the cap: the form shows no cap of its own.
   const interval = body.retryIntervalSeconds as number;
   if (Number.isFinite(interval) && interval > 0) {
-    const cap = (current?.retryMaxIntervalMs ?? 600_000) / 1000;
+    const cap =
+      current === undefined ? D.retryMaxIntervalSeconds : current.retryMaxIntervalMs / 1000;
     body.retryMaxIntervalSeconds = Math.max(cap, interval);
   }
   for (const [key, value] of Object.entries(body)) {
     try {
       parseRecipientPatch({ [key]: value }, current, now);
     } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
+      if (!(error instanceof RecipientSettingsError)) throw error;
       errors[formField(error.field)] ??= labelled(error);
     }
   }
@@ -177,7 +189,7 @@ function whole<T>(
   try {
     return { ok: true, value: parse() };
   } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
+    if (!(error instanceof RecipientSettingsError)) throw error;
     return { ok: false, values, errors: { [formField(error.field)]: labelled(error) } };
   }
 }

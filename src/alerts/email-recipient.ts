@@ -3,10 +3,9 @@
  * sent the events it chose among session end and the two exit surveys, as readable mails.
  * Stored as recipients of kind `email`, so they are queued and retried like HTTP ones.
  */
-import { RECIPIENT_DEFAULTS } from '../api/recipient-json.js';
 import type { EventName } from '../events/index.js';
+import { RECIPIENT_DEFAULTS as D, isEmailAddress } from '../recipients/index.js';
 import type { Recipient, RecipientInput } from '../types.js';
-import { isEmailAddress } from './email-address.js';
 import { MAILTO } from './mail-sender.js';
 
 export const MAX_EMAIL_RECIPIENTS = 10;
@@ -51,23 +50,23 @@ export function emailRecipientInput(
       // Names are unique among all recipients: the prefix keeps clear of HTTP ones.
       name: `email: ${address}`,
       url: `${MAILTO}${address}`,
-      enabled: true,
-      paused: false,
+      enabled: D.enabled,
+      paused: D.paused,
       events: chosen,
-      retryIntervalMs: RECIPIENT_DEFAULTS.retryIntervalSeconds * 1000,
-      retryMaxIntervalMs: RECIPIENT_DEFAULTS.retryMaxIntervalSeconds * 1000,
-      retryDurationMs: RECIPIENT_DEFAULTS.retryDurationSeconds * 1000,
-      timeoutMs: RECIPIENT_DEFAULTS.timeoutSeconds * 1000,
-      tlsVerify: true,
+      retryIntervalMs: D.retryIntervalSeconds * 1000,
+      retryMaxIntervalMs: D.retryMaxIntervalSeconds * 1000,
+      retryDurationMs: D.retryDurationSeconds * 1000,
+      timeoutMs: D.timeoutSeconds * 1000,
+      tlsVerify: D.tlsVerify,
       caPem: null,
       headers: {},
       secret: null,
       previousSecret: null,
       previousSecretExpiresAt: null,
-      secretRotationMs: 0,
+      secretRotationMs: 0, // mail is not signed: no secret to rotate
       alertContacts: [],
-      alertAfterMs: RECIPIENT_DEFAULTS.alertAfterSeconds * 1000,
-      resendAlertsMs: RECIPIENT_DEFAULTS.resendAlertsSeconds * 1000,
+      alertAfterMs: D.alertAfterSeconds * 1000,
+      resendAlertsMs: D.resendAlertsSeconds * 1000,
     },
   };
 }

@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { splitAddresses } from '../alerts/email-address.js';
-import { recipientSnapshot, recipientTarget } from '../api/recipient-audit.js';
-import {
-  checkIntervals,
-  parseRecipientInput,
-  parseRecipientPatch,
-  recipientJson,
-} from '../api/recipient-json.js';
+import { recipientJson } from '../api/recipient-json.js';
 import { loadConfig } from '../config/config.js';
 import { DestinationPolicy } from '../delivery/destination-policy.js';
 import { destinationWarnings } from '../delivery/destination-warning.js';
+import { recipientSnapshot, recipientTarget } from '../operations/recipient-audit.js';
+import {
+  checkIntervals,
+  RECIPIENT_DEFAULTS as D,
+  MAX_ALERT_CONTACTS,
+  parseRecipientInput,
+  parseRecipientPatch,
+  splitAddresses,
+} from '../recipients/index.js';
 import type { Store } from '../store/store.js';
 import type { Recipient } from '../types.js';
 import { auditCliChange } from './audit-change.js';
@@ -41,13 +43,16 @@ interface RecipientFlags {
 function withRecipientOptions(command: Command): Command {
   return command
     .option('--events <list>', 'comma-separated event names, or "all"')
-    .option('--retry-interval <seconds>', 'first retry after this (default 10)')
-    .option('--retry-max-interval <seconds>', 'backoff cap (default 600)')
+    .option(
+      '--retry-interval <seconds>',
+      `first retry after this (default ${D.retryIntervalSeconds})`,
+    )
+    .option('--retry-max-interval <seconds>', `backoff cap (default ${D.retryMaxIntervalSeconds})`)
     .option(
       '--retry-duration <seconds>',
-      'set the head aside after failing this long; 0 = forever (default 0)',
+      `set the head aside after failing this long; 0 = forever (default ${D.retryDurationSeconds})`,
     )
-    .option('--timeout <seconds>', 'request time-out (default 10)')
+    .option('--timeout <seconds>', `request time-out (default ${D.timeoutSeconds})`)
     .option('--disabled', 'queue nothing for it')
     .option('--enabled', 'enable it again')
     .option('--no-tls-verify', 'do not validate its TLS certificate (only when you must)')
@@ -56,16 +61,19 @@ function withRecipientOptions(command: Command): Command {
     .option('--secret <whsec>', 'Standard Webhooks signing secret (whsec_…)')
     .option(
       '--secret-rotation <seconds>',
-      'a replaced secret keeps signing this long (default 86400)',
+      `a replaced secret keeps signing this long (default ${D.secretRotationSeconds})`,
     )
     .option(
       '--alert-contact <addresses>',
-      'Email Contact: error alerts to these addresses (comma-separated, at most 10; "" = none)',
+      `Email Contact: error alerts to these addresses (comma-separated, at most ${MAX_ALERT_CONTACTS}; "" = none)`,
     )
-    .option('--alert-after <seconds>', 'Send Email Alert After: failing this long (default 600)')
+    .option(
+      '--alert-after <seconds>',
+      `Send Email Alert After: failing this long (default ${D.alertAfterSeconds})`,
+    )
     .option(
       '--resend-alerts <seconds>',
-      'Resend Email Alerts: every so often while failing; 0 = once (default 3600)',
+      `Resend Email Alerts: every so often while failing; 0 = once (default ${D.resendAlertsSeconds})`,
     )
     .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)');
 }
@@ -78,7 +86,7 @@ function number(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-/** The flags as the API's JSON body, so that both are validated by the same code. */
+/** The flags in the API's JSON shape, so that both are validated by the same code. */
 function body(flags: RecipientFlags, command: Command): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (flags.name !== undefined) out.name = flags.name;

@@ -34,6 +34,7 @@ export function action<A extends unknown[]>(
         error instanceof ConfigError ||
         (error as { name?: string }).name === 'HttpError' ||
         (error as { code?: string }).code === 'OUTBOUND_INVALID_EVENT' ||
+        (error as { code?: string }).code === 'OUTBOUND_BAD_REQUEST' ||
         (error as { code?: string }).code === 'OUTBOUND_DATABASE_IN_USE' ||
         // A database lost or missing, storage failing (read-only, full): the message says why.
         /^OUTBOUND_(DATABASE_MISSING|STORAGE_)/.test(String((error as { code?: string }).code));

@@ -1,5 +1,6 @@
 import type { Client } from 'undici';
 import { FORM_CONTENT_TYPE } from '../events/encode.js';
+import { MAX_TIMEOUT_MS } from '../recipients/timeout-limit.js';
 import type { PendingDelivery, Recipient } from '../types.js';
 import { type ClassifiedError, classifyError, DeliveryError } from './errors.js';
 import { type AttemptLimits, HttpAttempt } from './http-attempt.js';
@@ -14,9 +15,6 @@ import {
 } from './http-target.js';
 import type { Sender, SendResult, WriteGate } from './sender.js';
 import { signDelivery } from './signature.js';
-import { MAX_TIMEOUT_MS } from './timeout-limit.js';
-
-export { isReservedHeader } from './http-target.js';
 
 /** A request ended on purpose (`abort`); never stored, the lane records nothing for it. */
 const OUTBOUND_CUT = 'OUTBOUND_ERR_CUT';

@@ -4,4 +4,3 @@ export { HttpSender, type HttpSenderOptions } from './http-sender.js';
 export type { LaneState, LaneStatus } from './lane.js';
 export { afterFailure, type RetryDecision } from './retry-policy.js';
 export type { Sender, SendResult } from './sender.js';
-export { MAX_TIMEOUT_SECONDS } from './timeout-limit.js';

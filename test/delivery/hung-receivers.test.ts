@@ -4,7 +4,7 @@
  * applies to the request in flight at once. Waits are generous; nothing is timed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_TIMEOUT_SECONDS } from '../../src/delivery/timeout-limit.js';
+import { MAX_TIMEOUT_SECONDS } from '../../src/recipients/timeout-limit.js';
 import { waitUntil } from '../support/wait.js';
 import {
   acceptedCount,

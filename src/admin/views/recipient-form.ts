@@ -1,5 +1,5 @@
-import { MAX_TIMEOUT_SECONDS } from '../../delivery/index.js';
 import { EVENT_NAMES } from '../../events/index.js';
+import { MAX_TIMEOUT_SECONDS } from '../../recipients/index.js';
 import type { WebSession } from '../../store/admin-store.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
 import type { FieldErrors, RecipientFormValues } from '../recipient-form.js';
