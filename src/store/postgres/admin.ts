@@ -18,9 +18,9 @@ import type {
   SignInFailure,
   WebSession,
 } from '../admin-store.js';
+import { type DeliveryRow, type EventRow, toDelivery, toEvent } from '../delivery-rows.js';
 import { NameTakenError } from '../errors.js';
 import type { PostgresConnection } from './database.js';
-import { type DeliveryRow, type EventRow, toDelivery, toEvent } from './rows.js';
 import {
   COUNT_USERS,
   DELETE_EXPIRED_SESSIONS,

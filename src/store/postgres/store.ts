@@ -16,6 +16,25 @@ import type {
 import type { AdminStore } from '../admin-store.js';
 import { type BucketRow, toBucket } from '../bucket-rows.js';
 import type { ClusterStore, LaneFence } from '../cluster-store.js';
+import {
+  type AttemptRow,
+  type DeliveryRow,
+  type EventRow,
+  type PendingRow,
+  toAttempt,
+  toDelivery,
+  toEvent,
+  toPending,
+} from '../delivery-rows.js';
+import { FanOut, type SubscriberRow, Subscriptions } from '../fan-out.js';
+import { type LaneStatsRow, toLaneStats } from '../lane-stats.js';
+import { type RecipientRow, toRecipient } from '../recipient-rows.js';
+import {
+  concurrentChange,
+  nextSession,
+  type SessionRow,
+  toSessionRecord,
+} from '../session-records.js';
 import type { SettingsStore } from '../settings-store.js';
 import { StorageHealth, storageFaultOf } from '../storage-health.js';
 import type {
@@ -30,6 +49,7 @@ import type {
   Store,
   StoreCapabilities,
 } from '../store.js';
+import { type TokenRow, toToken } from '../token-rows.js';
 import { AckBatcher } from './ack-batcher.js';
 import { PostgresAdminStore } from './admin.js';
 import { PostgresCluster } from './cluster.js';
@@ -38,21 +58,7 @@ import { PostgresConnection, prepared, type Queryable } from './database.js';
 import { laneWrite } from './lane-write.js';
 import { migrate } from './migrate.js';
 import { asNameTaken } from './name-taken.js';
-import {
-  type AttemptRow,
-  type DeliveryRow,
-  type EventRow,
-  type PendingRow,
-  type RecipientRow,
-  recipientValues,
-  type TokenRow,
-  toAttempt,
-  toDelivery,
-  toEvent,
-  toPending,
-  toRecipient,
-  toToken,
-} from './rows.js';
+import { recipientValues } from './recipient-values.js';
 import { PostgresSettingsStore } from './settings.js';
 import { LIST_ATTEMPTS, listDeliveries } from './sql/deliveries.js';
 import { DELIVERY_BUCKETS } from './sql/delivery-chart.js';
@@ -92,21 +98,8 @@ import {
   UPDATE_RECIPIENT,
 } from './sql/recipients.js';
 import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQS, REPLAY_RANGE } from './sql/replay.js';
-import {
-  GET_SESSION,
-  INSERT_SESSION,
-  type SessionRow,
-  toSessionRecord,
-  UPDATE_SESSION,
-} from './sql/sessions.js';
+import { GET_SESSION, INSERT_SESSION, UPDATE_SESSION } from './sql/sessions.js';
 import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens.js';
-
-interface Subscription {
-  id: number;
-  /** The stored `events` text this was parsed from. */
-  source: string;
-  events: ReadonlySet<string> | 'all';
-}
 
 /** A failed attempt as $3 to $8 of RECORD_FAILURE and SET_ASIDE_AFTER_FAILURE. */
 const attemptValues = (o: AttemptOutcome) => [
@@ -133,8 +126,7 @@ export class PostgresStore implements Store {
   /** Failing while the acceptance path cannot reach the server; never lost. */
   readonly health = new StorageHealth();
   private readonly conn: PostgresConnection;
-  /** Parsed subscriptions, reused while a recipient's `events` text is unchanged. */
-  private readonly subscriptions = new Map<number, Subscription>();
+  private readonly subscriptions = new Subscriptions();
 
   constructor(url: string) {
     this.conn = new PostgresConnection(url);
@@ -199,8 +191,8 @@ export class PostgresStore implements Store {
     now: number,
   ): Promise<AcceptResult> {
     if (events.length === 0) return { ids: [], recipientIds: [] };
-    const subscribers = this.enabledSubscriptions(
-      (await client.query<{ id: number; events: string }>(ENABLED_RECIPIENTS)).rows,
+    const fanOut = new FanOut(
+      this.subscriptions.of((await client.query<SubscriberRow>(ENABLED_RECIPIENTS)).rows),
     );
     const taken = await client.query<{ id: number }>(NEXT_EVENT_IDS, [events.length]);
     const ids = taken.rows.map((row) => row.id).sort((a, b) => a - b);
@@ -217,37 +209,17 @@ export class PostgresStore implements Store {
     ]);
     const recipientIds: number[] = [];
     const seqs: number[] = [];
-    const touched = new Set<number>();
     for (const [i, event] of events.entries()) {
       const id = ids[i] as number;
-      for (const recipient of subscribers) {
-        if (event.onlyRecipientId !== undefined) {
-          if (recipient.id !== event.onlyRecipientId) continue;
-        } else if (recipient.events !== 'all' && !recipient.events.has(event.name)) continue;
-        recipientIds.push(recipient.id);
+      for (const recipientId of fanOut.recipientsOf(event)) {
+        recipientIds.push(recipientId);
         seqs.push(id);
-        touched.add(recipient.id);
       }
     }
     if (seqs.length === 0) return { ids, recipientIds: [] };
-    const wake = encodeSignal({ kind: 'work', recipientIds: [...touched] });
+    const wake = encodeSignal({ kind: 'work', recipientIds: fanOut.recipientIds });
     await client.query(INSERT_DELIVERIES, [recipientIds, seqs, now, wake]);
-    return { ids, recipientIds: [...touched] };
-  }
-
-  private enabledSubscriptions(rows: { id: number; events: string }[]): Subscription[] {
-    return rows.map((row) => {
-      const cached = this.subscriptions.get(row.id);
-      if (cached !== undefined && cached.source === row.events) return cached;
-      const parsed = JSON.parse(row.events) as string[] | 'all';
-      const fresh: Subscription = {
-        id: row.id,
-        source: row.events,
-        events: parsed === 'all' ? 'all' : new Set(parsed),
-      };
-      this.subscriptions.set(row.id, fresh);
-      return fresh;
-    });
+    return { ids, recipientIds: fanOut.recipientIds };
   }
 
   async getEvent(id: number): Promise<StoredEvent | undefined> {
@@ -279,27 +251,17 @@ export class PostgresStore implements Store {
       await client.query(LOCK, [ACCEPTANCE_LOCK]);
       const [row] = (await client.query<SessionRow>(GET_SESSION, [lsid])).rows;
       const current = row && toSessionRecord(row);
-      const next = update(current);
-      if (next.state.lsid !== lsid) throw new Error(`session ${lsid} changed its lsid`);
-      const endedAt = current?.endedAt ?? (next.state.ended ? now : null);
-      const state = JSON.stringify(next.state);
+      const { decided, session, stateText } = nextSession(lsid, current, update, now);
       if (current === undefined) {
-        await client.query(INSERT_SESSION, [lsid, state, now, endedAt]);
+        await client.query(INSERT_SESSION, [lsid, stateText, now, session.endedAt]);
       } else {
-        const values = [lsid, state, now, endedAt, current.version];
+        const values = [lsid, stateText, now, session.endedAt, current.version];
         if ((await client.query(UPDATE_SESSION, values)).rowCount !== 1) {
-          throw new Error(`session ${lsid} was changed concurrently`);
+          throw concurrentChange(lsid);
         }
       }
-      const session: SessionRecord = {
-        state: next.state,
-        version: (current?.version ?? 0) + 1,
-        createdAt: current?.createdAt ?? now,
-        updatedAt: now,
-        endedAt,
-      };
-      const accepted = await this.insertEvents(client, next.events, now);
-      return { ...accepted, session, result: next.result };
+      const accepted = await this.insertEvents(client, decided.events, now);
+      return { ...accepted, session, result: decided.result };
     });
   }
 
@@ -339,7 +301,7 @@ export class PostgresStore implements Store {
     return this.conn.transaction('on', async (client) => {
       // See ACCEPTANCE_LOCK: no acceptance is queuing for it while it goes.
       await client.query(LOCK, [ACCEPTANCE_LOCK]);
-      this.subscriptions.delete(id);
+      this.subscriptions.forget(id);
       return ((await client.query(DELETE_RECIPIENT, [id])).rowCount ?? 0) > 0;
     });
   }
@@ -467,18 +429,7 @@ export class PostgresStore implements Store {
   }
 
   async laneStats(): Promise<LaneStats[]> {
-    const rows = await this.rows<{
-      recipient_id: number;
-      pending: number;
-      oldest: number | null;
-      failed: number;
-    }>(LANE_STATS);
-    return rows.map((row) => ({
-      recipientId: row.recipient_id,
-      pending: row.pending,
-      oldestPendingAt: row.oldest,
-      failed: row.failed,
-    }));
+    return (await this.rows<LaneStatsRow>(LANE_STATS)).map(toLaneStats);
   }
 
   async pruneBatch(cutoff: number, batchSize: number): Promise<PruneReport> {

@@ -19,8 +19,8 @@ import type {
   SignInFailure,
   WebSession,
 } from '../admin-store.js';
+import { type DeliveryRow, type EventRow, toDelivery, toEvent } from '../delivery-rows.js';
 import type { SqliteConnection } from './database.js';
-import { type DeliveryRow, type EventRow, toDelivery, toEvent } from './rows.js';
 import {
   COUNT_USERS,
   DELETE_EXPIRED_SESSIONS,

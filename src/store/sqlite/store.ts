@@ -17,6 +17,25 @@ import type {
 } from '../../types.js';
 import type { AdminStore } from '../admin-store.js';
 import { type BucketRow, toBucket } from '../bucket-rows.js';
+import {
+  type AttemptRow,
+  type DeliveryRow,
+  type EventRow,
+  type PendingRow,
+  toAttempt,
+  toDelivery,
+  toEvent,
+  toPending,
+} from '../delivery-rows.js';
+import { FanOut, type SubscriberRow, Subscriptions } from '../fan-out.js';
+import { type LaneStatsRow, toLaneStats } from '../lane-stats.js';
+import { type RecipientRow, toRecipient } from '../recipient-rows.js';
+import {
+  concurrentChange,
+  nextSession,
+  type SessionRow,
+  toSessionRecord,
+} from '../session-records.js';
 import type { SettingsStore } from '../settings-store.js';
 import { isStorageUnavailable, type StorageHealth } from '../storage-health.js';
 import type {
@@ -31,6 +50,7 @@ import type {
   Store,
   StoreCapabilities,
 } from '../store.js';
+import { type TokenRow, toToken } from '../token-rows.js';
 import type { WriterLock } from '../writer-lock.js';
 import { AckJournal } from './ack-journal.js';
 import type { AckRecord } from './ack-log.js';
@@ -38,21 +58,7 @@ import { SqliteAdminStore } from './admin.js';
 import { SqliteConnection } from './database.js';
 import { migrate } from './migrate.js';
 import { asNameTaken } from './name-taken.js';
-import {
-  type AttemptRow,
-  type DeliveryRow,
-  type EventRow,
-  type PendingRow,
-  type RecipientRow,
-  recipientParams,
-  type TokenRow,
-  toAttempt,
-  toDelivery,
-  toEvent,
-  toPending,
-  toRecipient,
-  toToken,
-} from './rows.js';
+import { recipientParams } from './recipient-params.js';
 import { SqliteSettingsStore } from './settings.js';
 import { LIST_ATTEMPTS, listDeliveries } from './sql/deliveries.js';
 import { DELIVERY_BUCKETS } from './sql/delivery-chart.js';
@@ -86,13 +92,7 @@ import {
   UPDATE_RECIPIENT,
 } from './sql/recipients.js';
 import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQ, replayRange } from './sql/replay.js';
-import {
-  GET_SESSION,
-  INSERT_SESSION,
-  type SessionRow,
-  toSessionRecord,
-  UPDATE_SESSION,
-} from './sql/sessions.js';
+import { GET_SESSION, INSERT_SESSION, UPDATE_SESSION } from './sql/sessions.js';
 import {
   FIND_LIVE_TOKEN,
   INSERT_TOKEN,
@@ -109,13 +109,6 @@ import { SqliteWriterLock } from './writer-lock.js';
  */
 const PROVES_RECOVERY = true;
 
-interface Subscription {
-  id: number;
-  /** The stored `events` text this was parsed from. */
-  source: string;
-  events: ReadonlySet<string> | 'all';
-}
-
 /** The embedded store: one SQLite file, one connection, WAL. */
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { singleWriter: true };
@@ -125,12 +118,7 @@ export class SqliteStore implements Store {
   readonly health: StorageHealth;
   private readonly conn: SqliteConnection;
   private readonly acks: AckJournal;
-  /**
-   * Parsed subscriptions, reused while a recipient's `events` text is unchanged. Keyed by the
-   * text, not by updated_at: another process may delete a recipient and create one that reuses
-   * its id within the same millisecond.
-   */
-  private readonly subscriptions = new Map<number, Subscription>();
+  private readonly subscriptions = new Subscriptions();
 
   constructor(
     path: string,
@@ -208,10 +196,11 @@ export class SqliteStore implements Store {
   private insertEvents(events: NewEvent[], now: number): AcceptResult {
     const ids: number[] = [];
     if (events.length === 0) return { ids, recipientIds: [] };
-    const subscribers = this.enabledSubscriptions();
+    const fanOut = new FanOut(
+      this.subscriptions.of(this.sql(ENABLED_RECIPIENTS).all() as SubscriberRow[]),
+    );
     const insertEvent = this.sql(INSERT_EVENT);
     const insertDelivery = this.sql(INSERT_DELIVERY);
-    const touched = new Set<number>();
     for (const event of events) {
       const id = Number(
         insertEvent.run(
@@ -226,15 +215,11 @@ export class SqliteStore implements Store {
         ).lastInsertRowid,
       );
       ids.push(id);
-      for (const recipient of subscribers) {
-        if (event.onlyRecipientId !== undefined) {
-          if (recipient.id !== event.onlyRecipientId) continue;
-        } else if (recipient.events !== 'all' && !recipient.events.has(event.name)) continue;
-        insertDelivery.run(recipient.id, id, id, now, now);
-        touched.add(recipient.id);
+      for (const recipientId of fanOut.recipientsOf(event)) {
+        insertDelivery.run(recipientId, id, id, now, now);
       }
     }
-    return { ids, recipientIds: [...touched] };
+    return { ids, recipientIds: fanOut.recipientIds };
   }
 
   async getSession(lsid: string): Promise<SessionRecord | undefined> {
@@ -254,44 +239,19 @@ export class SqliteStore implements Store {
       () => {
         const row = this.sql(GET_SESSION).get(lsid) as SessionRow | undefined;
         const current = row && toSessionRecord(row);
-        const next = update(current);
-        if (next.state.lsid !== lsid) throw new Error(`session ${lsid} changed its lsid`);
-        const endedAt = current?.endedAt ?? (next.state.ended ? now : null);
-        const params = { lsid, state: JSON.stringify(next.state), now, ended_at: endedAt };
+        const { decided, session, stateText } = nextSession(lsid, current, update, now);
+        const params = { lsid, state: stateText, now, ended_at: session.endedAt };
         if (current === undefined) {
           this.sql(INSERT_SESSION).run(params);
         } else if (
           this.sql(UPDATE_SESSION).run({ ...params, version: current.version }).changes !== 1
         ) {
-          throw new Error(`session ${lsid} was changed concurrently`);
+          throw concurrentChange(lsid);
         }
-        const session: SessionRecord = {
-          state: next.state,
-          version: (current?.version ?? 0) + 1,
-          createdAt: current?.createdAt ?? now,
-          updatedAt: now,
-          endedAt,
-        };
-        return { ...this.insertEvents(next.events, now), session, result: next.result };
+        return { ...this.insertEvents(decided.events, now), session, result: decided.result };
       },
       PROVES_RECOVERY,
     );
-  }
-
-  private enabledSubscriptions(): Subscription[] {
-    const rows = this.sql(ENABLED_RECIPIENTS).all() as { id: number; events: string }[];
-    return rows.map((row) => {
-      const cached = this.subscriptions.get(row.id);
-      if (cached !== undefined && cached.source === row.events) return cached;
-      const parsed = JSON.parse(row.events) as string[] | 'all';
-      const fresh: Subscription = {
-        id: row.id,
-        source: row.events,
-        events: parsed === 'all' ? 'all' : new Set(parsed),
-      };
-      this.subscriptions.set(row.id, fresh);
-      return fresh;
-    });
   }
 
   async getEvent(id: number): Promise<StoredEvent | undefined> {
@@ -340,7 +300,7 @@ export class SqliteStore implements Store {
 
   async deleteRecipient(id: number): Promise<boolean> {
     return this.acks.write('FULL', () => {
-      this.subscriptions.delete(id);
+      this.subscriptions.forget(id);
       return this.sql(DELETE_RECIPIENT).run(id).changes > 0;
     });
   }
@@ -515,18 +475,7 @@ export class SqliteStore implements Store {
 
   async laneStats(): Promise<LaneStats[]> {
     this.acks.fold();
-    const rows = this.sql(LANE_STATS).all() as {
-      recipient_id: number;
-      pending: number;
-      oldest: number | null;
-      failed: number;
-    }[];
-    return rows.map((row) => ({
-      recipientId: row.recipient_id,
-      pending: row.pending,
-      oldestPendingAt: row.oldest,
-      failed: row.failed,
-    }));
+    return (this.sql(LANE_STATS).all() as LaneStatsRow[]).map(toLaneStats);
   }
 
   async pruneBatch(cutoff: number, batchSize: number): Promise<PruneReport> {

@@ -1,5 +1,3 @@
-export { type SessionRow, toSessionRecord } from '../../sqlite/sql/sessions.js';
-
 export const GET_SESSION = `
 SELECT lsid, state, version, created_at, updated_at, ended_at FROM sessions WHERE lsid = $1`;
 
