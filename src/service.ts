@@ -5,24 +5,25 @@ import { MailRelay } from './alerts/mail-relay.js';
 import { MailSender } from './alerts/mail-sender.js';
 import { Mailer } from './alerts/mailer.js';
 import { alertRuleOf, recipientPageUrl } from './alerts/recipient-rule.js';
-import { buildApp, TokenAuth } from './api/index.js';
 import type { Config } from './config/config.js';
 import { DestinationPolicy } from './delivery/destination-policy.js';
 import { Dispatcher, HttpSender } from './delivery/index.js';
 import { KindSender } from './delivery/kind-sender.js';
-import { GroupCommitter } from './store/group-commit.js';
+import { Ingest } from './operations/ingest.js';
+import { TokenAuth } from './operations/tokens.js';
+import { buildApp } from './server.js';
 import { openStore } from './store/open.js';
 import { Retention } from './store/retention.js';
 import type { Store } from './store/store.js';
 
 /**
- * The whole service, wired in the direction the data flows: API → store (group commit) →
- * dispatcher → recipients.
+ * The whole service, wired in the direction the data flows: API → ingest (group commit) →
+ * store → dispatcher → recipients.
  */
 export class Service {
   readonly store: Store;
   readonly dispatcher: Dispatcher;
-  readonly committer: GroupCommitter;
+  readonly ingest: Ingest;
   readonly app: FastifyInstance;
   readonly mail: MailRelay;
   private readonly alerter: Alerter;
@@ -100,10 +101,7 @@ export class Service {
             },
           }),
     });
-    this.committer = new GroupCommitter(this.store, {
-      clock,
-      onCommitted: (result) => this.dispatcher.wake(result.recipientIds),
-    });
+    this.ingest = new Ingest(this.store, this.dispatcher, { clock });
     this.retention = new Retention(this.store, {
       retentionMs: config.retentionDays * 86_400_000,
       clock,
@@ -112,7 +110,7 @@ export class Service {
     this.app = buildApp(
       {
         store: this.store,
-        committer: this.committer,
+        ingest: this.ingest,
         dispatcher: this.dispatcher,
         auth: new TokenAuth(this.store, clock),
         mail: this.mail,
@@ -165,7 +163,7 @@ export class Service {
     this.stopping ??= (async () => {
       this.ready = false;
       await this.app.close();
-      await this.committer.drain();
+      await this.ingest.drain();
       await this.retention.stop();
       await this.dispatcher.stop(this.config.shutdownTimeoutMs);
       await this.sender.close();

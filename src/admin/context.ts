@@ -1,4 +1,4 @@
-import type { ApiContext } from '../api/context.js';
+import type { OperationsContext } from '../operations/context.js';
 import type { DeliveryRate } from './delivery-rate.js';
 import type { RecipientStream } from './recipient-stream.js';
 import type { SignIn } from './sign-in.js';
@@ -6,7 +6,7 @@ import type { WebSessions } from './web-sessions.js';
 
 /** What the admin routes work with. */
 export interface AdminContext {
-  api: ApiContext;
+  api: OperationsContext;
   sessions: WebSessions;
   signIn: SignIn;
   stream: RecipientStream;

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { badRequest } from '../api/http-error.js';
 import { decodeFormBody, EventValidationError } from '../events/index.js';
+import { badRequest } from '../http/http-error.js';
 
 /** A posted form: urlencoded, or multipart with uploaded files read as UTF-8 text. */
 export class Form {
@@ -54,7 +54,7 @@ export async function parseMultipart(body: Buffer, contentType: string): Promise
 }
 
 /**
- * The request's form; the app parses urlencoded bodies to a string (api/app.ts). Decoded
+ * The request's form; the app parses urlencoded bodies to a string (src/server.ts). Decoded
  * strictly: a broken escape or bytes that are not UTF-8 are a 400, never a stored U+FFFD.
  */
 export function formOf(request: FastifyRequest): Form {

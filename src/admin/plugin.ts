@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { defaultAccess, PUBLIC } from '../api/access.js';
-import type { ApiContext } from '../api/context.js';
-import { HttpError } from '../api/http-error.js';
+import { OutboundError } from '../errors.js';
+import { defaultAccess, PUBLIC } from '../http/access.js';
+import type { OperationsContext } from '../operations/context.js';
 import type { AdminContext } from './context.js';
 import { DeliveryRate } from './delivery-rate.js';
 import { formOf, parseMultipart } from './form.js';
@@ -25,7 +25,7 @@ import { errorPage } from './views/error.js';
 import { WebSessions } from './web-sessions.js';
 
 export interface AdminOptions {
-  ctx: ApiContext;
+  ctx: OperationsContext;
   bodyLimitBytes: number;
   signIn?: SignInPolicy;
 }
@@ -35,7 +35,7 @@ function sendErrorPage(admin: AdminContext) {
   return async (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     let status = 500;
     let message = 'Something went wrong; the server log has the details.';
-    if (error instanceof HttpError) {
+    if (error instanceof OutboundError) {
       status = error.status;
       message = error.message;
     } else if (

@@ -1,5 +1,5 @@
-import type { ApiContext } from '../api/context.js';
 import { recipientJson } from '../api/recipient-json.js';
+import type { OperationsContext } from '../operations/context.js';
 import type { Recipient } from '../types.js';
 import type { DeliveryRate } from './delivery-rate.js';
 import { formatAge, formatTime } from './format.js';
@@ -59,7 +59,7 @@ export const eventsLabel = (events: Recipient['events']): string =>
 
 /** Every recipient with its queue and lane status, in name order. */
 export async function recipientRows(
-  ctx: Pick<ApiContext, 'store' | 'dispatcher' | 'clock'>,
+  ctx: Pick<OperationsContext, 'store' | 'dispatcher' | 'clock'>,
   rate: DeliveryRate,
 ): Promise<RecipientRow[]> {
   const [recipients, stats] = await Promise.all([

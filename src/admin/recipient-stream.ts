@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { ApiContext } from '../api/context.js';
+import type { OperationsContext } from '../operations/context.js';
 import type { WebSession } from '../store/admin-store.js';
 import type { DeliveryRate } from './delivery-rate.js';
 import { recipientRows } from './recipient-rows.js';
@@ -31,7 +31,7 @@ export class RecipientStream {
   private busy = false;
 
   constructor(
-    private readonly ctx: Pick<ApiContext, 'store' | 'dispatcher' | 'clock'>,
+    private readonly ctx: Pick<OperationsContext, 'store' | 'dispatcher' | 'clock'>,
     private readonly rate: DeliveryRate,
     private readonly sessions: WebSessions,
     private readonly onError: (error: unknown) => void,

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { HttpError } from './http-error.js';
+import { HttpError } from '../http/http-error.js';
 
 /**
  * Request bodies are read as bytes and decoded here, strictly. Fastify's own parsers decode

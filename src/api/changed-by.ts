@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { apiActor } from '../audit/index.js';
-import type { ChangedBy } from './recipient-actions.js';
+import type { ChangedBy } from '../operations/recipient-actions.js';
 
 /** The audit log's "who" for a change through the API: the token the request carried. */
 export const changedBy = (request: FastifyRequest): ChangedBy => ({

@@ -1,3 +1,1 @@
-export { type AppOptions, buildApp } from './app.js';
-export { hashToken, newToken, TokenAuth } from './auth.js';
-export type { ApiContext } from './context.js';
+export { type ApiOptions, apiPlugin } from './plugin.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { hashToken, newToken } from '../api/index.js';
+import { hashToken, newToken } from '../operations/tokens.js';
 import { auditCliChange } from './audit-change.js';
 import { action, UsageError, withStore } from './store-command.js';
 

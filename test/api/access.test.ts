@@ -7,8 +7,8 @@
 import { request as httpRequest } from 'node:http';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteEntry } from '../../src/api/access.js';
-import { AccessControl, defaultAccess } from '../../src/api/access.js';
+import type { RouteEntry } from '../../src/http/access.js';
+import { AccessControl, defaultAccess } from '../../src/http/access.js';
 import { startService, type TestService } from '../support/service.js';
 
 /** Routes anyone may call, and nothing else. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashToken } from '../../src/api/index.js';
+import { hashToken } from '../../src/operations/tokens.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 
 const run = promisify(execFile);

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendError } from '../../src/api/error-handler.js';
+import { sendError } from '../../src/http/error-handler.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { storageFaultOf } from '../../src/store/storage-health.js';
 import {

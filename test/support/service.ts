@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { hashToken, newToken } from '../../src/api/index.js';
 import { type Config, DEFAULTS } from '../../src/config/config.js';
+import { hashToken, newToken } from '../../src/operations/tokens.js';
 import { Service } from '../../src/service.js';
 
 export interface TestService {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { PUBLIC } from '../../api/access.js';
+import { PUBLIC } from '../../http/access.js';
 import { SCRIPT } from '../assets/script.js';
 import { STYLE } from '../assets/style.js';
 

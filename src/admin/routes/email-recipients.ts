@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { addressOf, emailRecipientInput } from '../../alerts/email-recipient.js';
-import { HttpError } from '../../api/http-error.js';
-import { createRecipient, deleteRecipient } from '../../api/recipient-actions.js';
 import { recipientJson } from '../../api/recipient-json.js';
+import { HttpError } from '../../http/http-error.js';
+import { createRecipient, deleteRecipient } from '../../operations/recipient-actions.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';
 import { recipientSnapshot, recipientTarget } from '../recipient-audit.js';

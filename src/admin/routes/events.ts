@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../../api/http-error.js';
 import { isEventName } from '../../events/index.js';
+import { HttpError } from '../../http/http-error.js';
 import type { EventSearch } from '../../store/admin-store.js';
 import type { AdminContext } from '../context.js';
 import { sendPage } from '../respond.js';

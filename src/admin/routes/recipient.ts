@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiContext } from '../../api/context.js';
-import { HttpError } from '../../api/http-error.js';
+import { DestinationPolicy } from '../../delivery/destination-policy.js';
+import { destinationWarnings } from '../../delivery/destination-warning.js';
+import { OutboundError } from '../../errors.js';
+import { HttpError } from '../../http/http-error.js';
+import type { OperationsContext } from '../../operations/context.js';
+import { loadRecipient } from '../../operations/load-recipient.js';
 import {
   deleteRecipient,
   replayFailed,
@@ -9,10 +13,7 @@ import {
   sendTestEvent,
   setHeadAside,
   setPaused,
-} from '../../api/recipient-actions.js';
-import { loadRecipient } from '../../api/routes/recipients.js';
-import { DestinationPolicy } from '../../delivery/destination-policy.js';
-import { destinationWarnings } from '../../delivery/destination-warning.js';
+} from '../../operations/recipient-actions.js';
 import type { Recipient } from '../../types.js';
 import type { AdminContext } from '../context.js';
 import { loadDeliveryCharts } from '../delivery-chart.js';
@@ -42,7 +43,7 @@ const NOTICES: Record<string, string> = {
 const ATTEMPTS_SHOWN = 10;
 
 async function withAttempts(
-  api: ApiContext,
+  api: OperationsContext,
   id: number,
   state: 'pending' | 'failed',
   limit: number,
@@ -130,7 +131,7 @@ export function recipientRoutes(app: FastifyInstance, admin: AdminContext): void
       try {
         done = await run(recipient, request);
       } catch (error) {
-        if (!(error instanceof HttpError) || error.status >= 500) throw error;
+        if (!(error instanceof OutboundError) || error.status >= 500) throw error;
         return showRecipient(
           admin,
           request,

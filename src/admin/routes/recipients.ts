@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../../api/http-error.js';
-import { createRecipient, updateRecipient } from '../../api/recipient-actions.js';
-import { loadRecipient } from '../../api/routes/recipients.js';
 import { DestinationPolicy } from '../../delivery/destination-policy.js';
 import { destinationWarnings } from '../../delivery/destination-warning.js';
+import { OutboundError } from '../../errors.js';
+import { loadRecipient } from '../../operations/load-recipient.js';
+import { createRecipient, updateRecipient } from '../../operations/recipient-actions.js';
 import type { Recipient } from '../../types.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';
@@ -60,7 +60,7 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
       });
       return reply.redirect(await pageAfterSave(admin, created, 'created'), 303);
     } catch (error) {
-      if (!(error instanceof HttpError) || error.field === undefined) throw error;
+      if (!(error instanceof OutboundError) || error.field === undefined) throw error;
       return sendPage(
         reply,
         recipientFormPage({
@@ -115,7 +115,7 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
       });
       return reply.redirect(await pageAfterSave(admin, updated, 'saved'), 303);
     } catch (error) {
-      if (!(error instanceof HttpError) || error.field === undefined) throw error;
+      if (!(error instanceof OutboundError) || error.field === undefined) throw error;
       return sendPage(
         reply,
         recipientFormPage({

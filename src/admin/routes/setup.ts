@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { PUBLIC } from '../../api/access.js';
+import { PUBLIC } from '../../http/access.js';
 import { recordAudit } from '../audit.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PUBLIC } from '../../api/access.js';
+import { PUBLIC } from '../../http/access.js';
 import type { AdminContext } from '../context.js';
 import { clearCookie, readCookie, setCookie } from '../cookies.js';
 import { formOf } from '../form.js';

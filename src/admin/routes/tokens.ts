@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { hashToken, newToken } from '../../api/auth.js';
-import { HttpError } from '../../api/http-error.js';
+import { HttpError } from '../../http/http-error.js';
+import { hashToken, newToken } from '../../operations/tokens.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';
 import { audit, sendPage } from '../respond.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../../api/http-error.js';
+import { HttpError } from '../../http/http-error.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';
 import { hashPassword, passwordProblem } from '../password.js';

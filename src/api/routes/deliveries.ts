@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { badRequest } from '../../http/http-error.js';
+import type { OperationsContext } from '../../operations/context.js';
+import { loadRecipient } from '../../operations/load-recipient.js';
+import { toNewEvent } from '../../operations/new-event.js';
+import { sendTestEvent } from '../../operations/recipient-actions.js';
 import type { Attempt, Delivery, DeliveryState } from '../../types.js';
 import { changedBy } from '../changed-by.js';
-import type { ApiContext } from '../context.js';
-import { badRequest } from '../http-error.js';
-import { sendTestEvent } from '../recipient-actions.js';
-import { toNewEvent } from './events.js';
-import { loadRecipient } from './recipients.js';
 
 const STATES: DeliveryState[] = ['pending', 'delivered', 'failed'];
 
@@ -41,7 +41,7 @@ function deliveryJson(d: Delivery, attempts: Attempt[]) {
   };
 }
 
-export function deliveryRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function deliveryRoutes(app: FastifyInstance, ctx: OperationsContext): void {
   app.get('/api/v1/recipients/:id/deliveries', async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
     const q = request.query as Record<string, string | undefined>;

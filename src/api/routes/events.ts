@@ -1,51 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  EventValidationError,
-  encodeEvent,
-  FORM_CONTENT_TYPE,
-  formFields,
-  type ValidateOptions,
-  validateEvent,
-} from '../../events/index.js';
-import { newEventUid } from '../../ids.js';
+import { FORM_CONTENT_TYPE, formFields } from '../../events/index.js';
+import { badRequest } from '../../http/http-error.js';
+import type { OperationsContext } from '../../operations/context.js';
+import { toNewEvent } from '../../operations/new-event.js';
 import type { NewEvent } from '../../types.js';
-import type { ApiContext } from '../context.js';
-import { badRequest } from '../http-error.js';
 
 /** Most events in one bulk request. */
 export const MAX_BULK = 10_000;
 
-/**
- * Validates one event (a JSON object, or with `source: 'form'` a form's fields) into what the
- * store keeps.
- */
-export function toNewEvent(
-  input: unknown,
-  now: number,
-  field?: string,
-  source: ValidateOptions['source'] = 'json',
-): NewEvent {
-  let event: ReturnType<typeof validateEvent>;
-  try {
-    event = validateEvent(input, { defaultTimestamp: () => Math.floor(now / 1000), source });
-  } catch (error) {
-    if (error instanceof EventValidationError && field !== undefined) {
-      const where = error.field === undefined ? field : `${field}.${error.field}`;
-      throw badRequest(`${field}: ${error.message}`, where);
-    }
-    throw error;
-  }
-  return {
-    uid: newEventUid(now),
-    name: event.event,
-    lsid: event.lsid,
-    externalKey: event.external_key ?? null,
-    timestamp: event.timestamp,
-    body: encodeEvent(event),
-  };
-}
-
-export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function eventRoutes(app: FastifyInstance, ctx: OperationsContext): void {
   app.post('/api/v1/events', async (request, reply) => {
     const now = ctx.clock();
     const body = request.body;
@@ -68,7 +31,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
     } else {
       events = [toNewEvent(body, now)];
     }
-    await ctx.committer.submit(events);
+    await ctx.ingest.submit(events);
     return reply.status(202).send({ ids: events.map((e) => e.uid) });
   });
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC } from '../../http/access.js';
 import { Gauge, renderMetrics } from '../../metrics/registry.js';
-import { PUBLIC } from '../access.js';
-import type { ApiContext } from '../context.js';
+import type { OperationsContext } from '../../operations/context.js';
 
-export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function healthRoutes(app: FastifyInstance, ctx: OperationsContext): void {
   app.get('/healthz', PUBLIC, async () => ({ status: 'ok' }));
 
   app.get('/readyz', PUBLIC, async (_request, reply) => {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AccessCheck } from '../access.js';
-import { HttpError } from '../http-error.js';
+import type { AccessCheck } from '../../http/access.js';
+import { HttpError } from '../../http/http-error.js';
 
 /**
  * `/metrics` is public unless a metrics token is configured (OUTBOUND_METRICS_TOKEN): its

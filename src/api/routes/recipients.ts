@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DestinationPolicy } from '../../delivery/destination-policy.js';
 import { destinationWarnings } from '../../delivery/destination-warning.js';
-import type { Recipient } from '../../types.js';
-import { changedBy } from '../changed-by.js';
-import type { ApiContext } from '../context.js';
-import { badRequest, notFound } from '../http-error.js';
+import { badRequest } from '../../http/http-error.js';
+import type { OperationsContext } from '../../operations/context.js';
+import { loadRecipient, recipientId } from '../../operations/load-recipient.js';
 import {
   createRecipient,
   deleteRecipient,
@@ -13,31 +12,19 @@ import {
   retryNow,
   setHeadAside,
   setPaused,
-  showRecipient,
   updateRecipient,
-} from '../recipient-actions.js';
+} from '../../operations/recipient-actions.js';
 import {
   checkIntervals,
   parseRecipientInput,
   parseRecipientPatch,
-  recipientJson,
-} from '../recipient-json.js';
+} from '../../recipients/index.js';
+import type { Recipient } from '../../types.js';
+import { changedBy } from '../changed-by.js';
+import { recipientJson } from '../recipient-json.js';
+import { showRecipient } from '../recipient-view.js';
 
-export function recipientId(params: unknown): number {
-  const raw = (params as { id?: string }).id ?? '';
-  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound(`no recipient with id "${raw}"`);
-  return id;
-}
-
-export async function loadRecipient(ctx: ApiContext, params: unknown): Promise<Recipient> {
-  const id = recipientId(params);
-  const recipient = await ctx.store.getRecipient(id);
-  if (recipient === undefined) throw notFound(`no recipient with id ${id}`);
-  return recipient;
-}
-
-export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function recipientRoutes(app: FastifyInstance, ctx: OperationsContext): void {
   app.get('/api/v1/recipients', async () => {
     const [recipients, stats] = await Promise.all([
       ctx.store.listRecipients(),
@@ -112,7 +99,7 @@ export function recipientRoutes(app: FastifyInstance, ctx: ApiContext): void {
 }
 
 /** The recipient as shown, with `warnings` when deliveries to its URL would be refused now. */
-async function withWarnings(ctx: ApiContext, recipient: Recipient) {
+async function withWarnings(ctx: OperationsContext, recipient: Recipient) {
   const [shown, warnings] = await Promise.all([
     showRecipient(ctx, recipient),
     recipient.kind === 'email'

@@ -1,18 +1,18 @@
 import { type AuditLog, recordAudit } from '../audit/index.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import { encodeEvent, validateEvent } from '../events/index.js';
 import { newEventUid } from '../ids.js';
+import { NameTakenError } from '../store/errors.js';
 import type { NewEvent, Recipient, RecipientInput, RecipientPatch } from '../types.js';
-import type { ApiContext } from './context.js';
-import { conflict, notFound } from './http-error.js';
+import type { OperationsContext } from './context.js';
 import { recipientSnapshot, recipientTarget } from './recipient-audit.js';
-import { recipientJson } from './recipient-json.js';
 
 /*
  * What an operator can do to a recipient, shared by the API routes and the admin interface, so
  * that both keep the dispatcher in step with the store the same way.
  */
 
-type Ctx = Pick<ApiContext, 'store' | 'dispatcher' | 'committer' | 'clock'>;
+type Ctx = Pick<OperationsContext, 'store' | 'dispatcher' | 'ingest' | 'clock'>;
 
 /**
  * Who asked, for the audit log: given by the API routes (`api:<token name>`). The admin pages
@@ -48,16 +48,14 @@ async function auditedRecipient(ctx: Ctx, by: ChangedBy | undefined, id: number)
   return ctx.store.getRecipient(id);
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
+/**
+ * The one place a taken name becomes what callers are shown: 409 naming the field `name`, with
+ * the generic code they have been told so far.
+ */
+const nameTaken = (name: string | undefined, cause: unknown) =>
+  new ConflictError(`a recipient named "${name}" already exists`, { field: 'name', cause });
 
-/** The recipient as the API shows it, with its lane's status. */
-export async function showRecipient(ctx: Ctx, recipient: Recipient) {
-  const stats = (await ctx.store.laneStats()).find((s) => s.recipientId === recipient.id);
-  return recipientJson(recipient, stats, ctx.dispatcher.laneStatus(recipient.id), ctx.clock());
-}
+const noRecipient = (id: number) => new NotFoundError(`no recipient with id ${id}`);
 
 export async function createRecipient(
   ctx: Ctx,
@@ -68,8 +66,7 @@ export async function createRecipient(
   try {
     created = await ctx.store.createRecipient(input, ctx.clock());
   } catch (error) {
-    if (isUniqueViolation(error))
-      throw conflict(`a recipient named "${input.name}" already exists`, 'name');
+    if (error instanceof NameTakenError) throw nameTaken(input.name, error);
     throw error;
   }
   await ctx.dispatcher.refresh(created.id);
@@ -88,11 +85,10 @@ export async function updateRecipient(
   try {
     updated = await ctx.store.updateRecipient(id, patch, ctx.clock());
   } catch (error) {
-    if (isUniqueViolation(error))
-      throw conflict(`a recipient named "${patch.name}" already exists`, 'name');
+    if (error instanceof NameTakenError) throw nameTaken(patch.name, error);
     throw error;
   }
-  if (updated === undefined) throw notFound(`no recipient with id ${id}`);
+  if (updated === undefined) throw noRecipient(id);
   await ctx.dispatcher.refresh(updated.id);
   if (before !== undefined) {
     await audit(
@@ -114,7 +110,7 @@ export async function deleteRecipient(ctx: Ctx, id: number, by?: ChangedBy): Pro
   const deleted = await ctx.dispatcher.withLaneIdle(id, () => ctx.store.deleteRecipient(id), {
     cutInFlight: true,
   });
-  if (!deleted) throw notFound(`no recipient with id ${id}`);
+  if (!deleted) throw noRecipient(id);
   await ctx.dispatcher.refresh(id);
   if (before !== undefined)
     await audit(ctx, by, 'recipient.delete', before, recipientSnapshot(before), null);
@@ -150,7 +146,8 @@ export async function setHeadAside(ctx: Ctx, id: number, by?: ChangedBy): Promis
     await ctx.store.setAside(id, head.seq, ctx.clock());
     return head.seq;
   });
-  if (seq === null) throw conflict('the queue is empty: there is no head event to set aside');
+  if (seq === null)
+    throw new ConflictError('the queue is empty: there is no head event to set aside');
   const recipient = await auditedRecipient(ctx, by, id);
   if (recipient !== undefined)
     await audit(ctx, by, 'recipient.set-aside', recipient, null, { seq });
@@ -208,10 +205,14 @@ export async function sendTestEvent(
   event?: NewEvent,
   by?: ChangedBy,
 ): Promise<string> {
-  if (!recipient.enabled) throw conflict('the recipient is disabled: enable it first');
+  if (!recipient.enabled) {
+    throw new ConflictError('the recipient is disabled: enable it first', {
+      code: 'OUTBOUND_RECIPIENT_DISABLED',
+    });
+  }
   const now = ctx.clock();
   const chosen = event ?? { uid: newEventUid(now), ...testEvent(now) };
-  await ctx.committer.submit([{ ...chosen, onlyRecipientId: recipient.id }]);
+  await ctx.ingest.submit([{ ...chosen, onlyRecipientId: recipient.id }]);
   await audit(ctx, by, 'recipient.test', recipient, null, { eventId: chosen.uid });
   return chosen.uid;
 }

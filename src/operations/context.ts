@@ -1,14 +1,15 @@
 import type { MailRelay } from '../alerts/mail-relay.js';
 import type { DestinationPolicy } from '../delivery/destination-policy.js';
 import type { Dispatcher } from '../delivery/index.js';
-import type { GroupCommitter } from '../store/group-commit.js';
 import type { Store } from '../store/store.js';
-import type { TokenAuth } from './auth.js';
+import type { Ingest } from './ingest.js';
+import type { TokenAuth } from './tokens.js';
 
-/** What the routes work with. */
-export interface ApiContext {
+/** What the use cases work with: the API and the admin interface both hand it over. */
+export interface OperationsContext {
   store: Store;
-  committer: GroupCommitter;
+  /** Commits events and session changes, then wakes the lanes they gave work. */
+  ingest: Ingest;
   dispatcher: Dispatcher;
   auth: TokenAuth;
   /** The SMTP relay (Settings → Email): alerts, test mails, its status on the pages. */

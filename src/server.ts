@@ -1,17 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { adminPlugin } from '../admin/index.js';
-import { AccessControl, defaultAccess, PUBLIC } from './access.js';
-import { parseFormBody, parseJsonBody } from './body-parsers.js';
-import type { ApiContext } from './context.js';
-import { sendError } from './error-handler.js';
-import { HttpError } from './http-error.js';
-import { OPENAPI } from './openapi.js';
-import { deliveryRoutes } from './routes/deliveries.js';
-import { eventRoutes } from './routes/events.js';
-import { healthRoutes } from './routes/health.js';
-import { metricsAccess } from './routes/metrics-access.js';
-import { recipientRoutes } from './routes/recipients.js';
-import { sessionRoutes } from './routes/sessions.js';
+import { adminPlugin } from './admin/index.js';
+import { parseFormBody, parseJsonBody } from './api/body-parsers.js';
+import { apiPlugin } from './api/index.js';
+import { AccessControl } from './http/access.js';
+import { sendError } from './http/error-handler.js';
+import { HttpError } from './http/http-error.js';
+import type { OperationsContext } from './operations/context.js';
 
 export interface AppOptions {
   bodyLimitBytes: number;
@@ -25,15 +19,11 @@ export interface AppOptions {
   trustProxy?: string[] | false;
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Every route's declared access, and the checks behind them (src/api/access.ts). */
-    accessControl: AccessControl;
-  }
-}
-
-/** The HTTP API and the admin interface: routes, each with its declared access; JSON errors. */
-export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance {
+/**
+ * The HTTP server: the API and the administration interface side by side, over what both
+ * share (body parsers, JSON errors, deny-by-default access on every route).
+ */
+export function buildApp(ctx: OperationsContext, options: AppOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes,
@@ -68,25 +58,13 @@ export function buildApp(ctx: ApiContext, options: AppOptions): FastifyInstance 
     ),
   );
 
-  // Installed before any route, so that every route is covered, the admin's included.
+  // Installed before any route, so that every route is covered, the admin's included. Each
+  // plugin defines the checks it owns (the API `token` and `metrics`, the admin `session`).
   const access = new AccessControl();
   access.install(app);
   app.decorate('accessControl', access);
-  access.define('token', async (request) => {
-    request.apiToken = await ctx.auth.check(request.headers.authorization);
-    return undefined;
-  });
-  access.define('metrics', metricsAccess(options.metricsToken ?? null));
 
-  app.get('/api/v1/openapi.json', PUBLIC, async () => OPENAPI);
-  healthRoutes(app, ctx);
-  app.register(async (api) => {
-    defaultAccess(api, 'token');
-    eventRoutes(api, ctx);
-    recipientRoutes(api, ctx);
-    deliveryRoutes(api, ctx);
-    sessionRoutes(api, ctx);
-  });
+  app.register(apiPlugin, { ctx, metricsToken: options.metricsToken ?? null });
   // The administration interface at /login (its own hooks: sessions, CSRF, CSP).
   app.register(adminPlugin, { ctx, bodyLimitBytes: options.bodyLimitBytes });
   return app;

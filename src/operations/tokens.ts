@@ -1,14 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { UnauthorizedError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { ApiToken } from '../types.js';
-import { HttpError } from './http-error.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The API token the request was authenticated with, on routes whose access is `token`. */
-    apiToken?: ApiToken;
-  }
-}
 
 /** Only the hash of a token is stored. */
 export function hashToken(token: string): string {
@@ -39,8 +32,7 @@ export class TokenAuth {
   async check(header: string | undefined): Promise<ApiToken> {
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match === null) {
-      throw new HttpError(
-        401,
+      throw new UnauthorizedError(
         'an API token is required: Authorization: Bearer <token> (create one with `outbound token create --name NAME`)',
       );
     }
@@ -52,7 +44,8 @@ export class TokenAuth {
       entry = { token: await this.store.useToken(hash, now), until: now + CACHE_MS };
       this.cache.set(hash, entry);
     }
-    if (entry.token === undefined) throw new HttpError(401, 'the API token is unknown or revoked');
+    if (entry.token === undefined)
+      throw new UnauthorizedError('the API token is unknown or revoked');
     return entry.token;
   }
 

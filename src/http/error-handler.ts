@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { OutboundError, publicCode } from '../errors.js';
 import { EventValidationError } from '../events/index.js';
 import { isStorageUnavailable, storageFaultOf } from '../store/storage-health.js';
-import { HttpError } from './http-error.js';
 
+/** The body's `error` of the errors that carry no code of their own, by status. */
 const CODES: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthorized',
@@ -37,10 +38,12 @@ export function sendError(
         : 'storage_failing';
     request.log.error({ err: error }, 'request refused: storage unavailable');
     if (code === 'storage_failing') reply.header('retry-after', '5');
-  } else if (error instanceof HttpError) {
+  } else if (error instanceof OutboundError) {
+    // A use case's or a front door's own refusal: its code goes out with it.
     status = error.status;
     message = error.message;
     field = error.field;
+    code = publicCode(error.code);
   } else if (error instanceof EventValidationError) {
     status = 400;
     message = error.message;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiToken } from '../types.js';
 import { HttpError } from './http-error.js';
 
 /**
@@ -15,6 +16,14 @@ export type Access = 'public' | 'token' | 'session' | 'metrics';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+  }
+  interface FastifyInstance {
+    /** Every route's declared access, and the checks behind them. */
+    accessControl: AccessControl;
+  }
+  interface FastifyRequest {
+    /** The API token the request was authenticated with, on routes whose access is `token`. */
+    apiToken?: ApiToken;
   }
 }
 

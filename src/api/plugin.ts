@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { defaultAccess, PUBLIC } from '../http/access.js';
+import type { OperationsContext } from '../operations/context.js';
+import { OPENAPI } from './openapi.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsAccess } from './routes/metrics-access.js';
+import { recipientRoutes } from './routes/recipients.js';
+import { sessionRoutes } from './routes/sessions.js';
+
+export interface ApiOptions {
+  ctx: OperationsContext;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <this>`; else it is public. */
+  metricsToken?: string | null;
+}
+
+/**
+ * The HTTP API: /api/v1 (a bearer token unless a route says otherwise), the OpenAPI
+ * document, health, readiness and metrics. It defines the `token` and `metrics` access checks.
+ */
+export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Promise<void> {
+  const { ctx } = options;
+  app.accessControl.define('token', async (request) => {
+    request.apiToken = await ctx.auth.check(request.headers.authorization);
+    return undefined;
+  });
+  app.accessControl.define('metrics', metricsAccess(options.metricsToken ?? null));
+
+  app.get('/api/v1/openapi.json', PUBLIC, async () => OPENAPI);
+  healthRoutes(app, ctx);
+  app.register(async (api) => {
+    defaultAccess(api, 'token');
+    eventRoutes(api, ctx);
+    recipientRoutes(api, ctx);
+    deliveryRoutes(api, ctx);
+    sessionRoutes(api, ctx);
+  });
+}

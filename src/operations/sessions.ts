@@ -1,0 +1,88 @@
+import { ConflictError, NotFoundError } from '../errors.js';
+import {
+  applyAction,
+  createSession,
+  type NewSession,
+  newLsid,
+  type SessionAction,
+  SessionError,
+  type SessionOutcome,
+  type SessionRecord,
+  sessionNotFound,
+} from '../sessions/index.js';
+import type { SessionChangeResult } from '../store/store.js';
+import type { OperationsContext } from './context.js';
+import { toNewEvent } from './new-event.js';
+
+/*
+ * Support sessions (CONTRACT §5): each call is one step of the session rules, and its events
+ * are committed in the same transaction as the session's new state. A refused step stores
+ * nothing.
+ */
+
+type Ctx = Pick<OperationsContext, 'store' | 'ingest' | 'clock'>;
+
+/**
+ * A refused step as the callers are shown it. The body keeps the generic code of its status
+ * (`not_found`, `conflict`), which callers have been told so far, rather than the rule's own
+ * (`SESSION_ENDED`, kept as the cause).
+ */
+function refusal(error: SessionError) {
+  return error.status === 404
+    ? new NotFoundError(error.message, { cause: error })
+    : new ConflictError(error.message, { cause: error });
+}
+
+/**
+ * Runs one step of the rules on the stored session (`timestamp`: Unix seconds for its events)
+ * and commits the outcome.
+ */
+async function change(
+  ctx: Ctx,
+  lsid: string,
+  outcome: (current: SessionRecord | undefined, timestamp: number) => SessionOutcome,
+): Promise<SessionChangeResult<number | undefined>> {
+  const now = ctx.clock();
+  const timestamp = Math.floor(now / 1000);
+  try {
+    return await ctx.ingest.changeSession(
+      lsid,
+      (current) => {
+        const { state, events, memberId } = outcome(current, timestamp);
+        return { state, events: events.map((e) => toNewEvent(e, now)), result: memberId };
+      },
+      now,
+    );
+  } catch (error) {
+    throw error instanceof SessionError ? refusal(error) : error;
+  }
+}
+
+/** A new session; returns its lsid. */
+export async function startSession(ctx: Ctx, input: NewSession): Promise<string> {
+  const lsid = newLsid();
+  await change(ctx, lsid, (current, timestamp) => {
+    // 122 random bits do not collide; if they ever did, fail rather than merge sessions.
+    if (current !== undefined) throw new Error(`lsid ${lsid} is taken`);
+    return createSession(lsid, input, timestamp);
+  });
+  return lsid;
+}
+
+/** One step of an existing session. */
+export function stepSession(
+  ctx: Ctx,
+  lsid: string,
+  action: SessionAction,
+): Promise<SessionChangeResult<number | undefined>> {
+  return change(ctx, lsid, (current, timestamp) => {
+    if (current === undefined) throw sessionNotFound(lsid);
+    return applyAction(current.state, action, timestamp);
+  });
+}
+
+export async function findSession(ctx: Ctx, lsid: string): Promise<SessionRecord> {
+  const record = await ctx.store.getSession(lsid);
+  if (record === undefined) throw refusal(sessionNotFound(lsid));
+  return record;
+}
