@@ -32,6 +32,15 @@ export interface RecipientRow {
   updated_at: number;
 }
 
+/** The columns of RecipientRow, in the order both schemas have them: what reads select. */
+export const RECIPIENT_COLUMNS = `id, name, url, enabled, paused, events, retry_interval_ms,
+  retry_max_interval_ms, retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret,
+  previous_secret, previous_secret_expires_at, secret_rotation_ms, alert_contacts,
+  alert_after_ms, resend_alerts_ms, kind, created_at, updated_at`;
+
+/** The columns an INSERT gives (all but id), in RECIPIENT_COLUMNS' order. */
+export const RECIPIENT_INSERT_COLUMNS = RECIPIENT_COLUMNS.replace(/^id, /, '');
+
 /** A boolean column: 0 or 1 in SQLite, a boolean in PostgreSQL. */
 export type Flag = number | boolean;
 

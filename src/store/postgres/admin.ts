@@ -2,7 +2,6 @@ import type { Delivery, StoredEvent } from '../../types.js';
 import {
   type AuditRow,
   auditJson,
-  type SessionRow,
   toAudit,
   toSession,
   toUser,
@@ -46,12 +45,8 @@ import { EVENT_DELIVERIES, searchEvents } from './sql/event-search.js';
 export class PostgresAdminStore implements AdminStore {
   constructor(private readonly conn: PostgresConnection) {}
 
-  private async rows<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
-    return (await this.conn.pool().query<R>(text, values)).rows;
-  }
-
   async countUsers(): Promise<number> {
-    const [row] = await this.rows<{ n: number }>(COUNT_USERS);
+    const [row] = await this.conn.rows<{ n: number }>(COUNT_USERS);
     return row?.n ?? 0;
   }
 
@@ -60,17 +55,15 @@ export class PostgresAdminStore implements AdminStore {
     passwordHash: string,
     now: number,
   ): Promise<AdminUser | undefined> {
-    const [row] = await this.rows<UserRow>(INSERT_USER, [name, passwordHash, now]);
-    return row && toUser(row);
+    return this.conn.first(INSERT_USER, [name, passwordHash, now], toUser);
   }
 
   async findUser(name: string): Promise<AdminUser | undefined> {
-    const [row] = await this.rows<UserRow>(FIND_USER, [name]);
-    return row && toUser(row);
+    return this.conn.first(FIND_USER, [name], toUser);
   }
 
   async listUsers(): Promise<AdminUser[]> {
-    return (await this.rows<UserRow>(LIST_USERS)).map(toUser);
+    return (await this.conn.rows<UserRow>(LIST_USERS)).map(toUser);
   }
 
   async deleteUser(name: string): Promise<boolean> {
@@ -83,7 +76,7 @@ export class PostgresAdminStore implements AdminStore {
     maxFailures: number,
     lockMs: number,
   ): Promise<SignInFailure | undefined> {
-    const [row] = await this.rows<{ failed_sign_ins: number; locked_until: number | null }>(
+    const [row] = await this.conn.rows<{ failed_sign_ins: number; locked_until: number | null }>(
       SIGN_IN_FAILED,
       [now, maxFailures, lockMs, userId],
     );
@@ -101,8 +94,7 @@ export class PostgresAdminStore implements AdminStore {
   }
 
   async findSession(hash: string, now: number): Promise<WebSession | undefined> {
-    const [row] = await this.rows<SessionRow>(FIND_SESSION, [hash, now]);
-    return row && toSession(row);
+    return this.conn.first(FIND_SESSION, [hash, now], toSession);
   }
 
   async deleteSession(hash: string): Promise<void> {
@@ -118,7 +110,7 @@ export class PostgresAdminStore implements AdminStore {
   }
 
   async hasSetupToken(hash: string): Promise<boolean> {
-    return (await this.rows(FIND_SETUP_TOKEN, [hash])).length > 0;
+    return (await this.conn.rows(FIND_SETUP_TOKEN, [hash])).length > 0;
   }
 
   async useSetupToken(
@@ -150,11 +142,11 @@ export class PostgresAdminStore implements AdminStore {
   }
 
   async eventDeliveries(eventId: number): Promise<Delivery[]> {
-    return (await this.rows<DeliveryRow>(EVENT_DELIVERIES, [eventId])).map(toDelivery);
+    return (await this.conn.rows<DeliveryRow>(EVENT_DELIVERIES, [eventId])).map(toDelivery);
   }
 
   async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
-    const [row] = await this.rows<{ id: number }>(INSERT_AUDIT, [
+    const [row] = await this.conn.rows<{ id: number }>(INSERT_AUDIT, [
       entry.at,
       entry.actor,
       entry.action,
@@ -171,6 +163,6 @@ export class PostgresAdminStore implements AdminStore {
   }
 
   async listAudit(limit: number, beforeId = Number.MAX_SAFE_INTEGER): Promise<AuditEntry[]> {
-    return (await this.rows<AuditRow>(LIST_AUDIT, [beforeId, limit])).map(toAudit);
+    return (await this.conn.rows<AuditRow>(LIST_AUDIT, [beforeId, limit])).map(toAudit);
   }
 }

@@ -80,6 +80,21 @@ export class PostgresConnection {
     return this.pools[level];
   }
 
+  /** The rows one statement returns, run on the `on` pool. */
+  async rows<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
+    return (await this.pool().query<R>(text, values)).rows;
+  }
+
+  /** The first row one statement returns, converted; undefined when it returns none. */
+  async first<R extends object, T>(
+    text: string,
+    values: unknown[],
+    convert: (row: R) => T,
+  ): Promise<T | undefined> {
+    const [row] = await this.rows<R>(text, values);
+    return row === undefined ? undefined : convert(row);
+  }
+
   /** Runs `fn` in one transaction committed at the given durability. */
   async transaction<T>(level: SyncLevel, fn: (client: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pools[level].connect();

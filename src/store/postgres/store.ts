@@ -19,7 +19,6 @@ import type { ClusterStore, LaneFence } from '../cluster-store.js';
 import {
   type AttemptRow,
   type DeliveryRow,
-  type EventRow,
   type PendingRow,
   toAttempt,
   toDelivery,
@@ -136,10 +135,6 @@ export class PostgresStore implements Store {
     this.acks = new AckBatcher(this.conn);
   }
 
-  private async rows<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
-    return (await this.conn.pool().query<R>(text, values)).rows;
-  }
-
   async migrate(): Promise<MigrationReport> {
     return migrate(this.conn.pool());
   }
@@ -223,13 +218,11 @@ export class PostgresStore implements Store {
   }
 
   async getEvent(id: number): Promise<StoredEvent | undefined> {
-    const [row] = await this.rows<EventRow>(GET_EVENT, [id]);
-    return row && toEvent(row);
+    return this.conn.first(GET_EVENT, [id], toEvent);
   }
 
   async getSession(lsid: string): Promise<SessionRecord | undefined> {
-    const [row] = await this.rows<SessionRow>(GET_SESSION, [lsid]);
-    return row && toSessionRecord(row);
+    return this.conn.first(GET_SESSION, [lsid], toSessionRecord);
   }
 
   async changeSession<T>(
@@ -266,12 +259,11 @@ export class PostgresStore implements Store {
   }
 
   async createRecipient(input: RecipientInput, now: number): Promise<Recipient> {
-    const [row] = await this.rows<RecipientRow>(INSERT_RECIPIENT, [
-      ...recipientValues(input),
-      now,
-    ]).catch((error: unknown) => {
-      throw asNameTaken(error, input.name);
-    });
+    const [row] = await this.conn
+      .rows<RecipientRow>(INSERT_RECIPIENT, [...recipientValues(input), now])
+      .catch((error: unknown) => {
+        throw asNameTaken(error, input.name);
+      });
     return toRecipient(row as RecipientRow);
   }
 
@@ -307,17 +299,15 @@ export class PostgresStore implements Store {
   }
 
   async getRecipient(id: number): Promise<Recipient | undefined> {
-    const [row] = await this.rows<RecipientRow>(GET_RECIPIENT, [id]);
-    return row && toRecipient(row);
+    return this.conn.first(GET_RECIPIENT, [id], toRecipient);
   }
 
   async findRecipientByName(name: string): Promise<Recipient | undefined> {
-    const [row] = await this.rows<RecipientRow>(FIND_RECIPIENT_BY_NAME, [name]);
-    return row && toRecipient(row);
+    return this.conn.first(FIND_RECIPIENT_BY_NAME, [name], toRecipient);
   }
 
   async listRecipients(): Promise<Recipient[]> {
-    return (await this.rows<RecipientRow>(LIST_RECIPIENTS)).map(toRecipient);
+    return (await this.conn.rows<RecipientRow>(LIST_RECIPIENTS)).map(toRecipient);
   }
 
   async pendingDeliveries(
@@ -420,16 +410,16 @@ export class PostgresStore implements Store {
   }
 
   async listAttempts(recipientId: number, seq: number): Promise<Attempt[]> {
-    return (await this.rows<AttemptRow>(LIST_ATTEMPTS, [recipientId, seq])).map(toAttempt);
+    return (await this.conn.rows<AttemptRow>(LIST_ATTEMPTS, [recipientId, seq])).map(toAttempt);
   }
 
   async deliveryBuckets(recipientId: number, query: BucketQuery): Promise<DeliveryBucket[]> {
     const values = [recipientId, query.from, query.to, query.bucketMs];
-    return (await this.rows<BucketRow>(DELIVERY_BUCKETS, values)).map(toBucket);
+    return (await this.conn.rows<BucketRow>(DELIVERY_BUCKETS, values)).map(toBucket);
   }
 
   async laneStats(): Promise<LaneStats[]> {
-    return (await this.rows<LaneStatsRow>(LANE_STATS)).map(toLaneStats);
+    return (await this.conn.rows<LaneStatsRow>(LANE_STATS)).map(toLaneStats);
   }
 
   async pruneBatch(cutoff: number, batchSize: number): Promise<PruneReport> {
@@ -462,7 +452,7 @@ export class PostgresStore implements Store {
   }
 
   async createToken(name: string, hash: string, now: number): Promise<ApiToken> {
-    const [row] = await this.rows<TokenRow>(INSERT_TOKEN, [name, hash, now]);
+    const [row] = await this.conn.rows<TokenRow>(INSERT_TOKEN, [name, hash, now]);
     return toToken(row as TokenRow);
   }
 
@@ -473,7 +463,7 @@ export class PostgresStore implements Store {
   }
 
   async listTokens(): Promise<ApiToken[]> {
-    return (await this.rows<TokenRow>(LIST_TOKENS)).map(toToken);
+    return (await this.conn.rows<TokenRow>(LIST_TOKENS)).map(toToken);
   }
 
   async revokeToken(id: number, now: number): Promise<boolean> {

@@ -3,7 +3,6 @@ import type { Delivery, StoredEvent } from '../../types.js';
 import {
   type AuditRow,
   auditJson,
-  type SessionRow,
   toAudit,
   toSession,
   toUser,
@@ -66,13 +65,11 @@ export class SqliteAdminStore implements AdminStore {
   }
 
   private insertUser(name: string, passwordHash: string, now: number): AdminUser | undefined {
-    const row = this.sql(INSERT_USER).get(name, passwordHash, now) as UserRow | undefined;
-    return row && toUser(row);
+    return this.conn.first(INSERT_USER, [name, passwordHash, now], toUser);
   }
 
   async findUser(name: string): Promise<AdminUser | undefined> {
-    const row = this.sql(FIND_USER).get(name) as UserRow | undefined;
-    return row && toUser(row);
+    return this.conn.first(FIND_USER, [name], toUser);
   }
 
   async listUsers(): Promise<AdminUser[]> {
@@ -110,8 +107,7 @@ export class SqliteAdminStore implements AdminStore {
   }
 
   async findSession(hash: string, now: number): Promise<WebSession | undefined> {
-    const row = this.sql(FIND_SESSION).get(hash, now) as SessionRow | undefined;
-    return row && toSession(row);
+    return this.conn.first(FIND_SESSION, [hash, now], toSession);
   }
 
   async deleteSession(hash: string): Promise<void> {

@@ -54,6 +54,16 @@ export class SqliteConnection {
     return statement;
   }
 
+  /** The first row a statement reads, converted; undefined when it reads none. */
+  first<R extends object, T>(
+    text: string,
+    params: unknown[],
+    convert: (row: R) => T,
+  ): T | undefined {
+    const row = this.statement(text).get(...params) as R | undefined;
+    return row === undefined ? undefined : convert(row);
+  }
+
   /**
    * Runs `fn` in one IMMEDIATE transaction committed at the given durability. `proves`: its
    * success shows a failing store writable again: only for writes that add rows (acceptance,

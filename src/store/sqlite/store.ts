@@ -20,7 +20,6 @@ import { type BucketRow, toBucket } from '../bucket-rows.js';
 import {
   type AttemptRow,
   type DeliveryRow,
-  type EventRow,
   type PendingRow,
   toAttempt,
   toDelivery,
@@ -223,8 +222,7 @@ export class SqliteStore implements Store {
   }
 
   async getSession(lsid: string): Promise<SessionRecord | undefined> {
-    const row = this.sql(GET_SESSION).get(lsid) as SessionRow | undefined;
-    return row && toSessionRecord(row);
+    return this.conn.first(GET_SESSION, [lsid], toSessionRecord);
   }
 
   async changeSession<T>(
@@ -255,8 +253,7 @@ export class SqliteStore implements Store {
   }
 
   async getEvent(id: number): Promise<StoredEvent | undefined> {
-    const row = this.sql(GET_EVENT).get(id) as EventRow | undefined;
-    return row && toEvent(row);
+    return this.conn.first(GET_EVENT, [id], toEvent);
   }
 
   async createRecipient(input: RecipientInput, now: number): Promise<Recipient> {
@@ -306,13 +303,11 @@ export class SqliteStore implements Store {
   }
 
   async getRecipient(id: number): Promise<Recipient | undefined> {
-    const row = this.sql(GET_RECIPIENT).get(id) as RecipientRow | undefined;
-    return row && toRecipient(row);
+    return this.conn.first(GET_RECIPIENT, [id], toRecipient);
   }
 
   async findRecipientByName(name: string): Promise<Recipient | undefined> {
-    const row = this.sql(FIND_RECIPIENT_BY_NAME).get(name) as RecipientRow | undefined;
-    return row && toRecipient(row);
+    return this.conn.first(FIND_RECIPIENT_BY_NAME, [name], toRecipient);
   }
 
   async listRecipients(): Promise<Recipient[]> {

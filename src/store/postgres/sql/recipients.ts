@@ -1,14 +1,8 @@
-const COLUMNS = `id, name, url, enabled, paused, events, retry_interval_ms, retry_max_interval_ms,
-  retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret, previous_secret,
-  previous_secret_expires_at, secret_rotation_ms, alert_contacts, alert_after_ms, resend_alerts_ms,
-  kind, created_at, updated_at`;
+import { RECIPIENT_COLUMNS as COLUMNS, RECIPIENT_INSERT_COLUMNS } from '../../recipient-rows.js';
 
-/** The values of `recipientValues` (rows.ts) are $1 to $20. */
+/** The values of `recipientValues` (recipient-values.ts) are $1 to $20. */
 export const INSERT_RECIPIENT = `
-INSERT INTO recipients (name, url, enabled, paused, events, retry_interval_ms,
-  retry_max_interval_ms, retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret,
-  previous_secret, previous_secret_expires_at, secret_rotation_ms, alert_contacts, alert_after_ms,
-  resend_alerts_ms, kind, created_at, updated_at)
+INSERT INTO recipients (${RECIPIENT_INSERT_COLUMNS})
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
   $20, $21, $21)
 RETURNING ${COLUMNS}`;

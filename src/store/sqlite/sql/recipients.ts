@@ -1,13 +1,7 @@
-const COLUMNS = `id, name, url, enabled, paused, events, retry_interval_ms, retry_max_interval_ms,
-  retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret, previous_secret,
-  previous_secret_expires_at, secret_rotation_ms, alert_contacts, alert_after_ms, resend_alerts_ms,
-  kind, created_at, updated_at`;
+import { RECIPIENT_COLUMNS as COLUMNS, RECIPIENT_INSERT_COLUMNS } from '../../recipient-rows.js';
 
 export const INSERT_RECIPIENT = `
-INSERT INTO recipients (name, url, enabled, paused, events, retry_interval_ms,
-  retry_max_interval_ms, retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret,
-  previous_secret, previous_secret_expires_at, secret_rotation_ms, alert_contacts, alert_after_ms,
-  resend_alerts_ms, kind, created_at, updated_at)
+INSERT INTO recipients (${RECIPIENT_INSERT_COLUMNS})
 VALUES (@name, @url, @enabled, @paused, @events, @retry_interval_ms, @retry_max_interval_ms,
   @retry_duration_ms, @timeout_ms, @tls_verify, @ca_pem, @headers, @secret, @previous_secret,
   @previous_secret_expires_at, @secret_rotation_ms, @alert_contacts, @alert_after_ms,
