@@ -101,7 +101,10 @@ function formField(field: string | undefined): string {
 
 function labelled(error: RecipientSettingsError): string {
   const field = error.field ?? '';
-  const label = LABELS[field] ?? LABELS[formField(field)];
+  // One box holds every header: the message names the one at fault.
+  const header = field.startsWith('headers.') ? `: ${field.slice('headers.'.length)}` : '';
+  const base = LABELS[formField(field)];
+  const label = LABELS[field] ?? (base === undefined ? undefined : `${base}${header}`);
   return label && error.message.startsWith(field)
     ? `${label}${error.message.slice(field.length)}`
     : error.message;

@@ -4,6 +4,8 @@
  * through. The lists are written out here, not imported, so that a change to either side shows.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { Form } from '../../src/admin/form.js';
+import { readNewRecipient } from '../../src/admin/recipient-form.js';
 import { buildTarget, type HttpTarget } from '../../src/delivery/http-target.js';
 import { parseRecipientInput, parseRecipientPatch } from '../../src/recipients/index.js';
 import { storedRecipient } from '../support/recipient.js';
@@ -79,5 +81,31 @@ describe('reserved headers: one list for validation and the sender', () => {
       [name.toLowerCase()]: 'v1',
     });
     expect(senderSends(name)).toBe(true);
+  });
+});
+
+describe('reserved headers in the admin form', () => {
+  const form = (headers: string) =>
+    new Form([
+      ['name', 'r'],
+      ['url', 'http://127.0.0.1:9/hook'],
+      ['enabled', 'on'],
+      ['events', 'support_conference_end'],
+      ['retryIntervalSeconds', '10'],
+      ['retryDurationSeconds', '0'],
+      ['timeoutSeconds', '10'],
+      ['headers', headers],
+    ]);
+
+  it('shows the refusal next to Extra headers, naming the header', () => {
+    const result = readNewRecipient(form('X-Api-Key: k1\nKeep-Alive: timeout=5'), 0);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.headers).toMatch(/^Extra headers: Keep-Alive: /);
+  });
+
+  it('saves a User-Agent of its own', () => {
+    const result = readNewRecipient(form('User-Agent: Helpdesk/3'), 0);
+    expect(result).toMatchObject({ ok: true, value: { headers: { 'user-agent': 'Helpdesk/3' } } });
   });
 });
