@@ -1,5 +1,10 @@
 import { MAX_TIMEOUT_SECONDS } from '../delivery/index.js';
-import { CONFERENCE_ID, EVENT_NAMES, NUMERIC_ID } from '../events/index.js';
+import {
+  anyEventJsonSchema,
+  EVENT_NAMES,
+  eventVariablesJsonSchema,
+  NUMERIC_ID,
+} from '../events/index.js';
 
 const error = { $ref: '#/components/schemas/Error' };
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -121,6 +126,18 @@ const SESSION_PATHS = {
   },
 };
 
+/** A member's variables; the sessions API also wants a representative's user_id numeric. */
+function memberSchema() {
+  const schema = eventVariablesJsonSchema('support_conference_member_added');
+  const properties = schema.properties as Record<string, object>;
+  properties.user_id = { ...properties.user_id, pattern: NUMERIC_ID.source };
+  return {
+    description:
+      '`user_id` and `username` for a representative only (and required then); `user_id` is the N of the owner `rep:N` they may become',
+    ...schema,
+  };
+}
+
 /** The API's OpenAPI 3.1 document, served at /api/v1/openapi.json. */
 export const OPENAPI = {
   openapi: '3.1.0',
@@ -144,52 +161,14 @@ export const OPENAPI = {
           field: { type: 'string' },
         },
       },
+      // Event, Owner and Member are read from the schema-1 table (src/events/schema.ts).
       Event: {
-        type: 'object',
-        required: ['event', 'lsid'],
         description:
-          'A schema-1 event with its variables. `version` defaults to 1 and `timestamp` (Unix seconds) to now. `external_key` only when one is assigned; `conference_id`/`conference_name` for owner_changed; `type`, `display_name` (and `user_id`, `username` for a representative) for member events.',
-        properties: {
-          event: { type: 'string', enum: EVENT_NAMES },
-          version: { const: 1, description: 'The number 1 (in a form body, the text 1)' },
-          timestamp: { type: 'integer', minimum: 0, maximum: 253402300799 },
-          lsid: { type: 'string' },
-          external_key: { type: 'string' },
-          conference_id: { type: 'string', pattern: CONFERENCE_ID.source },
-          conference_name: { type: 'string' },
-          type: { enum: ['customer', 'representative'] },
-          display_name: { type: 'string' },
-          user_id: { type: 'string' },
-          username: { type: 'string' },
-        },
-        additionalProperties: false,
+          'A schema-1 event with its variables. `version` defaults to 1 and `timestamp` (Unix seconds) to now. `external_key` only when one is assigned; `conference_id`/`conference_name` for owner_changed; `type`, `display_name` (and `user_id`, `username` for a representative) for member events. In a form body, `version` is the text 1 and `timestamp` digits.',
+        ...anyEventJsonSchema({ defaulted: true }),
       },
-      Owner: {
-        type: 'object',
-        required: ['conference_id', 'conference_name'],
-        properties: {
-          conference_id: {
-            type: 'string',
-            pattern: CONFERENCE_ID.source,
-            description: '`rep:12`, `team:5` or `general`',
-          },
-          conference_name: { type: 'string' },
-        },
-        additionalProperties: false,
-      },
-      Member: {
-        type: 'object',
-        required: ['type', 'display_name'],
-        description:
-          '`user_id` and `username` for a representative only (and required then); `user_id` is the N of the owner `rep:N` they may become',
-        properties: {
-          type: { enum: ['customer', 'representative'] },
-          display_name: { type: 'string' },
-          user_id: { type: 'string', pattern: NUMERIC_ID.source },
-          username: { type: 'string' },
-        },
-        additionalProperties: false,
-      },
+      Owner: eventVariablesJsonSchema('support_conference_owner_changed'),
+      Member: memberSchema(),
       Session: {
         type: 'object',
         properties: {

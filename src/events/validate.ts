@@ -1,7 +1,10 @@
 import { EventValidationError } from './errors.js';
-import { CONFERENCE_ID, EVENT_FIELDS, fieldsOf } from './fields.js';
+import { fieldsOf } from './fields.js';
 import { canonicalEventName, EVENT_NAMES, type EventName, SCHEMA_VERSION } from './names.js';
+import { type Format, MAX_FIELD_LENGTH, MAX_TIMESTAMP, VARIABLES, variablesOf } from './schema.js';
 import type { OutboundEvent } from './types.js';
+
+type TextFormat = Extract<Format, { kind: 'text' }>;
 
 export interface ValidateOptions {
   /**
@@ -20,15 +23,12 @@ export interface ValidateOptions {
   source?: 'json' | 'form';
 }
 
-/** Longest value accepted for any variable: far beyond any real name, short of abuse. */
-export const MAX_FIELD_LENGTH = 4096;
-/** Latest accepted timestamp: 9999-12-31, so that every date formatter can show it. */
-const MAX_TIMESTAMP = 253_402_300_799;
-
 /**
  * Checks that `input` (a parsed JSON object, or with `source: 'form'` the variables of a form
  * body, all strings) is one schema-1 event, and returns it typed, with `version` and
- * `timestamp` as numbers. Throws EventValidationError naming the field at fault.
+ * `timestamp` as numbers. Throws EventValidationError naming the field at fault. The rules
+ * are read from the schema-1 table (schema.ts), one variable at a time in the order they are
+ * sent, so the first fault in that order is the one reported.
  */
 export function validateEvent(input: unknown, options: ValidateOptions = {}): OutboundEvent {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -46,17 +46,27 @@ export function validateEvent(input: unknown, options: ValidateOptions = {}): Ou
   }
 
   const form = options.source === 'form';
-  out.version = version(record.version, options.defaultTimestamp !== undefined, form);
-  out.timestamp = timestamp(record.timestamp, options.defaultTimestamp, form);
-  out.lsid = requiredString(record, 'lsid');
-  const externalKey = optionalString(record, 'external_key');
-  if (externalKey !== undefined) out.external_key = externalKey;
-
-  if (name === 'support_conference_owner_changed') {
-    out.conference_id = conferenceId(requiredString(record, 'conference_id'));
-    out.conference_name = requiredString(record, 'conference_name');
-  } else if (EVENT_FIELDS[name].includes('type')) {
-    Object.assign(out, member(record));
+  for (const [field, presence] of variablesOf(name)) {
+    const value = record[field];
+    const format: Format = VARIABLES[field].format;
+    if (format.kind === 'name') continue; // read first: it decides the other rules
+    if (format.kind === 'version') {
+      out.version = version(value, options.defaultTimestamp !== undefined, form);
+    } else if (format.kind === 'timestamp') {
+      out.timestamp = timestamp(value, options.defaultTimestamp, form);
+    } else if (presence === 'representative' && out.type !== 'representative') {
+      // `type` comes before the variables it decides, so it is already in `out`.
+      if (value !== undefined) {
+        throw new EventValidationError(`${field} is only sent for a representative`, field);
+      }
+    } else if (value === undefined) {
+      if (presence !== 'optional') throw new EventValidationError(`${field} is required`, field);
+    } else {
+      out[field] =
+        format.kind === 'choice'
+          ? choice(value, field, format.values)
+          : checkedText(value, field, format);
+    }
   }
   return out as unknown as OutboundEvent;
 }
@@ -103,25 +113,14 @@ function timestamp(value: unknown, fallback: (() => number) | undefined, form: b
         : Number.NaN;
   if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_TIMESTAMP) {
     throw new EventValidationError(
-      'timestamp must be Unix seconds: a whole number from 0 to 253402300799',
+      `timestamp must be Unix seconds: a whole number from 0 to ${MAX_TIMESTAMP}`,
       'timestamp',
     );
   }
   return seconds === 0 ? 0 : seconds; // -0 (JSON `-0`) would not survive the wire as itself
 }
 
-function requiredString(record: Record<string, unknown>, field: string): string {
-  const value = record[field];
-  if (value === undefined) throw new EventValidationError(`${field} is required`, field);
-  return checkedString(value, field);
-}
-
-function optionalString(record: Record<string, unknown>, field: string): string | undefined {
-  const value = record[field];
-  return value === undefined ? undefined : checkedString(value, field);
-}
-
-function checkedString(value: unknown, field: string): string {
+function checkedText(value: unknown, field: string, format: TextFormat): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new EventValidationError(`${field} must be a non-empty string`, field);
   }
@@ -138,15 +137,17 @@ function checkedString(value: unknown, field: string): string {
   if (value.includes('\0')) {
     throw new EventValidationError(`${field} must not contain NUL (U+0000)`, field);
   }
+  if (format.pattern !== undefined && !format.pattern.test(value)) {
+    throw new EventValidationError(`${field} must be ${format.patternMessage}`, field);
+  }
   return value;
 }
 
-function conferenceId(value: string): string {
-  if (!CONFERENCE_ID.test(value)) {
-    throw new EventValidationError(
-      'conference_id must be rep:N or team:N (N a positive whole number) or general',
-      'conference_id',
-    );
+/** `value` when it is one of `values`: `type must be "customer" or "representative"`. */
+function choice(value: unknown, field: string, values: readonly string[]): string {
+  if (typeof value !== 'string' || !values.includes(value)) {
+    const quoted = values.map((v) => `"${v}"`).join(' or ');
+    throw new EventValidationError(`${field} must be ${quoted}`, field);
   }
   return value;
 }
@@ -156,24 +157,4 @@ function jsonType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function member(record: Record<string, unknown>): Record<string, string> {
-  const type = record.type;
-  if (type === undefined) throw new EventValidationError('type is required', 'type');
-  if (type !== 'customer' && type !== 'representative') {
-    throw new EventValidationError('type must be "customer" or "representative"', 'type');
-  }
-  const out: Record<string, string> = {
-    type,
-    display_name: requiredString(record, 'display_name'),
-  };
-  for (const field of ['user_id', 'username']) {
-    if (type === 'representative') {
-      out[field] = requiredString(record, field);
-    } else if (record[field] !== undefined) {
-      throw new EventValidationError(`${field} is only sent for a representative`, field);
-    }
-  }
-  return out;
 }

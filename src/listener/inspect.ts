@@ -1,8 +1,13 @@
 import {
   canonicalEventName,
+  type EventName,
   EventValidationError,
   FORM_CONTENT_TYPE,
   fieldsOf,
+  requiredVariablesOf,
+  SCHEMA_1,
+  VARIABLES,
+  type VariableName,
   validateEvent,
 } from '../events/index.js';
 
@@ -90,9 +95,11 @@ export function inspectRequest(request: IncomingRequest): Inspection {
     for (const key of Object.keys(variables)) {
       if (!allowed.has(key)) problems.push(`unknown field "${key}"`);
     }
-    const missing = requiredOf(name, variables.type).filter((f) => variables[f] === undefined);
+    const missing = requiredVariablesOf(name, variables.type).filter(
+      (f) => f !== 'event' && variables[f] === undefined,
+    );
     for (const field of missing) problems.push(`missing variable ${field}`);
-    problems.push(...valueProblems(variables, missing));
+    problems.push(...valueProblems(name, variables, missing));
   }
   return { event, lsid, variables, problems, isEvent: name !== undefined };
 }
@@ -108,37 +115,41 @@ function readForm(text: string, problems: string[]): Record<string, string> {
   return variables;
 }
 
-function requiredOf(name: string, type: string | undefined): string[] {
-  const required = ['version', 'timestamp', 'lsid'];
-  if (name === 'support_conference_owner_changed')
-    required.push('conference_id', 'conference_name');
-  if (name === 'support_conference_member_added' || name === 'support_conference_member_departed') {
-    required.push('type', 'display_name');
-    if (type === 'representative') required.push('user_id', 'username');
+/**
+ * A valid value for `field`, as form text, so that one bad value does not hide the next; none
+ * for `type`, which is chosen from the other variables, nor for a field the event may do
+ * without.
+ */
+function standIn(name: EventName, field: string, type: string | undefined): string | undefined {
+  const presence = SCHEMA_1[name][field as VariableName];
+  if (presence === 'optional' || presence === undefined) return undefined;
+  // Required of a representative only: dropped when the member is (taken for) a customer.
+  if (presence === 'representative' && type !== 'representative') return undefined;
+  const format = VARIABLES[field as VariableName].format;
+  switch (format.kind) {
+    case 'version':
+      return '1';
+    case 'timestamp':
+      return '0';
+    case 'text':
+      return format.example ?? 'x';
+    default:
+      return undefined;
   }
-  return required;
 }
-
-/** A valid stand-in for each required variable, so that one bad value does not hide the next. */
-const STAND_IN: Record<string, string> = {
-  version: '1',
-  timestamp: '0',
-  lsid: 'x',
-  conference_id: 'general',
-  conference_name: 'x',
-  display_name: 'x',
-};
-/** Required of a representative only: dropped when the member is (taken for) a customer. */
-const REP_STAND_IN: Record<string, string> = { user_id: 'x', username: 'x' };
 
 /**
  * What is wrong with the values sent (version, timestamp, empty strings, user_id on a
  * customer…). The validator stops at the first error, so each faulty variable is replaced by
  * a stand-in (or dropped, when it is optional) and the event checked again.
  */
-function valueProblems(variables: Record<string, string>, missing: string[]): string[] {
+function valueProblems(
+  name: EventName,
+  variables: Record<string, string>,
+  missing: string[],
+): string[] {
   const probe: Record<string, string> = Object.assign(Object.create(null), variables);
-  for (const field of missing) probe[field] = STAND_IN[field] ?? 'x';
+  for (const field of missing) probe[field] = standIn(name, field, 'representative') ?? 'x';
   const problems: string[] = [];
   for (let round = 0; round < 12; round++) {
     try {
@@ -149,16 +160,15 @@ function valueProblems(variables: Record<string, string>, missing: string[]): st
       problems.push(error.message);
       const field = error.field;
       if (field === undefined || field === 'event') break;
-      const standIn =
+      const value =
         field === 'type'
           ? probe.user_id === undefined
             ? 'customer'
             : 'representative'
-          : (STAND_IN[field] ??
-            (probe.type === 'representative' ? REP_STAND_IN[field] : undefined));
+          : standIn(name, field, probe.type);
       // Without a stand-in the variable is optional (external_key, user_id on a customer).
-      if (standIn === undefined) delete probe[field];
-      else probe[field] = standIn;
+      if (value === undefined) delete probe[field];
+      else probe[field] = value;
     }
   }
   return problems;
