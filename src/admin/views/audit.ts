@@ -27,12 +27,12 @@ export function auditPage(session: WebSession, entries: AuditEntry[], more?: num
     { title: 'Audit log', session, section: 'audit' },
     html`<h1>Audit log</h1>
 <p class="muted">Every change made by an administrator, newest first; for an edit, the fields that changed. Secrets are masked.</p>
-<table data-audit><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Before</th><th>After</th></tr></thead>
+<div class="table-box stack"><table data-audit><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Before</th><th>After</th></tr></thead>
 <tbody>${entries.map((e) => {
       const [before, after] = changed(e.before, e.after);
-      return html`<tr><td>${formatTime(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.target}</td>
-<td>${json(before)}</td><td>${json(after)}</td></tr>`;
-    })}</tbody></table>
+      return html`<tr><td data-label="When">${formatTime(e.at)}</td><td data-label="Who">${e.actor}</td><td data-label="Action">${e.action}</td><td data-label="Target">${e.target}</td>
+<td data-label="Before">${json(before)}</td><td data-label="After">${json(after)}</td></tr>`;
+    })}</tbody></table></div>
 ${more !== undefined && html`<p><a href="/admin/audit?before=${more}">Older entries</a></p>`}`,
   );
 }

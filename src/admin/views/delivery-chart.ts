@@ -164,11 +164,11 @@ function dataTable(data: ChartData): HtmlValue {
   const active = data.buckets.filter((b) => b.delivered > 0 || b.failedAttempts > 0);
   if (active.length === 0) return '';
   return html`<details><summary>The numbers (${data.period.unit}, periods with activity)</summary>
-<table data-chart-table="${data.period.key}"><thead><tr><th>From (UTC)</th><th>Delivered</th><th>Failed attempts</th><th>Mean latency</th><th>Longest</th></tr></thead>
+<div class="table-box"><table data-chart-table="${data.period.key}"><thead><tr><th>From (UTC)</th><th>Delivered</th><th>Failed attempts</th><th>Mean latency</th><th>Longest</th></tr></thead>
 <tbody>${active.map(
     (b) =>
       html`<tr><td>${formatTime(b.start)}</td><td>${b.delivered}</td><td>${b.failedAttempts}</td><td>${formatMs(b.meanLatencyMs)}</td><td>${formatMs(b.maxLatencyMs)}</td></tr>`,
-  )}</tbody></table></details>`;
+  )}</tbody></table></div></details>`;
 }
 
 /** The recipient page's charts, one figure per period. */

@@ -37,13 +37,13 @@ export function emailRecipientsPage(
     html`<h1>Outbound Events → Email recipients</h1>
 <p data-relay-status class="${status.ok ? 'ok' : 'error-text'}">SMTP relay status: ${status.message}
   (<a href="/admin/settings">Settings → Email</a>)</p>
-<table data-email-recipients><thead><tr><th>Email address</th><th>Events to Send</th><th>Queued Events</th><th>Failed</th><th>Last error</th><th></th></tr></thead>
+<div class="table-box stack"><table data-email-recipients><thead><tr><th>Email address</th><th>Events to Send</th><th>Queued Events</th><th>Failed</th><th>Last error</th><th></th></tr></thead>
 <tbody>${rows.map(
-      (r) => html`<tr data-recipient-id="${r.id}"><td>${r.address}</td>
-<td>${r.events.map((e) => LABELS[e] ?? e).join(', ')}</td><td>${r.queued}</td><td>${r.failed}</td>
-<td class="error-text">${r.lastError ?? ''}</td>
+      (r) => html`<tr data-recipient-id="${r.id}"><td data-label="Email address">${r.address}</td>
+<td data-label="Events to Send">${r.events.map((e) => LABELS[e] ?? e).join(', ')}</td><td data-label="Queued Events">${r.queued}</td><td data-label="Failed">${r.failed}</td>
+<td data-label="Last error" class="error-text">${r.lastError ?? ''}</td>
 <td><form method="post" action="/admin/email-recipients/${r.id}/delete" data-confirm="Remove ${r.address}? Its queued mails are dropped.">${csrfField(session)}<button class="danger" type="submit">Remove</button></form></td></tr>`,
-    )}</tbody></table>
+    )}</tbody></table></div>
 <form class="panel" method="post" action="/admin/email-recipients" novalidate>
 ${csrfField(session)}
 <h2>Add an email recipient</h2>

@@ -57,11 +57,11 @@ ${field('to', 'to (UTC)', form, 'datetime-local')}
 <h2>${events.length === 0 ? 'No event matches.' : 'Newest first'}</h2>
 ${
   events.length > 0 &&
-  html`<table data-events><thead><tr><th>Accepted</th><th>Event</th><th>lsid</th><th>External key</th><th>Id</th></tr></thead>
+  html`<div class="table-box stack"><table data-events><thead><tr><th>Accepted</th><th>Event</th><th>lsid</th><th>External key</th><th>Id</th></tr></thead>
 <tbody>${events.map(
     (e) =>
-      html`<tr data-event-id="${e.id}"><td>${formatTime(e.acceptedAt)}</td><td>${eventLink(e)}</td><td>${sessionLink(e.lsid)}</td><td>${e.externalKey ?? ''}</td><td>${e.uid}</td></tr>`,
-  )}</tbody></table>`
+      html`<tr data-event-id="${e.id}"><td data-label="Accepted">${formatTime(e.acceptedAt)}</td><td data-label="Event">${eventLink(e)}</td><td data-label="lsid">${sessionLink(e.lsid)}</td><td data-label="External key">${e.externalKey ?? ''}</td><td data-label="Id">${e.uid}</td></tr>`,
+  )}</tbody></table></div>`
 }
 ${older && html`<p><a href="${older}">Older events</a></p>`}`,
   );
@@ -82,19 +82,19 @@ export function eventPage(
   <dt>Session</dt><dd>${sessionLink(event.lsid)}</dd>
 </dl>
 <h2>Variables, as sent</h2>
-<table data-variables><thead><tr><th>Name</th><th>Value</th></tr></thead>
-<tbody>${variablesOf(event).map(([k, v]) => html`<tr><td>${k}</td><td>${v}</td></tr>`)}</tbody></table>
+<div class="table-box"><table data-variables><thead><tr><th>Name</th><th>Value</th></tr></thead>
+<tbody>${variablesOf(event).map(([k, v]) => html`<tr><td>${k}</td><td>${v}</td></tr>`)}</tbody></table></div>
 <h2>Delivery to each recipient</h2>
 ${
   deliveries.length === 0
     ? html`<p class="muted">Not queued for any recipient (none subscribed, or its history was pruned).</p>`
-    : html`<table data-event-deliveries><thead><tr><th>Recipient</th><th>State</th><th>Attempts</th><th>Delivered</th><th>Set aside</th><th>Last error</th></tr></thead>
+    : html`<div class="table-box stack"><table data-event-deliveries><thead><tr><th>Recipient</th><th>State</th><th>Attempts</th><th>Delivered</th><th>Set aside</th><th>Last error</th></tr></thead>
 <tbody>${deliveries.map(
         ({ delivery: d, recipient }) =>
-          html`<tr><td>${recipient ? html`<a href="/admin/recipients/${recipient.id}">${recipient.name}</a>` : d.recipientId}</td>
-<td data-kind="${d.state === 'delivered' ? 'ok' : d.state === 'failed' ? 'failed' : 'queued'}">${d.state}</td><td>${d.attempts}</td>
-<td>${formatTime(d.deliveredAt)}</td><td>${formatTime(d.failedAt)}</td><td class="error-text">${d.lastError ?? ''}</td></tr>`,
-      )}</tbody></table>`
+          html`<tr><td data-label="Recipient">${recipient ? html`<a href="/admin/recipients/${recipient.id}">${recipient.name}</a>` : d.recipientId}</td>
+<td data-label="State" data-kind="${d.state === 'delivered' ? 'ok' : d.state === 'failed' ? 'failed' : 'queued'}">${d.state}</td><td data-label="Attempts">${d.attempts}</td>
+<td data-label="Delivered">${formatTime(d.deliveredAt)}</td><td data-label="Set aside">${formatTime(d.failedAt)}</td><td data-label="Last error" class="error-text">${d.lastError ?? ''}</td></tr>`,
+      )}</tbody></table></div>`
 }`,
   );
 }

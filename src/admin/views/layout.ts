@@ -26,6 +26,11 @@ const NAV: [Section, string, string][] = [
 export const csrfField = (session: WebSession): SafeHtml =>
   html`<input type="hidden" name="csrf" value="${session.csrfToken}">`;
 
+/**
+ * A page of the admin interface. The navigation is a <details> menu: folded on a phone, shown
+ * beside the brand on a wide screen by the style sheet (no script: the CSP allows only
+ * admin.js, and the menu must work without it).
+ */
 export function page(options: PageOptions, body: HtmlValue): SafeHtml {
   const { session } = options;
   return html`<!doctype html>
@@ -43,12 +48,14 @@ export function page(options: PageOptions, body: HtmlValue): SafeHtml {
   <span class="brand">Outbound</span>
   ${
     session &&
-    html`<nav>${NAV.map(
-      ([section, href, label]) =>
-        html`<a href="${href}"${section === options.section ? html` aria-current="page"` : ''}>${label}</a>`,
-    )}</nav>
+    html`<details class="menu"><summary>Menu</summary>
+  <div class="menu-items"><nav>${NAV.map(
+    ([section, href, label]) =>
+      html`<a href="${href}"${section === options.section ? html` aria-current="page"` : ''}>${label}</a>`,
+  )}</nav>
   <span class="who">${session.userName}</span>
-  <form method="post" action="/logout">${csrfField(session)}<button type="submit">Sign out</button></form>`
+  <form method="post" action="/logout">${csrfField(session)}<button type="submit">Sign out</button></form></div>
+  </details>`
   }
 </header>
 <main>

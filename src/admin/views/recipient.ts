@@ -34,19 +34,23 @@ function queueTable(
   kind: 'pending' | 'failed',
 ): HtmlValue {
   if (rows.length === 0) return html`<p class="muted">${empty}</p>`;
-  return html`<table data-deliveries="${kind}">
+  return html`<div class="table-box stack"><table data-deliveries="${kind}">
 <thead><tr><th>Seq</th><th>Event</th><th>lsid</th><th>Accepted</th><th>Attempts</th>${
     kind === 'pending' ? html`<th>Next attempt</th>` : html`<th>Set aside</th>`
   }<th>Errors</th></tr></thead>
 <tbody>${rows.map(
     ({ delivery: d, attempts }, i) => html`<tr data-seq="${d.seq}">
-  <td>${d.seq}${kind === 'pending' && i === 0 ? html` <strong>(head)</strong>` : ''}</td>
-  <td>${d.eventName}</td><td>${d.lsid}</td><td>${formatTime(d.acceptedAt)}</td>
-  <td>${d.attempts}</td>
-  <td>${kind === 'pending' ? formatTime(d.nextAttemptAt) : formatTime(d.failedAt)}</td>
-  <td class="error-text">${d.lastError ?? ''}${attemptsList(attempts)}</td>
+  <td data-label="Seq">${d.seq}${kind === 'pending' && i === 0 ? html` <strong>(head)</strong>` : ''}</td>
+  <td data-label="Event">${d.eventName}</td><td data-label="lsid">${d.lsid}</td><td data-label="Accepted">${formatTime(d.acceptedAt)}</td>
+  <td data-label="Attempts">${d.attempts}</td>
+  ${
+    kind === 'pending'
+      ? html`<td data-label="Next attempt">${formatTime(d.nextAttemptAt)}</td>`
+      : html`<td data-label="Set aside">${formatTime(d.failedAt)}</td>`
+  }
+  <td data-label="Errors" class="error-text">${d.lastError ?? ''}${attemptsList(attempts)}</td>
 </tr>`,
-  )}</tbody></table>`;
+  )}</tbody></table></div>`;
 }
 
 /** The recipient's error-alert settings, in the words of its form. */
@@ -127,11 +131,11 @@ ${queueTable(data.failed, 'No failed event.', 'failed')}
 ${
   data.delivered.length === 0
     ? html`<p class="muted">Nothing delivered yet.</p>`
-    : html`<table data-deliveries="delivered"><thead><tr><th>Seq</th><th>Event</th><th>lsid</th><th>Accepted</th><th>Delivered</th><th>Attempts</th></tr></thead>
+    : html`<div class="table-box stack"><table data-deliveries="delivered"><thead><tr><th>Seq</th><th>Event</th><th>lsid</th><th>Accepted</th><th>Delivered</th><th>Attempts</th></tr></thead>
 <tbody>${data.delivered.map(
         (d) =>
-          html`<tr data-seq="${d.seq}"><td>${d.seq}</td><td>${d.eventName}</td><td>${d.lsid}</td><td>${formatTime(d.acceptedAt)}</td><td>${formatTime(d.deliveredAt)}</td><td>${d.attempts}</td></tr>`,
-      )}</tbody></table>`
+          html`<tr data-seq="${d.seq}"><td data-label="Seq">${d.seq}</td><td data-label="Event">${d.eventName}</td><td data-label="lsid">${d.lsid}</td><td data-label="Accepted">${formatTime(d.acceptedAt)}</td><td data-label="Delivered">${formatTime(d.deliveredAt)}</td><td data-label="Attempts">${d.attempts}</td></tr>`,
+      )}</tbody></table></div>`
 }`,
   );
 }

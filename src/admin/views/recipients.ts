@@ -3,18 +3,19 @@ import { html, type SafeHtml } from '../html.js';
 import type { RecipientRow } from '../recipient-rows.js';
 import { page } from './layout.js';
 
-const COLUMNS = [
-  'Name',
-  'Disabled',
-  'URL',
-  'Events to Send',
-  'Status',
-  'Queued Events',
-  'Failed',
-  'Oldest pending',
-  'Last success',
-  'Last error',
-  'Delivered/min',
+/** The table's columns: the data-field of their cells (the script keeps them live) and label. */
+export const RECIPIENT_COLUMNS: readonly (readonly [string, string])[] = [
+  ['name', 'Name'],
+  ['disabled', 'Disabled'],
+  ['url', 'URL'],
+  ['events', 'Events to Send'],
+  ['status', 'Status'],
+  ['queued', 'Queued Events'],
+  ['failed', 'Failed'],
+  ['oldestPending', 'Oldest pending'],
+  ['lastSuccess', 'Last success'],
+  ['lastError', 'Last error'],
+  ['rate', 'Delivered/min'],
 ];
 
 export function recipientRowHtml(row: RecipientRow): SafeHtml {
@@ -43,12 +44,12 @@ export function recipientsPage(
     html`<p class="crumb">Outbound Events</p>
 <h1>HTTP recipients <span class="live" data-live data-kind="queued">connecting…</span></h1>
 <div class="actions"><a class="button primary" href="/admin/recipients/new">Add HTTP recipient</a></div>
-<table data-stream="/admin/recipients/stream">
-<thead><tr>${COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+<div class="table-box stack"><table data-stream="/admin/recipients/stream">
+<thead><tr>${RECIPIENT_COLUMNS.map(([, label]) => html`<th scope="col">${label}</th>`)}</tr></thead>
 <tbody data-stream-rows>
 ${rows.map(recipientRowHtml)}
 </tbody>
-</table>
+</table></div>
 <p class="muted" data-empty${rows.length > 0 ? html` hidden` : ''}>No HTTP recipient yet: add one to start sending events.</p>`,
   );
 }

@@ -26,16 +26,16 @@ ${csrfField(session)}
 <button class="primary" type="submit">Create token</button>
 </form>
 <h2>Tokens</h2>
-<table><thead><tr><th>Id</th><th>Name</th><th>Created</th><th>Last used</th><th>State</th><th></th></tr></thead>
+<div class="table-box stack"><table><thead><tr><th>Id</th><th>Name</th><th>Created</th><th>Last used</th><th>State</th><th></th></tr></thead>
 <tbody>${tokens.map(
       (
         t,
-      ) => html`<tr data-token-id="${t.id}"><td>${t.id}</td><td>${t.name}</td><td>${formatTime(t.createdAt)}</td>
-<td>${formatTime(t.lastUsedAt)}</td><td>${t.revokedAt === null ? 'active' : `revoked ${formatTime(t.revokedAt)}`}</td>
+      ) => html`<tr data-token-id="${t.id}"><td data-label="Id">${t.id}</td><td data-label="Name">${t.name}</td><td data-label="Created">${formatTime(t.createdAt)}</td>
+<td data-label="Last used">${formatTime(t.lastUsedAt)}</td><td data-label="State">${t.revokedAt === null ? 'active' : `revoked ${formatTime(t.revokedAt)}`}</td>
 <td>${
         t.revokedAt === null &&
         html`<form method="post" action="/admin/tokens/${t.id}/revoke" data-confirm="Revoke token ${t.name}? Programs using it stop working.">${csrfField(session)}<button class="danger" type="submit">Revoke</button></form>`
       }</td></tr>`,
-    )}</tbody></table>`,
+    )}</tbody></table></div>`,
   );
 }

@@ -23,13 +23,13 @@ export function usersPage(
       alert: options.alert,
     },
     html`<h1>Administrators</h1>
-<table data-users><thead><tr><th>Name</th><th>Created</th><th>Last sign-in</th><th></th></tr></thead>
+<div class="table-box stack"><table data-users><thead><tr><th>Name</th><th>Created</th><th>Last sign-in</th><th></th></tr></thead>
 <tbody>${users.map(
       (
         u,
-      ) => html`<tr data-user="${u.name}"><td>${u.name}</td><td>${formatTime(u.createdAt)}</td><td>${formatTime(u.lastSignInAt)}</td>
+      ) => html`<tr data-user="${u.name}"><td data-label="Name">${u.name}</td><td data-label="Created">${formatTime(u.createdAt)}</td><td data-label="Last sign-in">${formatTime(u.lastSignInAt)}</td>
 <td><form method="post" action="/admin/users/${encodeURIComponent(u.name)}/remove" data-confirm="Remove administrator ${u.name}? Their sessions end at once.">${csrfField(session)}<button class="danger" type="submit">Remove</button></form></td></tr>`,
-    )}</tbody></table>
+    )}</tbody></table></div>
 <h2>Add an administrator</h2>
 <form class="panel" method="post" action="/admin/users">
 ${csrfField(session)}
