@@ -1,4 +1,5 @@
 import {
+  EVENT_FIELDS,
   type EventName,
   EventValidationError,
   type Member,
@@ -48,7 +49,7 @@ export function parseOwner(body: unknown): Owner {
  * `rep:N`: checked here, or that later owner_changed would be refused mid-session.
  */
 export function parseMember(body: unknown): Member {
-  const record = fieldsOf(body, ['type', 'display_name', 'user_id', 'username']);
+  const record = fieldsOf(body, EVENT_FIELDS.support_conference_member_added);
   const event = asEvent('support_conference_member_added', record, '') as MemberAdded;
   if (event.type === 'representative' && !NUMERIC_ID.test(event.user_id)) {
     throw new EventValidationError(
@@ -77,7 +78,7 @@ function externalKeyOf(record: Record<string, unknown>): string {
 }
 
 function ownerOf(value: unknown, prefix: string): Owner {
-  const record = fieldsOf(value, ['conference_id', 'conference_name'], prefix);
+  const record = fieldsOf(value, EVENT_FIELDS.support_conference_owner_changed, prefix);
   const event = asEvent('support_conference_owner_changed', record, prefix) as OwnerChanged;
   return { conference_id: event.conference_id, conference_name: event.conference_name };
 }
