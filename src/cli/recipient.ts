@@ -13,6 +13,7 @@ import {
   parseRecipientPatch,
   splitAddresses,
 } from '../recipients/index.js';
+import { NameTakenError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import type { Recipient } from '../types.js';
 import { auditCliChange } from './audit-change.js';
@@ -185,9 +186,12 @@ export function recipientCommands(program: Command): void {
       action(async (name: string, url: string, flags: RecipientFlags, command: Command) => {
         const input = parseRecipientInput(body({ ...flags, name, url }, command));
         const created = await withStore(flags.databaseUrl, async (store) => {
-          if (await store.findRecipientByName(name))
-            throw new UsageError(`a recipient named "${name}" already exists`);
-          const made = await store.createRecipient(input, Date.now());
+          // The store refuses a taken name in the insert itself: no check-then-insert race.
+          const made = await store.createRecipient(input, Date.now()).catch((error: unknown) => {
+            if (error instanceof NameTakenError)
+              throw new UsageError(`a recipient named "${name}" already exists`);
+            throw error;
+          });
           const snapshot = recipientSnapshot(made);
           await auditCliChange(store, 'recipient.create', recipientTarget(made), null, snapshot);
           return made;
