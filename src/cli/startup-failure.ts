@@ -4,6 +4,7 @@ import { isStorageUnavailable, storageFaultOf } from '../store/storage-health.js
 /** Errors whose message already says what is wrong and what to do. */
 const SELF_EXPLAINED = new Set([
   'OUTBOUND_CONFIG',
+  'OUTBOUND_DATABASE_URL',
   'OUTBOUND_DATABASE_MISSING',
   'OUTBOUND_DATABASE_IN_USE',
   'OUTBOUND_STORAGE_LOST',

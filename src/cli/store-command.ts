@@ -36,6 +36,8 @@ export function action<A extends unknown[]>(
         (error as { code?: string }).code === 'OUTBOUND_INVALID_EVENT' ||
         (error as { code?: string }).code === 'OUTBOUND_BAD_REQUEST' ||
         (error as { code?: string }).code === 'OUTBOUND_DATABASE_IN_USE' ||
+        // A database URL the store cannot open names the setting, as a ConfigError does.
+        (error as { code?: string }).code === 'OUTBOUND_DATABASE_URL' ||
         // A database lost or missing, storage failing (read-only, full): the message says why.
         /^OUTBOUND_(DATABASE_MISSING|STORAGE_)/.test(String((error as { code?: string }).code));
       process.stderr.write(

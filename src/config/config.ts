@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_DATABASE_URL } from '../store/open.js';
+import { DEFAULT_DATABASE_URL } from '../store/database-url.js';
 import { ConfigError } from './config-error.js';
 import { parseDestinationRanges } from './destination-ranges.js';
 import { parseTrustProxy } from './trust-proxy.js';

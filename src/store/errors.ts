@@ -23,3 +23,17 @@ export class NameTakenError extends Error {
     this.name = 'NameTakenError';
   }
 }
+
+/**
+ * A database URL the store cannot open: an unknown scheme, or sqlite: without a path. The
+ * message names OUTBOUND_DATABASE_URL and shows what it takes; the command line reports it in
+ * one line, as it does a bad setting.
+ */
+export class StoreUrlError extends Error {
+  readonly code = 'OUTBOUND_DATABASE_URL';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUrlError';
+  }
+}
