@@ -1,10 +1,18 @@
-import { MAX_TIMEOUT_SECONDS } from '../delivery/index.js';
 import {
   anyEventJsonSchema,
   EVENT_NAMES,
   eventVariablesJsonSchema,
   NUMERIC_ID,
 } from '../events/index.js';
+import {
+  RECIPIENT_DEFAULTS as D,
+  MAX_ALERT_CONTACTS,
+  MAX_HEADER_NAME_LENGTH,
+  MAX_HEADER_VALUE_LENGTH,
+  MAX_HEADERS,
+  MAX_TIMEOUT_SECONDS,
+  RESERVED_HEADERS,
+} from '../recipients/index.js';
 
 const error = { $ref: '#/components/schemas/Error' };
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -212,57 +220,65 @@ export const OPENAPI = {
           },
           name: { type: 'string' },
           url: { type: 'string', description: 'Used exactly as given, query string included' },
-          enabled: { type: 'boolean', default: true },
-          paused: { type: 'boolean', default: false },
+          enabled: { type: 'boolean', default: D.enabled },
+          paused: { type: 'boolean', default: D.paused },
           events: {
             oneOf: [
               { const: 'all' },
               { type: 'array', items: { type: 'string', enum: EVENT_NAMES } },
             ],
-            default: 'all',
+            default: D.events,
           },
           retryIntervalSeconds: {
             type: 'number',
-            default: 10,
+            default: D.retryIntervalSeconds,
             description: 'No retry comes sooner, whatever Retry-After the recipient sends',
           },
-          retryMaxIntervalSeconds: { type: 'number', default: 600 },
-          retryDurationSeconds: { type: 'number', default: 0, description: '0 = retry forever' },
+          retryMaxIntervalSeconds: { type: 'number', default: D.retryMaxIntervalSeconds },
+          retryDurationSeconds: {
+            type: 'number',
+            default: D.retryDurationSeconds,
+            description: '0 = retry forever',
+          },
           timeoutSeconds: {
             type: 'number',
-            default: 10,
+            default: D.timeoutSeconds,
             minimum: 0.01,
             maximum: MAX_TIMEOUT_SECONDS,
             description: 'Request time-out; a request still unanswered then is a failed attempt',
           },
-          tlsVerify: { type: 'boolean', default: true },
+          tlsVerify: { type: 'boolean', default: D.tlsVerify },
           caCertificate: { type: ['string', 'null'], description: 'PEM root certificate to trust' },
           headers: {
             type: 'object',
-            description:
-              'Extra request headers: at most 50; names are HTTP tokens of at most 256 characters; values at most 8192 characters of tab, printable ASCII or Latin-1',
-            maxProperties: 50,
-            additionalProperties: { type: 'string', maxLength: 8192 },
+            description: `Extra request headers: at most ${MAX_HEADERS}; names are HTTP tokens of at most ${MAX_HEADER_NAME_LENGTH} characters; values at most ${MAX_HEADER_VALUE_LENGTH} characters of tab, printable ASCII or Latin-1. Refused, as Outbound sets them or leaves them out: ${RESERVED_HEADERS.join(', ')}, Webhook-*. A User-Agent replaces Outbound's.`,
+            maxProperties: MAX_HEADERS,
+            additionalProperties: { type: 'string', maxLength: MAX_HEADER_VALUE_LENGTH },
           },
           secret: {
             type: ['string', 'null'],
             description: 'whsec_… signing secret; returned masked',
           },
+          secretRotationSeconds: {
+            type: 'number',
+            default: D.secretRotationSeconds,
+            description: 'A replaced secret keeps signing alongside the new one this long',
+          },
           alertContacts: {
             type: 'array',
             items: { type: 'string', format: 'email' },
-            maxItems: 10,
+            maxItems: MAX_ALERT_CONTACTS,
             default: [],
             description: 'Email Contact: error alerts go here; empty = no alerts',
           },
           alertAfterSeconds: {
             type: 'number',
-            default: 600,
+            default: D.alertAfterSeconds,
             description: 'Send Email Alert After: how long the head fails before the first alert',
           },
           resendAlertsSeconds: {
             type: 'number',
-            default: 3600,
+            default: D.resendAlertsSeconds,
             description: 'Resend Email Alerts: between alerts while it keeps failing; 0 = once',
           },
           status: { type: 'object', readOnly: true },

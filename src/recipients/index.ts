@@ -8,7 +8,7 @@ export { RECIPIENT_DEFAULTS } from './defaults.js';
 export { isEmailAddress, splitAddresses } from './email-address.js';
 export { RecipientSettingsError } from './errors.js';
 export { MAX_HEADER_NAME_LENGTH, MAX_HEADER_VALUE_LENGTH, MAX_HEADERS } from './headers.js';
-export { isReservedHeader } from './reserved-headers.js';
+export { isReservedHeader, RESERVED_HEADERS } from './reserved-headers.js';
 export { maskSecret } from './secret.js';
 export { MAX_TIMEOUT_MS, MAX_TIMEOUT_SECONDS } from './timeout-limit.js';
 export { checkIntervals, parseRecipientInput, parseRecipientPatch } from './validate.js';

@@ -7,20 +7,23 @@
  * rejects or we would send wrong. A recipient's own `user-agent` is not reserved: the sender
  * sends it in place of ours (CONTRACT §2 allows a User-Agent).
  */
-const RESERVED = new Set([
-  'content-type',
-  'content-length',
-  'transfer-encoding',
-  'host',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'proxy-connection',
-]);
+export const RESERVED_HEADERS = [
+  'Content-Type',
+  'Content-Length',
+  'Transfer-Encoding',
+  'Host',
+  'Connection',
+  'Keep-Alive',
+  'Upgrade',
+  'Expect',
+  'TE',
+  'Trailer',
+  'Proxy-Connection',
+] as const;
 
+const RESERVED = new Set<string>(RESERVED_HEADERS.map((name) => name.toLowerCase()));
+
+/** Whether a recipient may not set `name` (any case); the `webhook-` prefix included. */
 export function isReservedHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return lower.startsWith('webhook-') || RESERVED.has(lower);

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { valuesOf } from '../../src/admin/recipient-form.js';
 import { emailRecipientInput } from '../../src/alerts/email-recipient.js';
-import { RECIPIENT_DEFAULTS as D, parseRecipientInput } from '../../src/recipients/index.js';
+import { OPENAPI } from '../../src/api/openapi.js';
+import {
+  RECIPIENT_DEFAULTS as D,
+  MAX_ALERT_CONTACTS,
+  MAX_HEADER_VALUE_LENGTH,
+  MAX_HEADERS,
+  parseRecipientInput,
+} from '../../src/recipients/index.js';
 import * as postgresAlerts from '../../src/store/postgres/migrations/0005-recipient-alerts.js';
 import * as postgresRecipients from '../../src/store/postgres/sql/recipients.js';
 import * as sqliteAlerts from '../../src/store/sqlite/migrations/0004-recipient-alerts.js';
@@ -57,6 +64,22 @@ describe('recipient defaults', () => {
       alertAfterMs: D.alertAfterSeconds * 1000,
       resendAlertsMs: D.resendAlertsSeconds * 1000,
     });
+  });
+
+  it('are what the OpenAPI document gives, with the limits', () => {
+    const properties = OPENAPI.components.schemas.Recipient.properties as Record<
+      string,
+      { default?: unknown; maxItems?: number; maxProperties?: number; description?: string }
+    >;
+    for (const [key, value] of Object.entries(D)) {
+      expect(properties[key]?.default, key).toEqual(value);
+    }
+    expect(properties.alertContacts?.maxItems).toBe(MAX_ALERT_CONTACTS);
+    expect(properties.headers?.maxProperties).toBe(MAX_HEADERS);
+    expect(properties.headers).toMatchObject({
+      additionalProperties: { maxLength: MAX_HEADER_VALUE_LENGTH },
+    });
+    expect(properties.headers?.description).toMatch(/Keep-Alive/);
   });
 
   it.each([
