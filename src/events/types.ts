@@ -1,5 +1,11 @@
 import type { EventName } from './names.js';
 
+/*
+ * The events as TypeScript types, written out so that they read well in an editor. They must
+ * carry exactly the variables of the schema-1 table (schema.ts), optional where it says so:
+ * test/events/schema-table.test.ts checks it under tsc.
+ */
+
 /** Variables every schema-1 event carries. */
 export interface EventBase {
   event: EventName;
