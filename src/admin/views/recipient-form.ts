@@ -1,5 +1,5 @@
 import { EVENT_NAMES } from '../../events/index.js';
-import { MAX_TIMEOUT_SECONDS } from '../../recipients/index.js';
+import { MAX_ALERT_CONTACTS, MAX_TIMEOUT_SECONDS } from '../../recipients/index.js';
 import type { WebSession } from '../../store/admin-store.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
 import type { FieldErrors, RecipientFormValues } from '../recipient-form.js';
@@ -64,7 +64,7 @@ ${field(
 </div>
 ${field('retryIntervalSeconds', 'Retry Interval (seconds)', errors, input('retryIntervalSeconds', values.retryIntervalSeconds, 'number', html` min="0.01" step="any"`), 'First retry after this; doubles after each failure, up to 10 minutes.')}
 ${field('retryDurationSeconds', 'Retry Duration (seconds)', errors, input('retryDurationSeconds', values.retryDurationSeconds, 'number', html` min="0" step="any"`), 'Set the head aside once it has failed this long. 0 = retry forever.')}
-${field('alertContacts', 'Email Contact', errors, html`<textarea id="alertContacts" name="alertContacts" rows="2">${values.alertContacts}</textarea>`, 'Error alerts go to these addresses, one per line (at most 10). Empty: no alerts.')}
+${field('alertContacts', 'Email Contact', errors, html`<textarea id="alertContacts" name="alertContacts" rows="2">${values.alertContacts}</textarea>`, `Error alerts go to these addresses, one per line (at most ${MAX_ALERT_CONTACTS}). Empty: no alerts.`)}
 ${field('alertAfterSeconds', 'Send Email Alert After (seconds)', errors, input('alertAfterSeconds', values.alertAfterSeconds, 'number', html` min="0" step="any"`), 'No mail if the failing event gets through before this.')}
 ${field('resendAlertsSeconds', 'Resend Email Alerts (seconds)', errors, input('resendAlertsSeconds', values.resendAlertsSeconds, 'number', html` min="0" step="any"`), 'Again every so often while it keeps failing. 0 = alert once.')}
 ${field('timeoutSeconds', 'Request time-out (seconds)', errors, input('timeoutSeconds', values.timeoutSeconds, 'number', html` min="0.01" max="${MAX_TIMEOUT_SECONDS}" step="any"`), `At most ${MAX_TIMEOUT_SECONDS} seconds.`)}
