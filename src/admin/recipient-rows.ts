@@ -1,5 +1,5 @@
-import { recipientJson } from '../api/recipient-json.js';
 import type { OperationsContext } from '../operations/context.js';
+import { type RecipientStatus, recipientStatus } from '../operations/recipient-status.js';
 import type { Recipient } from '../types.js';
 import type { DeliveryRate } from './delivery-rate.js';
 import { formatAge, formatTime } from './format.js';
@@ -24,7 +24,7 @@ export interface RecipientRow {
   rate: string;
 }
 
-type Status = ReturnType<typeof recipientJson>['status'];
+type Status = RecipientStatus;
 
 /** The appliance's words for a lane's state. */
 function statusOf(status: Status): { label: string; kind: StatusKind } {
@@ -75,7 +75,7 @@ export async function recipientRows(
   return recipients
     .filter((r) => r.kind === 'http') // email recipients have their own page
     .map((r) => {
-      const { status } = recipientJson(r, byId.get(r.id), ctx.dispatcher.laneStatus(r.id), now);
+      const status = recipientStatus(r, byId.get(r.id), ctx.dispatcher.laneStatus(r.id), now);
       const { label, kind } = statusOf(status);
       return {
         id: r.id,

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { addressOf, emailRecipientInput } from '../../alerts/email-recipient.js';
-import { recipientJson } from '../../api/recipient-json.js';
 import { HttpError } from '../../http/http-error.js';
 import { createRecipient, deleteRecipient } from '../../operations/recipient-actions.js';
+import { recipientStatus } from '../../operations/recipient-status.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';
 import { recipientSnapshot, recipientTarget } from '../recipient-audit.js';
@@ -26,7 +26,7 @@ export function emailRecipientRoutes(app: FastifyInstance, admin: AdminContext):
     return recipients
       .filter((r) => r.kind === 'email')
       .map((r) => {
-        const { status } = recipientJson(
+        const status = recipientStatus(
           r,
           stats.find((s) => s.recipientId === r.id),
           api.dispatcher.laneStatus(r.id),
