@@ -23,9 +23,10 @@ import { toNewEvent } from './new-event.js';
 type Ctx = Pick<OperationsContext, 'store' | 'ingest' | 'clock'>;
 
 /**
- * A refused step as the callers are shown it. The body keeps the generic code of its status
- * (`not_found`, `conflict`), which callers have been told so far, rather than the rule's own
- * (`SESSION_ENDED`, kept as the cause).
+ * A refused step as the callers are shown it: the generic code of its status (`not_found`,
+ * `conflict`), which callers have been told so far and test/sessions/api.test.ts pins, with
+ * the rule's own error as the cause. A SessionError is itself an OutboundError: thrown as it
+ * is, the body would say `session_ended`, `member_already_left`….
  */
 function refusal(error: SessionError) {
   return error.status === 404

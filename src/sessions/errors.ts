@@ -1,3 +1,5 @@
+import { OutboundError } from '../errors.js';
+
 export type SessionErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'SESSION_ENDED'
@@ -6,17 +8,18 @@ export type SessionErrorCode =
   | 'SURVEY_WITHOUT_PARTY'
   | 'SURVEY_ALREADY_SUBMITTED';
 
-/** A step that cannot happen to this session. `status` is the HTTP status it maps to. */
-export class SessionError extends Error {
-  readonly status: 404 | 409;
+/**
+ * A step that cannot happen to this session. `status` is the HTTP status it maps to; the code
+ * would reach the JSON error body as `session_ended` etc., but the API still answers the
+ * generic `not_found`/`conflict` its callers have been told (src/operations/sessions.ts).
+ */
+export class SessionError extends OutboundError {
+  declare readonly code: SessionErrorCode;
+  declare readonly status: 404 | 409;
 
-  constructor(
-    readonly code: SessionErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: SessionErrorCode, message: string) {
+    super(code, code === 'SESSION_NOT_FOUND' || code === 'MEMBER_NOT_FOUND' ? 404 : 409, message);
     this.name = 'SessionError';
-    this.status = code === 'SESSION_NOT_FOUND' || code === 'MEMBER_NOT_FOUND' ? 404 : 409;
   }
 }
 

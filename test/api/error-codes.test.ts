@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../src/errors.js';
 import { sendError } from '../../src/http/error-handler.js';
+import { SessionError } from '../../src/sessions/index.js';
 import { startService, type TestService } from '../support/service.js';
 
 let svc: TestService;
@@ -57,6 +58,7 @@ describe('error codes', () => {
       new ConflictError('busy', { code: 'OUTBOUND_LANE_BUSY' }),
       new NotFoundError('gone'),
       new InvalidInputError('too long', 'name'),
+      new SessionError('SESSION_ENDED', 'session L1 has ended'),
     ];
     errors.forEach((error, i) => {
       app.get(`/${i}`, async () => {
@@ -73,6 +75,7 @@ describe('error codes', () => {
       { status: 409, body: { error: 'lane_busy', message: 'busy' } },
       { status: 404, body: { error: 'not_found', message: 'gone' } },
       { status: 400, body: { error: 'bad_request', message: 'too long', field: 'name' } },
+      { status: 409, body: { error: 'session_ended', message: 'session L1 has ended' } },
     ]);
   });
 });
