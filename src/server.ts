@@ -21,7 +21,12 @@ export interface AppOptions {
 
 /**
  * The HTTP server: the API and the administration interface side by side, over what both
- * share (body parsers, JSON errors, deny-by-default access on every route).
+ * share (body parsers, JSON errors, deny-by-default access on every route: src/http/).
+ * - A new API route: a file in src/api/routes/, registered in src/api/plugin.ts.
+ * - A new admin page: a route in src/admin/routes/ and its view in src/admin/views/,
+ *   registered in src/admin/plugin.ts.
+ * - What both may do (commit events, act on a recipient): once, in src/operations/; neither
+ *   front door imports the other.
  */
 export function buildApp(ctx: OperationsContext, options: AppOptions): FastifyInstance {
   const app = Fastify({
