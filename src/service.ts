@@ -12,6 +12,7 @@ import { KindSender } from './delivery/kind-sender.js';
 import { Ingest } from './operations/ingest.js';
 import { TokenAuth } from './operations/tokens.js';
 import { buildApp } from './server.js';
+import { leasingCluster } from './store/lane-leasing.js';
 import { openStore } from './store/open.js';
 import { Retention } from './store/retention.js';
 import type { Store } from './store/store.js';
@@ -67,6 +68,8 @@ export class Service {
         this.app.log.error({ err: error, recipientId }, 'alert mail failed'),
     });
     const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
+    // Single-writer (SQLite): the writer lock gives this process every lane; else leases.
+    const cluster = leasingCluster(this.store);
     this.dispatcher = new Dispatcher(this.store, this.sender, {
       concurrency: config.concurrency,
       sweepIntervalMs: config.sweepIntervalMs,
@@ -91,11 +94,11 @@ export class Service {
         },
       },
       // Several nodes may share the database: lanes are leased from it.
-      ...(this.store.cluster === undefined
+      ...(cluster === undefined
         ? {}
         : {
             cluster: {
-              store: this.store.cluster,
+              store: cluster,
               leaseMs: config.leaseMs,
               name: `${hostname()}:${process.pid}:${config.port}`,
             },

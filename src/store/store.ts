@@ -22,7 +22,10 @@ import type { WriterLock } from './writer-lock.js';
 
 /** What a backend can and cannot do, declared once instead of tested by dialect. */
 export interface StoreCapabilities {
-  /** Only one process may write at a time (SQLite): lanes need no lease. */
+  /**
+   * Only one process may write at a time (SQLite): lanes need no lease. Read where delivery
+   * chooses the writer lock or leases (lane-leasing.ts).
+   */
   singleWriter: boolean;
 }
 
