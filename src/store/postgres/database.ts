@@ -25,6 +25,46 @@ export function prepared(text: string, values: unknown[]): pg.QueryConfig {
 /** What the SQL of this backend needs of a connection: one query at a time. */
 export type Queryable = Pick<pg.ClientBase, 'query'>;
 
+/** Runs `step` between BEGIN and COMMIT on the checked-out client; ROLLBACK when it throws. */
+export type InTransaction = <T>(step: () => Promise<T>) => Promise<T>;
+
+/**
+ * Runs `fn` on a client checked out of `pool`, with `inTransaction` for its transactions.
+ * A connection cut while checked out (server restart) emits 'error' on the client, which
+ * would be uncaught: it is noted, the query under way fails on its own, and a client that
+ * broke or could not roll back is closed rather than given back for reuse.
+ */
+export async function withClient<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient, inTransaction: InTransaction) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const lost = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', lost);
+  const inTransaction: InTransaction = async (step) => {
+    await client.query('BEGIN');
+    try {
+      const result = await step();
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    }
+  };
+  try {
+    return await fn(client, inTransaction);
+  } finally {
+    client.off('error', lost);
+    client.release(broken);
+  }
+}
+
 /**
  * int8 (BIGSERIAL ids, millisecond times, count(*)) parsed as JS numbers: every value we
  * store stays far below 2^53. Per pool, so that other users of `pg` in the process keep the
@@ -96,32 +136,10 @@ export class PostgresConnection {
   }
 
   /** Runs `fn` in one transaction committed at the given durability. */
-  async transaction<T>(level: SyncLevel, fn: (client: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pools[level].connect();
-    let broken: Error | undefined;
-    // A connection cut while checked out (server restart) emits 'error' on the client, which
-    // would be uncaught; the query under way fails on its own, and the client is discarded.
-    const lost = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', lost);
-    try {
-      await client.query('BEGIN');
-      try {
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-        throw error;
-      }
-    } finally {
-      client.off('error', lost);
-      // A connection that broke or could not roll back is closed rather than reused.
-      client.release(broken);
-    }
+  transaction<T>(level: SyncLevel, fn: (client: Queryable) => Promise<T>): Promise<T> {
+    return withClient(this.pools[level], (client, inTransaction) =>
+      inTransaction(() => fn(client)),
+    );
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { MigrationReport } from '../store.js';
+import { withClient } from './database.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 import { LOCK, MIGRATION_LOCK } from './sql/locks.js';
 
@@ -22,31 +23,15 @@ export async function migrate(
   pool: pg.Pool,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<MigrationReport> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  // See PostgresConnection.transaction: a connection cut while checked out.
-  const lost = (error: Error) => {
-    broken = error;
-  };
-  client.on('error', lost);
-  // Runs `fn` with the lock held and the current version read under it.
-  const locked = async <T>(fn: (version: number) => Promise<T>): Promise<T> => {
-    await client.query('BEGIN');
-    try {
-      await client.query(LOCK, [MIGRATION_LOCK]);
-      await client.query(CREATE_TABLE);
-      const { rows } = await client.query<{ v: number | null }>(CURRENT);
-      const result = await fn(rows[0]?.v ?? 0);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
+  return withClient(pool, async (client, inTransaction) => {
+    // Runs `fn` in a transaction, with the lock held and the current version read under it.
+    const locked = <T>(fn: (version: number) => Promise<T>): Promise<T> =>
+      inTransaction(async () => {
+        await client.query(LOCK, [MIGRATION_LOCK]);
+        await client.query(CREATE_TABLE);
+        const { rows } = await client.query<{ v: number | null }>(CURRENT);
+        return fn(rows[0]?.v ?? 0);
       });
-      throw error;
-    }
-  };
-  try {
     const latest = migrations.length;
     await locked(async (known) => {
       if (known > latest) {
@@ -66,8 +51,5 @@ export async function migrate(
       if (done) applied.push(`${String(migration.version).padStart(4, '0')}-${migration.name}`);
     }
     return { applied, current: await locked(async (version) => version) };
-  } finally {
-    client.off('error', lost);
-    client.release(broken);
-  }
+  });
 }
