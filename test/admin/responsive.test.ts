@@ -221,6 +221,26 @@ describe('the admin pages at 390 and 1280 px in chromium', () => {
           await events.click();
           await page.waitForURL(/\/admin\/events$/);
         }
+
+        // A recipient added while the list is open: the card the script adds is labelled too
+        // (by the data-field of its cells, all the script sets).
+        await page.goto(`${rig.svc.url}/admin/recipients`);
+        const late = await rig.svc.api('POST', '/api/v1/recipients', {
+          name: 'added-while-open',
+          url: rig.receiver.url,
+          paused: true,
+        });
+        expect(late.status).toBe(201);
+        const cell = `tr[data-recipient-id="${late.body.id}"] td[data-field="queued"]`;
+        await page.locator(cell).waitFor();
+        expect(
+          await page.evaluate(
+            `getComputedStyle(document.querySelector('${cell}'), '::before').content`,
+          ),
+        ).toBe('"Queued Events"');
+        expect
+          .soft((await overflow(page)).excess, 'the list with a live card')
+          .toBeLessThanOrEqual(0);
       } else {
         expect.soft(await menu.isVisible(), 'a menu on a wide screen').toBe(false);
         expect.soft(await events.isVisible(), 'the navigation').toBe(true);

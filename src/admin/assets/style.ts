@@ -41,13 +41,15 @@ header.bar nav { display: flex; flex-direction: column; align-items: flex-start;
   flex-basis: 100%; }
 /* Wide enough for every link on one line: the menu's contents beside the brand, no button. A
    browser that cannot show a closed menu's contents (no ::details-content) keeps the button. */
-@media (min-width: 68rem) {
+@media (min-width: 72rem) {
   @supports selector(::details-content) {
     header.bar details.menu { flex: 1; }
     header.bar details.menu::details-content { content-visibility: visible; display: block; }
     header.bar summary { display: none; }
     header.bar .menu-items { flex-wrap: nowrap; gap: 1.5rem; padding-top: 0; }
-    header.bar nav { flex-direction: row; align-items: center; gap: 1rem; flex: 1; }
+    header.bar nav { flex-direction: row; flex-wrap: wrap; align-items: center; gap: .3rem 1rem;
+      flex: 1; }
+    header.bar nav a { white-space: nowrap; }
   }
 }
 main { padding: 1.2rem; max-width: 1600px; }
