@@ -1,5 +1,5 @@
 import type { EventName } from '../events/index.js';
-import type { Recipient, RecipientKind } from '../types.js';
+import type { Recipient, RecipientKind, RecipientPatch } from '../types.js';
 
 /**
  * A recipients row as either driver returns it. The flags are the one difference: SQLite
@@ -71,5 +71,16 @@ export function toRecipient(row: RecipientRow): Recipient {
     kind: row.kind as RecipientKind,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * A recipient update: the patch over the row read, and its new updated_at, strictly later
+ * than the previous version's even when the clock did not move.
+ */
+export function patchedRecipient(row: RecipientRow, patch: RecipientPatch, now: number) {
+  return {
+    recipient: { ...toRecipient(row), ...patch },
+    updatedAt: Math.max(now, row.updated_at + 1),
   };
 }

@@ -27,7 +27,7 @@ import {
 } from '../delivery-rows.js';
 import { FanOut, type SubscriberRow, Subscriptions } from '../fan-out.js';
 import { type LaneStatsRow, toLaneStats } from '../lane-stats.js';
-import { type RecipientRow, toRecipient } from '../recipient-rows.js';
+import { patchedRecipient, type RecipientRow, toRecipient } from '../recipient-rows.js';
 import {
   concurrentChange,
   nextSession,
@@ -275,9 +275,7 @@ export class PostgresStore implements Store {
     return this.conn.transaction('on', async (client) => {
       const [row] = (await client.query<RecipientRow>(GET_RECIPIENT_FOR_UPDATE, [id])).rows;
       if (row === undefined) return undefined;
-      const merged = { ...toRecipient(row), ...patch };
-      // Strictly later than the previous version, even when the clock did not move.
-      const updatedAt = Math.max(now, row.updated_at + 1);
+      const { recipient: merged, updatedAt } = patchedRecipient(row, patch, now);
       const values = [...recipientValues(merged), updatedAt, id];
       const { rows } = await client
         .query<RecipientRow>(UPDATE_RECIPIENT, values)

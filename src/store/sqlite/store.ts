@@ -28,7 +28,7 @@ import {
 } from '../delivery-rows.js';
 import { FanOut, type SubscriberRow, Subscriptions } from '../fan-out.js';
 import { type LaneStatsRow, toLaneStats } from '../lane-stats.js';
-import { type RecipientRow, toRecipient } from '../recipient-rows.js';
+import { patchedRecipient, type RecipientRow, toRecipient } from '../recipient-rows.js';
 import {
   concurrentChange,
   nextSession,
@@ -279,14 +279,13 @@ export class SqliteStore implements Store {
     return this.conn.transaction('FULL', () => {
       const row = this.sql(GET_RECIPIENT).get(id) as RecipientRow | undefined;
       if (row === undefined) return undefined;
-      const merged = { ...toRecipient(row), ...patch };
+      const { recipient: merged, updatedAt } = patchedRecipient(row, patch, now);
       let updated: RecipientRow;
       try {
         updated = this.sql(UPDATE_RECIPIENT).get({
           ...recipientParams(merged),
           id,
-          // Strictly later than the previous version, even when the clock did not move.
-          updated_at: Math.max(now, row.updated_at + 1),
+          updated_at: updatedAt,
         }) as RecipientRow;
       } catch (error) {
         throw asNameTaken(error, merged.name);
