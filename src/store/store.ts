@@ -1,3 +1,15 @@
+/*
+ * The storage interface. Layout of src/store/: each backend is a sibling folder (sqlite/,
+ * postgres/) holding only what its driver and dialect need: its connection, SQL text (sql/),
+ * migrations (released ones are never edited), parameter encoding and the translation of its
+ * driver's errors (name-taken.ts). What both do the same lives here, beside this interface:
+ * row converters (*-rows.ts), the subscription fan-out (fan-out.ts), the session-record
+ * build (session-records.ts), lane stats, errors with codes (errors.ts). Neither backend
+ * imports the other, and nothing here imports config/ (tools/layering.ts checks both). A new
+ * backend: a folder implementing Store and AdminStore, with its migrations, opened by a URL
+ * scheme in open.ts, declaring its capabilities; run test/store/ against it by adding it to
+ * test/store/backends.ts.
+ */
 import type { SessionRecord, SessionState } from '../sessions/index.js';
 import type {
   AcceptResult,
