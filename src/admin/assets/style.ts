@@ -89,7 +89,9 @@ form.panel, section.panel, dl.panel { background: #fff; border: 1px solid var(--
 .field .hint { color: var(--muted); font-size: .85rem; }
 .field .error { color: var(--bad); font-weight: 600; font-size: .9rem; margin-top: .2rem; }
 .field.invalid input, .field.invalid textarea { border-color: var(--bad); }
-.checks label { display: block; font-weight: normal; overflow-wrap: anywhere; }
+/* The box beside its name, which wraps under itself (event names are long for a phone). */
+.checks label { display: flex; align-items: baseline; gap: .2rem; font-weight: normal;
+  overflow-wrap: anywhere; }
 .notice { background: #e6f4ea; border: 1px solid #a8d5b5; padding: .5rem .8rem; margin-bottom: 1rem;
   border-radius: 4px; }
 .alert { background: #fdecea; border: 1px solid #f1b0aa; padding: .5rem .8rem; margin-bottom: 1rem;
