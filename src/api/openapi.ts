@@ -164,9 +164,13 @@ export const OPENAPI = {
         type: 'object',
         required: ['error', 'message'],
         properties: {
-          error: { type: 'string' },
+          error: {
+            type: 'string',
+            description:
+              'A stable code: `bad_request`, `unauthorized`, `not_found`, `method_not_allowed`, `conflict`, `recipient_disabled` (a test event for a disabled recipient), `payload_too_large`, `unsupported_media_type`, `storage_failing`, `storage_lost`, `internal`.',
+          },
           message: { type: 'string' },
-          field: { type: 'string' },
+          field: { type: 'string', description: 'The input field at fault, for a 400.' },
         },
       },
       // Event, Owner and Member are read from the schema-1 table (src/events/schema.ts).
