@@ -20,25 +20,25 @@ for (const backend of BACKENDS) {
     it('events and session changes wake the lanes that got work, once stored', async () => {
       const { store } = t;
       const recipient = await store.createRecipient(recipientInput(), clock());
-      const woken: number[][] = [];
+      // Each wake-up reads what is queued at that moment: the work must be there already.
+      const woken: Promise<[number[], number]>[] = [];
       const queued = async () => (await store.pendingDeliveries(recipient.id, 100)).length;
       const lanes = {
         wake: (ids: readonly number[]) => {
-          // Woken only once the work is there to be read.
-          void queued().then((n) => woken.push([...ids, n]));
+          woken.push(queued().then((n) => [[...ids], n]));
         },
       };
       const ingest = new Ingest(store, lanes, { clock });
       const ctx = { store, ingest, clock };
 
-      await ingest.submit([newEvent()]);
-      const lsid = await startSession(ctx, parseNewSession({}));
-      await stepSession(ctx, lsid, { kind: 'end' });
-      await ingest.drain();
-      await new Promise((resolve) => setTimeout(resolve, 50));
       // Events queued when woken: the lone event; the new session's begin and owner; its end.
-      expect(woken.map(([id]) => id)).toEqual([recipient.id, recipient.id, recipient.id]);
-      expect(woken.map(([, n]) => n)).toEqual([1, 3, 4]);
+      await ingest.submit([newEvent()]);
+      expect(await woken[0]).toEqual([[recipient.id], 1]);
+      const lsid = await startSession(ctx, parseNewSession({}));
+      expect(await woken[1]).toEqual([[recipient.id], 3]);
+      await stepSession(ctx, lsid, { kind: 'end' });
+      expect(await woken[2]).toEqual([[recipient.id], 4]);
+      expect(woken).toHaveLength(3);
     });
 
     it('a wake-up that throws fails neither events nor a session change', async () => {
