@@ -36,6 +36,8 @@ export function action<A extends unknown[]>(
         (error as { code?: string }).code === 'OUTBOUND_INVALID_EVENT' ||
         (error as { code?: string }).code === 'OUTBOUND_BAD_REQUEST' ||
         (error as { code?: string }).code === 'OUTBOUND_DATABASE_IN_USE' ||
+        // A recipient added or renamed to a taken name: the message names it.
+        (error as { code?: string }).code === 'OUTBOUND_NAME_TAKEN' ||
         // A database URL the store cannot open names the setting, as a ConfigError does.
         (error as { code?: string }).code === 'OUTBOUND_DATABASE_URL' ||
         // A database lost or missing, storage failing (read-only, full): the message says why.

@@ -162,6 +162,13 @@ describe('outbound CLI', () => {
     const duplicate = await outbound('recipient', 'add', 'a', 'http://y');
     expect(duplicate.code).toBe(2);
     expect(duplicate.stderr).toMatch(/a recipient named "a" already exists/);
+    // Renamed to a taken name: one line and exit 2 too, not a stack trace.
+    await outbound('recipient', 'add', 'b', 'http://z');
+    const renamed = await outbound('recipient', 'update', 'b', '--name', 'a');
+    expect(renamed.code).toBe(2);
+    expect(renamed.stderr).toBe(
+      'outbound: a recipient named "a" already exists (names are unique)\n',
+    );
   });
 
   it('migrate reports the schema version, and a bad database URL is named', async () => {
