@@ -167,7 +167,7 @@ export const OPENAPI = {
           error: {
             type: 'string',
             description:
-              'A stable code: `bad_request`, `unauthorized`, `not_found`, `method_not_allowed`, `conflict`, `recipient_disabled` (a test event for a disabled recipient), `payload_too_large`, `unsupported_media_type`, `storage_failing`, `storage_lost`, `internal`.',
+              'A stable code: `bad_request`, `unauthorized`, `not_found`, `method_not_allowed`, `conflict`, `recipient_disabled` (a test event for a disabled recipient), a session step that cannot happen: `session_not_found`, `member_not_found`, `session_ended`, `member_already_left`, `survey_without_party`, `survey_already_submitted`; `payload_too_large`, `unsupported_media_type`, `storage_failing`, `storage_lost`, `internal`.',
           },
           message: { type: 'string' },
           field: { type: 'string', description: 'The input field at fault, for a 400.' },

@@ -1,11 +1,9 @@
-import { ConflictError, NotFoundError } from '../errors.js';
 import {
   applyAction,
   createSession,
   type NewSession,
   newLsid,
   type SessionAction,
-  SessionError,
   type SessionOutcome,
   type SessionRecord,
   sessionNotFound,
@@ -23,40 +21,24 @@ import { toNewEvent } from './new-event.js';
 type Ctx = Pick<OperationsContext, 'store' | 'ingest' | 'clock'>;
 
 /**
- * A refused step as the callers are shown it: the generic code of its status (`not_found`,
- * `conflict`), which callers have been told so far and test/sessions/api.test.ts pins, with
- * the rule's own error as the cause. A SessionError is itself an OutboundError: thrown as it
- * is, the body would say `session_ended`, `member_already_left`….
- */
-function refusal(error: SessionError) {
-  return error.status === 404
-    ? new NotFoundError(error.message, { cause: error })
-    : new ConflictError(error.message, { cause: error });
-}
-
-/**
  * Runs one step of the rules on the stored session (`timestamp`: Unix seconds for its events)
  * and commits the outcome.
  */
-async function change(
+function change(
   ctx: Ctx,
   lsid: string,
   outcome: (current: SessionRecord | undefined, timestamp: number) => SessionOutcome,
 ): Promise<SessionChangeResult<number | undefined>> {
   const now = ctx.clock();
   const timestamp = Math.floor(now / 1000);
-  try {
-    return await ctx.ingest.changeSession(
-      lsid,
-      (current) => {
-        const { state, events, memberId } = outcome(current, timestamp);
-        return { state, events: events.map((e) => toNewEvent(e, now)), result: memberId };
-      },
-      now,
-    );
-  } catch (error) {
-    throw error instanceof SessionError ? refusal(error) : error;
-  }
+  return ctx.ingest.changeSession(
+    lsid,
+    (current) => {
+      const { state, events, memberId } = outcome(current, timestamp);
+      return { state, events: events.map((e) => toNewEvent(e, now)), result: memberId };
+    },
+    now,
+  );
 }
 
 /** A new session; returns its lsid. */
@@ -84,6 +66,6 @@ export function stepSession(
 
 export async function findSession(ctx: Ctx, lsid: string): Promise<SessionRecord> {
   const record = await ctx.store.getSession(lsid);
-  if (record === undefined) throw refusal(sessionNotFound(lsid));
+  if (record === undefined) throw sessionNotFound(lsid);
   return record;
 }

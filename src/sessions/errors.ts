@@ -10,8 +10,7 @@ export type SessionErrorCode =
 
 /**
  * A step that cannot happen to this session. `status` is the HTTP status it maps to; the code
- * would reach the JSON error body as `session_ended` etc., but the API still answers the
- * generic `not_found`/`conflict` its callers have been told (src/operations/sessions.ts).
+ * reaches the JSON error body as `session_ended`, `member_already_left`….
  */
 export class SessionError extends OutboundError {
   declare readonly code: SessionErrorCode;

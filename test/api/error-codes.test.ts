@@ -32,7 +32,7 @@ describe('error codes', () => {
     });
   });
 
-  it('a taken name and an ended session keep the generic conflict', async () => {
+  it('a taken name keeps the generic conflict; a session step carries its own code', async () => {
     const first = { name: 'taken', url: 'http://127.0.0.1:9/hook' };
     expect((await svc.api('POST', '/api/v1/recipients', first)).status).toBe(201);
     expect(await svc.api('POST', '/api/v1/recipients', first)).toEqual({
@@ -47,7 +47,7 @@ describe('error codes', () => {
     expect((await svc.api('POST', `/api/v1/sessions/${lsid}/end`)).status).toBe(200);
     expect(await svc.api('POST', `/api/v1/sessions/${lsid}/end`)).toEqual({
       status: 409,
-      body: { error: 'conflict', message: `session ${lsid} has ended` },
+      body: { error: 'session_ended', message: `session ${lsid} has ended` },
     });
   });
 

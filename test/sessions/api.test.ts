@@ -184,7 +184,7 @@ describe('sessions API', () => {
       expect(res, `${method} ${path}`).toEqual({
         status,
         body: {
-          error: { 400: 'bad_request', 404: 'not_found', 409: 'conflict' }[status],
+          error: status === 400 ? 'bad_request' : sessionCode(message),
           message,
           ...(field === undefined ? {} : { field }),
         },
@@ -419,3 +419,16 @@ describe('sessions API', () => {
     ]);
   });
 });
+
+/** The session rule's own code, which the error body carries (issue 12). */
+function sessionCode(message: string): string {
+  const codes: [RegExp, string][] = [
+    [/^no session with lsid/, 'session_not_found'],
+    [/has no member/, 'member_not_found'],
+    [/has ended/, 'session_ended'],
+    [/has already left/, 'member_already_left'],
+    [/took part/, 'survey_without_party'],
+    [/already submitted/, 'survey_already_submitted'],
+  ];
+  return codes.find(([pattern]) => pattern.test(message))?.[1] ?? `no code for "${message}"`;
+}

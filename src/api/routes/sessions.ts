@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../../http/http-error.js';
 import type { OperationsContext } from '../../operations/context.js';
 import { findSession, startSession, stepSession } from '../../operations/sessions.js';
 import {
@@ -9,6 +8,7 @@ import {
   parseNewSession,
   parseOwner,
   type SessionAction,
+  SessionError,
   type SessionRecord,
 } from '../../sessions/index.js';
 
@@ -69,7 +69,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
     if (memberId === undefined) {
       // Still 404 for an unknown session: the session is what the caller got wrong first.
       await findSession(ctx, lsid);
-      throw notFound(`session ${lsid} has no member "${raw}"`);
+      throw new SessionError('MEMBER_NOT_FOUND', `session ${lsid} has no member "${raw}"`);
     }
     return sessionJson((await step(lsid, { kind: 'remove-member', memberId })).session);
   });
