@@ -1,5 +1,5 @@
 /**
- * `npm run check` part: the import layering of src/, checked rather than described. Two
+ * Part of `npm run check`: the import layering of src/, checked rather than described. Two
  * kinds of rule: forbidden imports between parts (below), and no cycle between the top-level
  * folders of src/ (a cycle between files of one folder is that folder's business).
  */
