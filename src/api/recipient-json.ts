@@ -1,4 +1,5 @@
 import type { LaneStatus } from '../delivery/index.js';
+import { recipientStatus } from '../operations/recipient-status.js';
 import { maskSecret } from '../recipients/index.js';
 import type { LaneStats, Recipient } from '../types.js';
 
@@ -44,17 +45,7 @@ export function recipientJson(
         : null,
     createdAt: new Date(r.createdAt).toISOString(),
     updatedAt: new Date(r.updatedAt).toISOString(),
-    status: {
-      state: !r.enabled ? 'disabled' : r.paused ? 'paused' : (lane?.state ?? 'idle'),
-      queued: stats?.pending ?? 0,
-      failed: stats?.failed ?? 0,
-      oldestPendingAgeSeconds:
-        stats?.oldestPendingAt == null ? null : Math.max(0, (now - stats.oldestPendingAt) / 1000),
-      nextAttemptAt: iso(lane?.nextAttemptAt),
-      lastSuccessAt: iso(lane?.lastSuccessAt),
-      lastFailureAt: iso(lane?.lastFailureAt),
-      lastError: lane?.lastError ?? null,
-    },
+    status: recipientStatus(r, stats, lane, now),
   };
 }
 
