@@ -11,64 +11,58 @@ const partOf = (path: string) => /^src\/([^/]+?)(?:\.ts)?(?:\/|$)/.exec(path)?.[
 const SERVER = '^src/(?!events/|receiver/)';
 const BACKENDS = '^src/store/(sqlite|postgres)/';
 
+/** A rule against imports from `from` to `to`. */
+const forbid = (name: string, comment: string, from: string, to: string): IForbiddenRuleType => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: from },
+  to: { path: to },
+});
+
+/** Neither of two siblings imports the other. */
+const siblings = (name: string, comment: string, a: string, b: string) => [
+  forbid(name, comment, a, b),
+  forbid(name, comment, b, a),
+];
+
 const RULES: IForbiddenRuleType[] = [
-  {
-    name: 'backend-outside-store',
-    comment:
-      'A storage backend is reached only through the Store interface (src/store/open.ts picks one).',
-    severity: 'error',
-    from: { path: '^src/(?!store/)', pathNot: '^src/store/' },
-    to: { path: BACKENDS },
-  },
-  {
-    name: 'backends-are-siblings',
-    comment: 'Neither backend imports the other: shared steps live in src/store/.',
-    severity: 'error',
-    from: { path: '^src/store/(sqlite)/' },
-    to: { path: '^src/store/postgres/' },
-  },
-  {
-    name: 'backends-are-siblings',
-    comment: 'Neither backend imports the other: shared steps live in src/store/.',
-    severity: 'error',
-    from: { path: '^src/store/(postgres)/' },
-    to: { path: '^src/store/sqlite/' },
-  },
-  {
-    name: 'front-doors-are-siblings',
-    comment: 'The API and the admin interface share use cases through src/operations/ only.',
-    severity: 'error',
-    from: { path: '^src/api/' },
-    to: { path: '^src/admin/' },
-  },
-  {
-    name: 'front-doors-are-siblings',
-    comment: 'The API and the admin interface share use cases through src/operations/ only.',
-    severity: 'error',
-    from: { path: '^src/admin/' },
-    to: { path: '^src/api/' },
-  },
-  {
-    name: 'store-below-config',
-    comment: 'The store takes its settings as arguments; config/ reads the environment.',
-    severity: 'error',
-    from: { path: '^src/store/' },
-    to: { path: '^src/config/' },
-  },
-  {
-    name: 'no-upward-imports',
-    comment: 'Data flows API/admin → operations → store → delivery: nothing below imports above.',
-    severity: 'error',
-    from: { path: '^src/(store|delivery|events|sessions|recipients|operations|metrics)/' },
-    to: { path: '^src/(api|admin|http|cli|service\\.ts)' },
-  },
-  {
-    name: 'sdk-imports-no-server',
-    comment: 'The receiver SDK and the schema-1 events ship to integrators without the server.',
-    severity: 'error',
-    from: { path: '^src/(events|receiver)/' },
-    to: { path: SERVER },
-  },
+  forbid(
+    'backend-outside-store',
+    'A storage backend is reached only through the Store interface (src/store/open.ts picks one).',
+    '^src/(?!store/)',
+    BACKENDS,
+  ),
+  ...siblings(
+    'backends-are-siblings',
+    'Neither backend imports the other: shared steps live in src/store/.',
+    '^src/store/sqlite/',
+    '^src/store/postgres/',
+  ),
+  ...siblings(
+    'front-doors-are-siblings',
+    'The API and the admin interface share use cases through src/operations/ only.',
+    '^src/api/',
+    '^src/admin/',
+  ),
+  forbid(
+    'store-below-config',
+    'The store takes its settings as arguments; config/ reads the environment.',
+    '^src/store/',
+    '^src/config/',
+  ),
+  forbid(
+    'no-upward-imports',
+    'Data flows API/admin → operations → store → delivery: nothing below imports above.',
+    '^src/(store|delivery|events|sessions|recipients|operations|metrics)/',
+    '^src/(api|admin|http|cli|server\\.ts|service\\.ts)',
+  ),
+  forbid(
+    'sdk-imports-no-server',
+    'The receiver SDK and the schema-1 events ship to integrators without the server.',
+    '^src/(events|receiver)/',
+    SERVER,
+  ),
 ];
 
 const result = await cruise(['src'], {
