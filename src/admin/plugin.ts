@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { OutboundError } from '../errors.js';
 import { defaultAccess, PUBLIC } from '../http/access.js';
 import type { OperationsContext } from '../operations/context.js';
+import { isStorageUnavailable, storageFaultOf } from '../store/storage-health.js';
 import type { AdminContext } from './context.js';
 import { DeliveryRate } from './delivery-rate.js';
 import { formOf, parseMultipart } from './form.js';
@@ -35,7 +36,13 @@ function sendErrorPage(admin: AdminContext) {
   return async (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     let status = 500;
     let message = 'Something went wrong; the server log has the details.';
-    if (error instanceof OutboundError) {
+    const fault = isStorageUnavailable(error) ? undefined : storageFaultOf(error);
+    if (isStorageUnavailable(error) || fault !== undefined) {
+      // Nothing was stored: say so, as the API's 503 does, rather than "something went wrong".
+      status = 503;
+      message = `Nothing was saved: ${fault === undefined ? error.message : `storage is failing: ${fault}`}. Try again once the storage is back (see /readyz).`;
+      request.log.error({ err: error }, 'admin request refused: storage unavailable');
+    } else if (error instanceof OutboundError) {
       status = error.status;
       message = error.message;
     } else if (
