@@ -138,14 +138,21 @@ export async function retryNow(ctx: Ctx, id: number, by?: ChangedBy): Promise<bo
   return retried;
 }
 
-/** Sets the head aside as failed; returns its seq. */
+/**
+ * Sets the head aside as failed; returns its seq. A request in flight is cut rather than waited
+ * for: setting aside is how an operator gets past a head whose receiver hangs.
+ */
 export async function setHeadAside(ctx: Ctx, id: number, by?: ChangedBy): Promise<number> {
-  const seq = await ctx.dispatcher.withLaneIdle(id, async () => {
-    const [head] = await ctx.store.pendingDeliveries(id, 1);
-    if (head === undefined) return null;
-    await ctx.store.setAside(id, head.seq, ctx.clock());
-    return head.seq;
-  });
+  const seq = await ctx.dispatcher.withLaneIdle(
+    id,
+    async () => {
+      const [head] = await ctx.store.pendingDeliveries(id, 1);
+      if (head === undefined) return null;
+      await ctx.store.setAside(id, head.seq, ctx.clock());
+      return head.seq;
+    },
+    { cutInFlight: true },
+  );
   if (seq === null)
     throw new ConflictError('the queue is empty: there is no head event to set aside');
   const recipient = await auditedRecipient(ctx, by, id);

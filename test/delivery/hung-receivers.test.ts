@@ -139,4 +139,28 @@ describe('receivers that never answer', () => {
     expect((await svc.api('DELETE', `/api/v1/recipients/${r.id}`)).status).toBeLessThan(300);
     await waitUntil(() => hung.cut === 1, 'the request cut', SOON_MS);
   });
+
+  it('setting the hung head aside cuts its request and moves on to the next event', async () => {
+    const hung = await hanging();
+    const svc = await service();
+    const r = await addRecipient(svc, {
+      name: 'stuck',
+      url: hung.url(),
+      timeoutSeconds: MAX_TIMEOUT_SECONDS,
+    });
+    await postEvents(svc, numbered(2));
+    await waitUntil(() => hung.open === 1, 'the first request waiting');
+    // Answered once the head is set aside, not once its 120 s time-out ran out.
+    const aside = await Promise.race([
+      svc.api('POST', `/api/v1/recipients/${r.id}/set-aside`),
+      new Promise<'waited'>((resolve) => setTimeout(resolve, SOON_MS, 'waited')),
+    ]);
+    expect(aside).not.toBe('waited');
+    expect((aside as { status: number }).status).toBeLessThan(300);
+    await waitUntil(() => hung.cut >= 1, 'the request cut', SOON_MS);
+    const failed = await deliveries(svc, r.id, 'failed');
+    expect(failed).toHaveLength(1);
+    // The next event goes out (and hangs in its turn).
+    await waitUntil(() => hung.open === 1 && hung.cut === 1, 'the next request waiting', SOON_MS);
+  });
 });
