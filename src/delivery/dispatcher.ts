@@ -2,6 +2,7 @@ import { DeliveryMetrics } from '../metrics/delivery-metrics.js';
 import type { ClusterSignal, ClusterStore } from '../store/cluster-store.js';
 import type { Store } from '../store/store.js';
 import type { Recipient } from '../types.js';
+import { timeoutOf } from './http-target.js';
 import { Lane, type LaneStatus } from './lane.js';
 import type { LaneObserver } from './lane-observer.js';
 import { LeasedOwnership } from './leased-ownership.js';
@@ -308,7 +309,7 @@ export class Dispatcher {
       const lane = this.lanes.get(recipientId);
       this.lanes.delete(recipientId);
       // A request ends by its own time-out at the latest.
-      await lane?.stop(lane.config.timeoutMs + 1000);
+      await lane?.stop(timeoutOf(lane.config) + 1000);
       // Whatever is still in flight is cut off before another node may send.
       await this.sender.abort(recipientId);
       await this.ownership.release([recipientId]);

@@ -1,6 +1,5 @@
 import type { Client } from 'undici';
 import { FORM_CONTENT_TYPE } from '../events/encode.js';
-import { MAX_TIMEOUT_MS } from '../recipients/timeout-limit.js';
 import type { PendingDelivery, Recipient } from '../types.js';
 import { type ClassifiedError, classifyError, DeliveryError } from './errors.js';
 import { type AttemptLimits, HttpAttempt } from './http-attempt.js';
@@ -101,7 +100,7 @@ export class HttpSender implements Sender {
 
   /** A shortened time-out reaches the request in flight, counted from its start. */
   shorten(recipientId: number, timeoutMs: number): void {
-    this.inFlight.get(recipientId)?.shorten(Math.min(timeoutOf({ timeoutMs }), MAX_TIMEOUT_MS));
+    this.inFlight.get(recipientId)?.shorten(timeoutOf({ timeoutMs }));
   }
 
   /** Closes every connection, aborting requests in flight; later sends fail without a request. */
@@ -150,7 +149,7 @@ export class HttpSender implements Sender {
         at,
         startedAt,
         // A recipient saved before the bound (600 s was allowed) waits no longer than it.
-        Math.min(timeoutOf(recipient), MAX_TIMEOUT_MS),
+        timeoutOf(recipient),
         (result) => {
           if (this.inFlight.get(id) === attempt) this.inFlight.delete(id);
           resolve(result);

@@ -1,6 +1,7 @@
 import { rootCertificates } from 'node:tls';
 import { Client } from 'undici';
 import { isReservedHeader } from '../recipients/reserved-headers.js';
+import { MAX_TIMEOUT_MS } from '../recipients/timeout-limit.js';
 import type { Recipient } from '../types.js';
 import { type DestinationConnectorOptions, destinationConnector } from './destination-connector.js';
 import { DestinationPolicy } from './destination-policy.js';
@@ -46,7 +47,6 @@ export interface HttpTarget {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const RAW_TARGET = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i;
 const PRINTABLE = /^[\x21-\x5b\x5d-\x7e]*$/;
 
@@ -146,11 +146,14 @@ export function applyTemplate(target: HttpTarget, r: Recipient, defaultUserAgent
   target.extra = extra;
 }
 
+/**
+ * A recipient's request time-out as sent: at most MAX_TIMEOUT_MS, which also caps rows stored
+ * before that bound existed (up to 600 s).
+ */
 export function timeoutOf(r: Pick<Recipient, 'timeoutMs'>): number {
   const ms = r.timeoutMs;
   if (!(Number.isFinite(ms) && ms > 0)) return DEFAULT_TIMEOUT_MS;
-  // setTimeout fires at once for delays beyond 2^31-1 ms.
-  return Math.min(Math.max(1, Math.round(ms)), MAX_TIMER_MS);
+  return Math.min(Math.max(1, Math.round(ms)), MAX_TIMEOUT_MS);
 }
 
 function parseUrl(text: string): URL {
