@@ -1,5 +1,6 @@
 import {
   canonicalEventName,
+  decodeFormBody,
   type EventName,
   EventValidationError,
   FORM_CONTENT_TYPE,
@@ -107,7 +108,16 @@ export function inspectRequest(request: IncomingRequest): Inspection {
 function readForm(text: string, problems: string[]): Record<string, string> {
   const variables: Record<string, string> = Object.create(null);
   const repeated = new Set<string>();
-  for (const [key, value] of new URLSearchParams(text)) {
+  let pairs: Iterable<[string, string]>;
+  try {
+    // Strictly, as Outbound's own API reads a form: a broken escape or bytes that are not
+    // UTF-8 are a problem to show, not something to repair silently.
+    pairs = decodeFormBody(text);
+  } catch (error) {
+    problems.push((error as Error).message);
+    pairs = new URLSearchParams(text);
+  }
+  for (const [key, value] of pairs) {
     if (Object.hasOwn(variables, key)) repeated.add(key);
     else variables[key] = value;
   }

@@ -45,6 +45,15 @@ describe('inspectRequest', () => {
     ).toEqual([]);
   });
 
+  it('flags a broken escape or bytes that are not UTF-8, as the API refuses them', () => {
+    expect(inspect(`${BEGIN}&external_key=%zz`).problems).toEqual([
+      expect.stringMatching(/external_key.*%zz|%zz.*external_key|escape/),
+    ]);
+    expect(inspect(`${BEGIN}&external_key=%ff`).problems).toEqual([
+      'external_key is not valid UTF-8 once percent-decoded',
+    ]);
+  });
+
   it('flags unknown fields, missing variables, duplicates, method and content type', () => {
     expect(inspect(`${BEGIN}&foo=1&bar=2`).problems).toEqual([
       'unknown field "foo"',
