@@ -46,9 +46,15 @@ export class MailRelay {
   }
 
   /** Sends through the saved relay; throws when none is saved or the relay refuses. */
-  async send(mail: Mail): Promise<void> {
+  /**
+   * Sends `mail` through the relay. `beforeHandOver`, when given, is asked after the settings
+   * were read and right before the mailer has the mail: false sends nothing (and resolves false).
+   */
+  async send(mail: Mail, beforeHandOver?: () => boolean): Promise<boolean> {
     const settings = await this.settings();
     if (settings === undefined) throw new Error(NOT_CONFIGURED.message);
+    if (beforeHandOver !== undefined && !beforeHandOver()) return false;
     await this.mailer.send(settings, mail);
+    return true;
   }
 }

@@ -38,12 +38,13 @@ export class MailSender implements Sender {
       return result(`cannot mail event ${delivery.eventUid} to ${recipient.url}`);
     }
     const mail = eventMail(name, delivery.body, [recipient.url.slice(MAILTO.length)]);
-    // The last check before the relay has it: a mail handed over cannot be taken back.
-    if (mayWrite !== undefined && !mayWrite()) {
-      return result('this process no longer drives the lane: the mail was not sent', 'LANE_LOST');
-    }
+    const lost = () =>
+      result('this process no longer drives the lane: the mail was not sent', 'LANE_LOST');
+    if (mayWrite !== undefined && !mayWrite()) return lost();
     try {
-      await this.relay.send(mail);
+      // Asked again after the relay's settings were read (an await): the last check before the
+      // mailer has the mail, which cannot be taken back.
+      if (!(await this.relay.send(mail, mayWrite))) return lost();
       return result(null);
     } catch (error) {
       return result(error instanceof Error ? error.message : String(error));

@@ -126,6 +126,12 @@ describe('MailSender with a write gate', () => {
     const refused = await mail.send(recipient, delivery, () => false);
     expect(refused).toMatchObject({ ok: false, errorCode: 'LANE_LOST' });
     expect(smtp.mails).toEqual([]);
+    // The gate turns while the relay's settings are read: asked again before the hand-over.
+    let asked = 0;
+    const turns = () => ++asked === 1;
+    expect(await mail.send(recipient, delivery, turns)).toMatchObject({ errorCode: 'LANE_LOST' });
+    expect(asked).toBe(2);
+    expect(smtp.mails).toEqual([]);
     expect((await mail.send(recipient, delivery, () => true)).ok).toBe(true);
     expect(smtp.mails).toHaveLength(1);
   });
