@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { defaultAccess, PUBLIC } from '../http/access.js';
+import { defaultAccess } from '../http/access.js';
 import type { OperationsContext } from '../operations/context.js';
-import { OPENAPI } from './openapi.js';
+import { OPENAPI_DOCUMENT } from './openapi/health.js';
+import { type DescribedRoute, describeRoute, openApiDocument } from './openapi/index.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -27,7 +28,22 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
   });
   app.accessControl.define('metrics', metricsAccess(options.metricsToken ?? null));
 
-  app.get('/api/v1/openapi.json', PUBLIC, async () => OPENAPI);
+  // Every route registered below with a description is in the document, in registration order.
+  const described: DescribedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const description = route.config?.openapi;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (description !== undefined && method !== 'HEAD') {
+        described.push({ method, url: route.url, description });
+      }
+    }
+  });
+  let document: ReturnType<typeof openApiDocument> | undefined;
+  app.get('/api/v1/openapi.json', describeRoute(OPENAPI_DOCUMENT, 'public'), async () => {
+    document ??= openApiDocument(described);
+    return document;
+  });
   healthRoutes(app, ctx);
   app.register(async (api) => {
     defaultAccess(api, 'token');

@@ -6,6 +6,7 @@ import { toNewEvent } from '../../operations/new-event.js';
 import { sendTestEvent } from '../../operations/recipient-actions.js';
 import type { Attempt, Delivery, DeliveryState } from '../../types.js';
 import { changedBy } from '../changed-by.js';
+import { LIST_DELIVERIES, SEND_TEST_EVENT } from '../openapi/deliveries.js';
 
 const STATES: DeliveryState[] = ['pending', 'delivered', 'failed'];
 
@@ -42,7 +43,7 @@ function deliveryJson(d: Delivery, attempts: Attempt[]) {
 }
 
 export function deliveryRoutes(app: FastifyInstance, ctx: OperationsContext): void {
-  app.get('/api/v1/recipients/:id/deliveries', async (request) => {
+  app.get('/api/v1/recipients/:id/deliveries', LIST_DELIVERIES, async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
     const q = request.query as Record<string, string | undefined>;
     const state = q.state as DeliveryState | undefined;
@@ -69,7 +70,7 @@ export function deliveryRoutes(app: FastifyInstance, ctx: OperationsContext): vo
   });
 
   /** A test event for this recipient only: the body's event, or a default one. */
-  app.post('/api/v1/recipients/:id/test', async (request, reply) => {
+  app.post('/api/v1/recipients/:id/test', SEND_TEST_EVENT, async (request, reply) => {
     const recipient = await loadRecipient(ctx, request.params);
     const given = request.body;
     const event =

@@ -4,12 +4,13 @@ import { badRequest } from '../../http/http-error.js';
 import type { OperationsContext } from '../../operations/context.js';
 import { toNewEvent } from '../../operations/new-event.js';
 import type { NewEvent } from '../../types.js';
+import { SUBMIT_EVENTS } from '../openapi/events.js';
 
 /** Most events in one bulk request. */
 export const MAX_BULK = 10_000;
 
 export function eventRoutes(app: FastifyInstance, ctx: OperationsContext): void {
-  app.post('/api/v1/events', async (request, reply) => {
+  app.post('/api/v1/events', SUBMIT_EVENTS, async (request, reply) => {
     const now = ctx.clock();
     const body = request.body;
     let events: NewEvent[];

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { PUBLIC } from '../../http/access.js';
 import { Gauge, renderMetrics } from '../../metrics/registry.js';
 import type { OperationsContext } from '../../operations/context.js';
+import { describeRoute } from '../openapi/describe.js';
+import { HEALTH, METRICS, READY } from '../openapi/health.js';
 
 export function healthRoutes(app: FastifyInstance, ctx: OperationsContext): void {
-  app.get('/healthz', PUBLIC, async () => ({ status: 'ok' }));
+  app.get('/healthz', describeRoute(HEALTH, 'public'), async () => ({ status: 'ok' }));
 
-  app.get('/readyz', PUBLIC, async (_request, reply) => {
+  app.get('/readyz', describeRoute(READY, 'public'), async (_request, reply) => {
     if (!ctx.isReady()) return reply.status(503).send({ status: 'shutting down' });
     try {
       await ctx.store.ping();
@@ -37,7 +38,7 @@ export function healthRoutes(app: FastifyInstance, ctx: OperationsContext): void
     'Lanes this process drives; with PostgreSQL, labelled with its node id.',
   );
 
-  app.get('/metrics', { config: { access: 'metrics' } }, async (_request, reply) => {
+  app.get('/metrics', describeRoute(METRICS, 'metrics'), async (_request, reply) => {
     const now = ctx.clock();
     const [stats, recipients] = await Promise.all([
       ctx.store.laneStats(),

@@ -21,11 +21,24 @@ import {
 } from '../../recipients/index.js';
 import type { Recipient } from '../../types.js';
 import { changedBy } from '../changed-by.js';
+import {
+  CREATE_RECIPIENT,
+  DELETE_RECIPIENT,
+  GET_RECIPIENT,
+  LIST_RECIPIENTS,
+  PAUSE_RECIPIENT,
+  REPLAY_FAILED,
+  REPLAY_RANGE,
+  RESUME_RECIPIENT,
+  RETRY_HEAD,
+  SET_HEAD_ASIDE,
+  UPDATE_RECIPIENT,
+} from '../openapi/recipients.js';
 import { recipientJson } from '../recipient-json.js';
 import { showRecipient } from '../recipient-view.js';
 
 export function recipientRoutes(app: FastifyInstance, ctx: OperationsContext): void {
-  app.get('/api/v1/recipients', async () => {
+  app.get('/api/v1/recipients', LIST_RECIPIENTS, async () => {
     const [recipients, stats] = await Promise.all([
       ctx.store.listRecipients(),
       ctx.store.laneStats(),
@@ -39,7 +52,7 @@ export function recipientRoutes(app: FastifyInstance, ctx: OperationsContext): v
     };
   });
 
-  app.post('/api/v1/recipients', async (request, reply) => {
+  app.post('/api/v1/recipients', CREATE_RECIPIENT, async (request, reply) => {
     const created = await createRecipient(
       ctx,
       parseRecipientInput(request.body),
@@ -48,11 +61,11 @@ export function recipientRoutes(app: FastifyInstance, ctx: OperationsContext): v
     return reply.status(201).send(await withWarnings(ctx, created));
   });
 
-  app.get('/api/v1/recipients/:id', async (request) =>
+  app.get('/api/v1/recipients/:id', GET_RECIPIENT, async (request) =>
     showRecipient(ctx, await loadRecipient(ctx, request.params)),
   );
 
-  app.patch('/api/v1/recipients/:id', async (request) => {
+  app.patch('/api/v1/recipients/:id', UPDATE_RECIPIENT, async (request) => {
     const current = await loadRecipient(ctx, request.params);
     const patch = parseRecipientPatch(request.body, current, ctx.clock());
     checkIntervals({ ...current, ...patch });
@@ -60,7 +73,7 @@ export function recipientRoutes(app: FastifyInstance, ctx: OperationsContext): v
     return patch.url === undefined ? showRecipient(ctx, updated) : withWarnings(ctx, updated);
   });
 
-  app.delete('/api/v1/recipients/:id', async (request, reply) => {
+  app.delete('/api/v1/recipients/:id', DELETE_RECIPIENT, async (request, reply) => {
     await deleteRecipient(ctx, recipientId(request.params), changedBy(request));
     return reply.status(204).send();
   });
@@ -69,26 +82,26 @@ export function recipientRoutes(app: FastifyInstance, ctx: OperationsContext): v
     const current = await loadRecipient(ctx, request.params);
     return showRecipient(ctx, await setPaused(ctx, current.id, value, changedBy(request)));
   };
-  app.post('/api/v1/recipients/:id/pause', paused(true));
-  app.post('/api/v1/recipients/:id/resume', paused(false));
+  app.post('/api/v1/recipients/:id/pause', PAUSE_RECIPIENT, paused(true));
+  app.post('/api/v1/recipients/:id/resume', RESUME_RECIPIENT, paused(false));
 
-  app.post('/api/v1/recipients/:id/retry', async (request) => {
+  app.post('/api/v1/recipients/:id/retry', RETRY_HEAD, async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
     return { retried: await retryNow(ctx, recipient.id, changedBy(request)) };
   });
 
-  app.post('/api/v1/recipients/:id/set-aside', async (request) => {
+  app.post('/api/v1/recipients/:id/set-aside', SET_HEAD_ASIDE, async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
     return { setAside: await setHeadAside(ctx, recipient.id, changedBy(request)) };
   });
 
-  app.post('/api/v1/recipients/:id/replay', async (request) => {
+  app.post('/api/v1/recipients/:id/replay', REPLAY_FAILED, async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
     const seqs = replaySeqs(request.body);
     return { replayed: await replayFailed(ctx, recipient.id, seqs, changedBy(request)) };
   });
 
-  app.post('/api/v1/recipients/:id/replay-range', async (request) => {
+  app.post('/api/v1/recipients/:id/replay-range', REPLAY_RANGE, async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const from = instant(body.from, 'from');

@@ -11,6 +11,16 @@ import {
   SessionError,
   type SessionRecord,
 } from '../../sessions/index.js';
+import {
+  ADD_MEMBER,
+  END_SESSION,
+  GET_SESSION,
+  REMOVE_MEMBER,
+  SET_EXTERNAL_KEY,
+  START_SESSION,
+  SURVEY,
+  TRANSFER_SESSION,
+} from '../openapi/sessions.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -36,34 +46,34 @@ const lsidOf = (params: unknown) => (params as { lsid: string }).lsid;
 export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): void {
   const step = (lsid: string, action: SessionAction) => stepSession(ctx, lsid, action);
 
-  app.post('/api/v1/sessions', async (request, reply) => {
+  app.post('/api/v1/sessions', START_SESSION, async (request, reply) => {
     const lsid = await startSession(ctx, parseNewSession(request.body));
     return reply.status(201).send({ lsid });
   });
 
-  app.get('/api/v1/sessions/:lsid', async (request) => {
+  app.get('/api/v1/sessions/:lsid', GET_SESSION, async (request) => {
     return sessionJson(await findSession(ctx, lsidOf(request.params)));
   });
 
-  app.put('/api/v1/sessions/:lsid/external-key', async (request) => {
+  app.put('/api/v1/sessions/:lsid/external-key', SET_EXTERNAL_KEY, async (request) => {
     const externalKey = parseExternalKey(request.body);
     const lsid = lsidOf(request.params);
     return sessionJson((await step(lsid, { kind: 'external-key', externalKey })).session);
   });
 
-  app.post('/api/v1/sessions/:lsid/owner', async (request) => {
+  app.post('/api/v1/sessions/:lsid/owner', TRANSFER_SESSION, async (request) => {
     const owner = parseOwner(request.body);
     const lsid = lsidOf(request.params);
     return sessionJson((await step(lsid, { kind: 'owner', owner })).session);
   });
 
-  app.post('/api/v1/sessions/:lsid/members', async (request, reply) => {
+  app.post('/api/v1/sessions/:lsid/members', ADD_MEMBER, async (request, reply) => {
     const member = parseMember(request.body);
     const done = await step(lsidOf(request.params), { kind: 'add-member', member });
     return reply.status(201).send({ memberId: done.result });
   });
 
-  app.delete('/api/v1/sessions/:lsid/members/:memberId', async (request) => {
+  app.delete('/api/v1/sessions/:lsid/members/:memberId', REMOVE_MEMBER, async (request) => {
     const { lsid, memberId: raw } = request.params as { lsid: string; memberId: string };
     const memberId = parseMemberId(raw);
     if (memberId === undefined) {
@@ -74,12 +84,12 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
     return sessionJson((await step(lsid, { kind: 'remove-member', memberId })).session);
   });
 
-  app.post('/api/v1/sessions/:lsid/end', async (request) => {
+  app.post('/api/v1/sessions/:lsid/end', END_SESSION, async (request) => {
     return sessionJson((await step(lsidOf(request.params), { kind: 'end' })).session);
   });
 
   for (const party of ['customer', 'representative'] as const) {
-    app.post(`/api/v1/sessions/:lsid/surveys/${party}`, async (request) => {
+    app.post(`/api/v1/sessions/:lsid/surveys/${party}`, SURVEY[party], async (request) => {
       return sessionJson((await step(lsidOf(request.params), { kind: 'survey', party })).session);
     });
   }

@@ -1,0 +1,71 @@
+import { describeRoute, jsonBody, ref } from './describe.js';
+
+const iso = { type: ['string', 'null'], format: 'date-time' };
+
+const delivery = {
+  type: 'object',
+  properties: {
+    seq: { type: 'integer' },
+    eventId: { type: 'string' },
+    event: { type: 'string' },
+    lsid: { type: 'string' },
+    state: { enum: ['pending', 'delivered', 'failed'] },
+    attemptCount: { type: 'integer' },
+    acceptedAt: iso,
+    firstFailedAt: iso,
+    nextAttemptAt: iso,
+    lastAttemptAt: iso,
+    lastStatus: { type: ['integer', 'null'] },
+    lastError: { type: ['string', 'null'] },
+    deliveredAt: iso,
+    failedAt: iso,
+    failedAttempts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          n: { type: 'integer' },
+          at: iso,
+          status: { type: ['integer', 'null'] },
+          errorCode: { type: ['string', 'null'] },
+          error: { type: ['string', 'null'] },
+          latencyMs: { type: ['number', 'null'] },
+          snippet: { type: ['string', 'null'] },
+        },
+      },
+    },
+  },
+};
+
+export const LIST_DELIVERIES = describeRoute({
+  operationId: 'listDeliveries',
+  summary:
+    'Deliveries (pending head first; delivered and failed newest first) with failed attempts',
+  params: { id: { type: 'integer', minimum: 1 } },
+  query: {
+    state: { enum: ['pending', 'delivered', 'failed'] },
+    limit: { type: 'integer', default: 50, minimum: 1, maximum: 500 },
+    before: { type: 'integer', description: 'Page: seq below this' },
+  },
+  responses: {
+    200: {
+      description: 'Deliveries',
+      schema: { type: 'object', properties: { deliveries: { type: 'array', items: delivery } } },
+    },
+  },
+  errors: [400, 401, 404],
+});
+
+export const SEND_TEST_EVENT = describeRoute({
+  operationId: 'sendTestEvent',
+  summary: 'Queue a test event (the body, or a default one) for this recipient only',
+  params: { id: { type: 'integer', minimum: 1 } },
+  body: jsonBody(ref('Event')),
+  responses: {
+    202: {
+      description: 'Queued',
+      schema: { type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } } } },
+    },
+  },
+  errors: [400, 401, 404, 409],
+});

@@ -1,0 +1,106 @@
+import { describeRoute, jsonBody, type RouteDescription, ref } from './describe.js';
+
+const session = ref('Session');
+const lsid = { lsid: { type: 'string' } };
+const ERRORS = [400, 401, 404, 409];
+
+/** A step that answers the session after it; nothing is emitted when refused. */
+const step = (
+  operationId: string,
+  summary: string,
+  extra: Pick<RouteDescription, 'params' | 'body'> = {},
+) =>
+  describeRoute({
+    operationId,
+    summary: `${summary}. Nothing is emitted when refused.`,
+    params: lsid,
+    ...extra,
+    responses: { 200: { description: 'The session after the step', schema: session } },
+    errors: ERRORS,
+  });
+
+/** Sessions emit the events themselves, in a valid order (CONTRACT §5). */
+export const START_SESSION = describeRoute({
+  operationId: 'startSession',
+  summary: 'Start a session: emits begin, then owner_changed (to General unless `owner`)',
+  body: jsonBody({
+    type: 'object',
+    properties: { external_key: { type: 'string' }, owner: ref('Owner') },
+    additionalProperties: false,
+  }),
+  responses: {
+    201: {
+      description: 'Started',
+      schema: { type: 'object', properties: { lsid: { type: 'string' } } },
+    },
+  },
+  errors: [400, 401],
+});
+
+export const GET_SESSION = describeRoute({
+  operationId: 'getSession',
+  summary: 'A session: owner, members, external key, end, surveys',
+  params: lsid,
+  responses: { 200: { description: 'The session', schema: session } },
+  errors: [401, 404],
+});
+
+export const SET_EXTERNAL_KEY = step(
+  'setSessionExternalKey',
+  'Assign the external key: every later event carries it (no event of its own)',
+  {
+    body: jsonBody(
+      {
+        type: 'object',
+        required: ['external_key'],
+        properties: { external_key: { type: 'string' } },
+        additionalProperties: false,
+      },
+      true,
+    ),
+  },
+);
+
+export const TRANSFER_SESSION = step(
+  'transferSession',
+  'Transfer the session: emits owner_changed',
+  {
+    body: jsonBody(ref('Owner'), true),
+  },
+);
+
+export const ADD_MEMBER = describeRoute({
+  operationId: 'addSessionMember',
+  summary: 'A member joins: emits member_added. Nothing is emitted when refused.',
+  params: lsid,
+  body: jsonBody(ref('Member'), true),
+  responses: {
+    201: {
+      description: 'Joined',
+      schema: { type: 'object', properties: { memberId: { type: 'integer' } } },
+    },
+  },
+  errors: ERRORS,
+});
+
+export const REMOVE_MEMBER = step(
+  'removeSessionMember',
+  'A member leaves: emits member_departed, then owner_changed when the primary representative left',
+  { params: { ...lsid, memberId: { type: 'integer' } } },
+);
+
+export const END_SESSION = step(
+  'endSession',
+  'End: members still present depart (in join order), then end',
+);
+
+export const SURVEY = {
+  customer: step(
+    'submitCustomerSurvey',
+    'The customer exit survey: once, if a customer took part; also after the end',
+  ),
+  representative: step(
+    'submitRepresentativeSurvey',
+    'The representative exit survey: once, if a representative took part; also after the end',
+  ),
+};
