@@ -146,14 +146,20 @@ export class Service {
     });
   }
 
-  /** Migrates, starts delivery, then listens; returns the address. */
+  /**
+   * Migrates, listens, then starts delivery; returns the address. Listening comes first so
+   * that a port in use stops the start before anything delivers or takes the writer lock.
+   * Events accepted before the lanes run are stored, and the dispatcher's first sweep finds
+   * them (a wake-up for a lane not yet held does nothing); /readyz answers 503 until then. A
+   * database another serve holds still refuses here, and the listener is closed by stop().
+   */
   async start(): Promise<string> {
     this.watchStorage();
     await this.store.migrate();
+    const address = await this.app.listen({ port: this.config.port, host: this.config.host });
     await this.dispatcher.start();
     this.alerter.start();
     this.retention.start();
-    const address = await this.app.listen({ port: this.config.port, host: this.config.host });
     this.ready = true;
     return address;
   }

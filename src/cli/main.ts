@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { listenCommand } from './listen.js';
 import { migrateCommand } from './migrate.js';
 import { recipientCommands } from './recipient.js';
@@ -12,7 +12,9 @@ const program = new Command('outbound')
     'Outbound: durable, ordered delivery of schema-1 support-session events to HTTP recipients',
   )
   .version('0.1.0')
-  .showHelpAfterError();
+  // Usage errors exit 2 like ours (store-command.ts), in commander's one line (no help text
+  // after it to bury it; `--help` gives it).
+  .exitOverride();
 
 serveCommand(program);
 migrateCommand(program);
@@ -22,4 +24,10 @@ recipientCommands(program);
 listenCommand(program);
 simulateCommand(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Commander has already written its message; --help and --version end with code 0.
+  if (!(error instanceof CommanderError)) throw error;
+  process.exit(error.exitCode === 0 ? 0 : 2);
+}

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { setupLinkIfNoAdmin } from '../admin/index.js';
 import { loadConfig } from '../config/config.js';
 import { Service } from '../service.js';
+import { sqliteFileOf } from '../store/open.js';
 import { databaseLabel, reportStartupFailure } from './startup-failure.js';
 import { action } from './store-command.js';
 
@@ -32,6 +34,9 @@ export function serveCommand(program: Command): void {
           process.env,
           flags.config ?? process.env.OUTBOUND_CONFIG,
         );
+        // Said once started: a path that was meant to name an existing database shows here.
+        const file = sqliteFileOf(config.databaseUrl);
+        const created = file !== undefined && !existsSync(file) ? file : undefined;
         let service: Service | undefined;
         let address: string;
         try {
@@ -49,6 +54,7 @@ export function serveCommand(program: Command): void {
           await Promise.race([service?.stop().catch(() => {}), sleep(2_000)]);
           process.exit(2);
         }
+        if (created !== undefined) service.app.log.info(`created a new database at ${created}`);
         service.app.log.info(
           { address, database: databaseLabel(config.databaseUrl) },
           'outbound serving',

@@ -32,6 +32,17 @@ export function databaseLabel(databaseUrl: string): string {
 export function describeStartupFailure(error: unknown, databaseUrl: string): string {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && SELF_EXPLAINED.has(code)) return String(message);
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    const { address, port } = error as { address?: string; port?: number };
+    const where = address === undefined ? `port ${port}` : `${address}:${port}`;
+    if (code === 'EADDRINUSE') {
+      return `${where} is already in use (another outbound serve, or another program): stop it, or choose another port with --port or OUTBOUND_PORT`;
+    }
+    if (code === 'EACCES') {
+      return `${where} may not be used by this user (ports below 1024 need privileges): choose another port with --port or OUTBOUND_PORT`;
+    }
+    return `${where} is not an address of this machine: choose another with --host or OUTBOUND_HOST`;
+  }
   const fault =
     storageFaultOf(isStorageUnavailable(error) ? (error.cause ?? error) : error) ??
     (isStorageUnavailable(error) ? error.message : undefined);
