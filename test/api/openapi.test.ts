@@ -73,20 +73,26 @@ function rewriteRefs(value: unknown, refs: string[]): unknown {
   );
 }
 
+/** An Ajv holding the document's components, as `components#/$defs/<name>`. */
+function ajvWith(document: Document, refs: string[] = []): Ajv2020 {
+  // strictRequired off: a branch of `oneOf` requires variables its parent object defines.
+  // Union types (`["string", "number"]`) are JSON Schema, as OpenAPI 3.1 takes it.
+  const ajv = new Ajv2020({
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    formats: { email: true, 'date-time': true },
+  });
+  ajv.addSchema({ $id: 'components', $defs: rewriteRefs(document.components.schemas, refs) });
+  return ajv;
+}
+
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 whose schemas all compile and whose $refs all resolve', () => {
     expect(doc.openapi).toMatch(/^3\.1\./);
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
     const refs: string[] = [];
-    // strictRequired off: a branch of `oneOf` requires variables its parent object defines.
-    // Union types (`["string", "number"]`) are JSON Schema, as OpenAPI 3.1 takes it.
-    const ajv = new Ajv2020({
-      strict: true,
-      strictRequired: false,
-      allowUnionTypes: true,
-      formats: { email: true, 'date-time': true },
-    });
-    ajv.addSchema({ $id: 'components', $defs: rewriteRefs(doc.components.schemas, refs) });
+    const ajv = ajvWith(doc, refs);
     for (const name of Object.keys(doc.components.schemas)) {
       expect(() => ajv.getSchema(`components#/$defs/${name}`), name).not.toThrow();
     }
@@ -133,7 +139,7 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('gives each route the success status it answers', async () => {
+  it('gives each route the success status and the body shape it answers', async () => {
     const BEGIN = { event: 'support_conference_begin', lsid: '4242' };
     const ANN = { type: 'representative', display_name: 'Ann', user_id: '12', username: 'ann' };
     const ZOE = { type: 'customer', display_name: 'Zoë' };
@@ -189,6 +195,7 @@ describe('the OpenAPI document', () => {
     ];
     const answered = new Map<string, number>();
     const wrong: string[] = [];
+    const ajv = ajvWith(doc);
     for (const [route, path, body] of calls) {
       const [method, url] = route.split(' ') as [string, string];
       const res = await app.inject({
@@ -205,6 +212,12 @@ describe('the OpenAPI document', () => {
       expect(res.statusCode, `${route}: ${res.body}`).toBeLessThan(300);
       if (documented[0] !== res.statusCode) {
         wrong.push(`${route} answers ${res.statusCode}, documented ${documented[0] ?? 'not'}`);
+      }
+      // The answer has the documented shape.
+      const content = op?.responses[String(res.statusCode)]?.content?.['application/json'];
+      if (content !== undefined) {
+        const valid = ajv.compile(rewriteRefs(content.schema, []) as object);
+        if (!valid(res.json())) wrong.push(`${route}: ${ajv.errorsText(valid.errors)}`);
       }
       answered.set(route, res.statusCode);
       if (route === 'POST /api/v1/recipients') ids.recipient = res.json().id;

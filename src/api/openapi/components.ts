@@ -26,6 +26,22 @@ function memberSchema() {
   };
 }
 
+/**
+ * A member as a session shows it: the Member's variables with its id and whether it is still
+ * present. Not `allOf` with Member: Member allows no other property, so no member would match.
+ */
+function sessionMemberSchema() {
+  const { description: _, ...member } = memberSchema() as Record<string, unknown>;
+  return {
+    ...member,
+    properties: {
+      memberId: { type: 'integer' },
+      ...(member.properties as Record<string, object>),
+      present: { type: 'boolean' },
+    },
+  };
+}
+
 /** The document's components: the event schemas come from the schema-1 table, the recipient's
  * defaults and limits from src/recipients/. Operations refer to them by `$ref`. */
 export const COMPONENTS = {
@@ -62,15 +78,7 @@ export const COMPONENTS = {
         members: {
           type: 'array',
           description: 'Everyone who joined, in join order',
-          items: {
-            allOf: [
-              { $ref: '#/components/schemas/Member' },
-              {
-                type: 'object',
-                properties: { memberId: { type: 'integer' }, present: { type: 'boolean' } },
-              },
-            ],
-          },
+          items: sessionMemberSchema(),
         },
         surveys: {
           type: 'object',
