@@ -55,13 +55,25 @@ export function buildApp(ctx: OperationsContext, options: AppOptions): FastifyIn
   );
 
   app.setErrorHandler(sendError);
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      new HttpError(404, `no route ${request.method} ${request.url.split('?')[0]}`),
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = allowedMethods(app, request.url);
+    if (allowed.length === 0) {
+      return sendError(new HttpError(404, `no route ${request.method} ${path}`), request, reply);
+    }
+    // Only the method list, with or without credentials: nothing a GET without them would
+    // not tell (its 401 shows the path exists).
+    reply.header('allow', allowed.join(', '));
+    const listed = `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
+    return sendError(
+      new HttpError(
+        405,
+        `${request.method} is not allowed on ${path}: use ${allowed.length === 1 ? allowed[0] : listed}`,
+      ),
       request,
       reply,
-    ),
-  );
+    );
+  });
 
   // Installed before any route, so that every route is covered, the admin's included. Each
   // plugin defines the checks it owns (the API `token` and `metrics`, the admin `session`).
@@ -73,4 +85,14 @@ export function buildApp(ctx: OperationsContext, options: AppOptions): FastifyIn
   // The administration interface at /login (its own hooks: sessions, CSRF, CSP).
   app.register(adminPlugin, { ctx, bodyLimitBytes: options.bodyLimitBytes });
   return app;
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * The methods with a route for this URL, found by the router as it routes a request (decoding,
+ * parameters, query string), never by comparing text: a 405 names exactly what would answer.
+ */
+function allowedMethods(app: FastifyInstance, url: string): string[] {
+  return METHODS.filter((method) => app.findRoute({ method, url }) !== null);
 }

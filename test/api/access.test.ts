@@ -189,6 +189,8 @@ function isRefusal(answer: { status: number; location: string | undefined; body:
   if (answer.status === 0 || answer.status === 401 || answer.status === 403) return true;
   if (answer.status === 303) return answer.location?.startsWith('/login') === true;
   if (answer.status === 404) return answer.body.includes('no route');
+  // A path the router knows under other methods: the not-found handler lists them, no more.
+  if (answer.status === 405) return answer.body.includes('"error":"method_not_allowed"');
   // The router's answer to a path it cannot decode, and Node's to a request line it refuses.
   if (answer.status === 400) return /FST_ERR_BAD_URL|"Client Error"/.test(answer.body);
   return false;
