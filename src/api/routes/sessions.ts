@@ -40,7 +40,10 @@ export function sessionJson(record: SessionRecord) {
   };
 }
 
-const lsidOf = (params: unknown) => (params as { lsid: string }).lsid;
+/** The route parameters, typed for the handlers (documented in ../openapi/sessions.ts). */
+interface ByLsid {
+  Params: { lsid: string };
+}
 
 /** The sessions API (CONTRACT §5): input checked here, each step in src/operations/sessions.ts. */
 export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): void {
@@ -51,46 +54,50 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
     return reply.status(201).send({ lsid });
   });
 
-  app.get('/api/v1/sessions/:lsid', GET_SESSION, async (request) => {
-    return sessionJson(await findSession(ctx, lsidOf(request.params)));
+  app.get<ByLsid>('/api/v1/sessions/:lsid', GET_SESSION, async (request) => {
+    return sessionJson(await findSession(ctx, request.params.lsid));
   });
 
-  app.put('/api/v1/sessions/:lsid/external-key', SET_EXTERNAL_KEY, async (request) => {
+  app.put<ByLsid>('/api/v1/sessions/:lsid/external-key', SET_EXTERNAL_KEY, async (request) => {
     const externalKey = parseExternalKey(request.body);
-    const lsid = lsidOf(request.params);
+    const lsid = request.params.lsid;
     return sessionJson((await step(lsid, { kind: 'external-key', externalKey })).session);
   });
 
-  app.post('/api/v1/sessions/:lsid/owner', TRANSFER_SESSION, async (request) => {
+  app.post<ByLsid>('/api/v1/sessions/:lsid/owner', TRANSFER_SESSION, async (request) => {
     const owner = parseOwner(request.body);
-    const lsid = lsidOf(request.params);
+    const lsid = request.params.lsid;
     return sessionJson((await step(lsid, { kind: 'owner', owner })).session);
   });
 
-  app.post('/api/v1/sessions/:lsid/members', ADD_MEMBER, async (request, reply) => {
+  app.post<ByLsid>('/api/v1/sessions/:lsid/members', ADD_MEMBER, async (request, reply) => {
     const member = parseMember(request.body);
-    const done = await step(lsidOf(request.params), { kind: 'add-member', member });
+    const done = await step(request.params.lsid, { kind: 'add-member', member });
     return reply.status(201).send({ memberId: done.result });
   });
 
-  app.delete('/api/v1/sessions/:lsid/members/:memberId', REMOVE_MEMBER, async (request) => {
-    const { lsid, memberId: raw } = request.params as { lsid: string; memberId: string };
-    const memberId = parseMemberId(raw);
-    if (memberId === undefined) {
-      // Still 404 for an unknown session: the session is what the caller got wrong first.
-      await findSession(ctx, lsid);
-      throw new SessionError('MEMBER_NOT_FOUND', `session ${lsid} has no member "${raw}"`);
-    }
-    return sessionJson((await step(lsid, { kind: 'remove-member', memberId })).session);
-  });
+  app.delete<{ Params: { lsid: string; memberId: string } }>(
+    '/api/v1/sessions/:lsid/members/:memberId',
+    REMOVE_MEMBER,
+    async (request) => {
+      const { lsid, memberId: raw } = request.params;
+      const memberId = parseMemberId(raw);
+      if (memberId === undefined) {
+        // Still 404 for an unknown session: the session is what the caller got wrong first.
+        await findSession(ctx, lsid);
+        throw new SessionError('MEMBER_NOT_FOUND', `session ${lsid} has no member "${raw}"`);
+      }
+      return sessionJson((await step(lsid, { kind: 'remove-member', memberId })).session);
+    },
+  );
 
-  app.post('/api/v1/sessions/:lsid/end', END_SESSION, async (request) => {
-    return sessionJson((await step(lsidOf(request.params), { kind: 'end' })).session);
+  app.post<ByLsid>('/api/v1/sessions/:lsid/end', END_SESSION, async (request) => {
+    return sessionJson((await step(request.params.lsid, { kind: 'end' })).session);
   });
 
   for (const party of ['customer', 'representative'] as const) {
-    app.post(`/api/v1/sessions/:lsid/surveys/${party}`, SURVEY[party], async (request) => {
-      return sessionJson((await step(lsidOf(request.params), { kind: 'survey', party })).session);
+    app.post<ByLsid>(`/api/v1/sessions/:lsid/surveys/${party}`, SURVEY[party], async (request) => {
+      return sessionJson((await step(request.params.lsid, { kind: 'survey', party })).session);
     });
   }
 }
