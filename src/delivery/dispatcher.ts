@@ -156,16 +156,20 @@ export class Dispatcher {
     if (this.stopped) return;
     if (signal.kind === 'changed') {
       const id = signal.recipientId;
-      if (!this.lanes.has(id)) return;
+      const lane = this.lanes.get(id);
+      if (lane === undefined) return;
+      // Nothing more leaves with the old settings: a wake-up for work accepted after a pause
+      // may arrive before the recipient is read again.
+      const release = lane.hold();
       void this.store
         .getRecipient(id)
         .then((recipient) => {
           if (recipient === undefined) return this.drop(id);
           // Settings first (a new URL drops the old connection), then the queue.
           this.apply(recipient);
-          this.lanes.get(id)?.reload();
         })
-        .catch((error) => this.options.onError?.(error, id));
+        .catch((error) => this.options.onError?.(error, id))
+        .finally(release);
     } else if (signal.kind === 'nodes') {
       // Lanes may be free to claim, or owed to a new node; signals may have been lost.
       this.requestSweep();

@@ -141,6 +141,23 @@ export class Lane {
   }
 
   /**
+   * Starts no new request until the returned release is called, which then reads the queue
+   * again; a request in flight goes on. How a change heard from another node (a pause, new
+   * settings) is read before anything more is sent with the old settings.
+   */
+  hold(): () => void {
+    this.holds++;
+    this.clearTimer();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.reload();
+    };
+  }
+
+  /**
    * Runs `fn` while no request of this lane is in flight (waiting for the current one to end,
    * or cutting it when `cutInFlight`, as `cut` does), then reads the queue again: how operator
    * actions change a lane without racing it.
