@@ -5,8 +5,40 @@
  */
 import { expect } from 'vitest';
 import type { LaneReceiver } from '../support/lane-receiver.js';
-import type { ServeProcess } from '../support/serve-process.js';
+import { freePort, outbound, ServeProcess } from '../support/serve-process.js';
 import { sleep } from '../support/wait.js';
+
+/**
+ * Starts `count` serve nodes on one PostgreSQL database (quick sweeps, short shutdown), makes
+ * an API token and `recipients` recipients r0, r1… on the receiver's lanes. `started` gets the
+ * nodes as soon as they are spawned, so that the caller stops them even if a later step fails.
+ */
+export async function startNodes(options: {
+  databaseUrl: string | undefined;
+  leaseMs: number;
+  count: number;
+  recipients: number;
+  tokenName: string;
+  receiver: LaneReceiver;
+  started: (nodes: ServeProcess[]) => void;
+}): Promise<{ token: string; names: string[] }> {
+  const env = {
+    OUTBOUND_DATABASE_URL: options.databaseUrl,
+    OUTBOUND_LEASE_MS: String(options.leaseMs),
+    OUTBOUND_SWEEP_INTERVAL_MS: '200',
+    OUTBOUND_SHUTDOWN_TIMEOUT_MS: '500',
+  };
+  const token = (await outbound(env, 'token', 'create', '--name', options.tokenName)).trim();
+  expect(token).toMatch(/^obt_/);
+  const ports = await Promise.all(Array.from({ length: options.count }, () => freePort()));
+  const nodes = ports.map((port) => new ServeProcess(port, env));
+  options.started(nodes);
+  for (const node of nodes) node.start();
+  await Promise.all(nodes.map((node) => node.ready()));
+  const names = Array.from({ length: options.recipients }, (_, i) => `r${i}`);
+  await createRecipients(nodes[0] as ServeProcess, token, names, options.receiver);
+  return { token, names };
+}
 
 /** Creates one recipient per name, each a path of the receiver; quick retries. */
 export async function createRecipients(

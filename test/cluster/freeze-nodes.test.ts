@@ -21,9 +21,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LaneReceiver } from '../support/lane-receiver.js';
 import { createDatabase } from '../support/postgres.js';
-import { freePort, outbound, prng, ServeProcess } from '../support/serve-process.js';
+import { prng, type ServeProcess } from '../support/serve-process.js';
 import { sleep, waitUntil } from '../support/wait.js';
-import { allDelivered, checkRecipients, createRecipients, EventStream } from './cluster-run.js';
+import { allDelivered, checkRecipients, EventStream, startNodes } from './cluster-run.js';
 
 const SEED = Number(process.env.OUTBOUND_CLUSTER_SEED ?? 20_261_203);
 const NODES = 2;
@@ -63,21 +63,18 @@ describe('two nodes on one database, frozen past their lease with SIGSTOP and th
 
   it('a thawed node sends nothing more: order kept, never two requests open to one recipient', async () => {
     const began = Date.now();
-    const env = {
-      OUTBOUND_DATABASE_URL: db?.url,
-      OUTBOUND_LEASE_MS: String(LEASE_MS),
-      OUTBOUND_SWEEP_INTERVAL_MS: '200',
-      OUTBOUND_SHUTDOWN_TIMEOUT_MS: '500',
-    };
-    const token = (await outbound(env, 'token', 'create', '--name', 'freeze-test')).trim();
-    expect(token).toMatch(/^obt_/);
-    const ports = await Promise.all(Array.from({ length: NODES }, () => freePort()));
-    nodes = ports.map((port) => new ServeProcess(port, env));
-    for (const node of nodes) node.start();
-    await Promise.all(nodes.map((node) => node.ready()));
-    const names = Array.from({ length: RECIPIENTS }, (_, i) => `r${i}`);
     const lanes = receiver as LaneReceiver;
-    await createRecipients(nodes[0] as ServeProcess, token, names, lanes);
+    const { token, names } = await startNodes({
+      databaseUrl: db?.url,
+      leaseMs: LEASE_MS,
+      count: NODES,
+      recipients: RECIPIENTS,
+      tokenName: 'freeze-test',
+      receiver: lanes,
+      started: (started) => {
+        nodes = started;
+      },
+    });
 
     // The client never picks a frozen node; one frozen under a request answers after its thaw
     // (the client waits: giving up could reorder acceptance).

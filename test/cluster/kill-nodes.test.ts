@@ -12,9 +12,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LaneReceiver } from '../support/lane-receiver.js';
 import { createDatabase } from '../support/postgres.js';
-import { freePort, outbound, prng, ServeProcess } from '../support/serve-process.js';
+import { prng, type ServeProcess } from '../support/serve-process.js';
 import { sleep, waitUntil } from '../support/wait.js';
-import { allDelivered, checkRecipients, createRecipients, EventStream } from './cluster-run.js';
+import { allDelivered, checkRecipients, EventStream, startNodes } from './cluster-run.js';
 
 const SEED = Number(process.env.OUTBOUND_CLUSTER_SEED ?? 20_261_124);
 const NODES = 3;
@@ -48,21 +48,18 @@ describe('three nodes on one database, killed with SIGKILL at random', () => {
 
   it('loses nothing, keeps each recipient’s order, and never sends to one from two nodes', async () => {
     const began = Date.now();
-    const env = {
-      OUTBOUND_DATABASE_URL: db?.url,
-      OUTBOUND_LEASE_MS: String(LEASE_MS),
-      OUTBOUND_SWEEP_INTERVAL_MS: '200',
-      OUTBOUND_SHUTDOWN_TIMEOUT_MS: '500',
-    };
-    const token = (await outbound(env, 'token', 'create', '--name', 'cluster-test')).trim();
-    expect(token).toMatch(/^obt_/);
-    const ports = await Promise.all(Array.from({ length: NODES }, () => freePort()));
-    nodes = ports.map((port) => new ServeProcess(port, env));
-    for (const node of nodes) node.start();
-    await Promise.all(nodes.map((node) => node.ready()));
-    const names = Array.from({ length: RECIPIENTS }, (_, i) => `r${i}`);
     const lanes = receiver as LaneReceiver;
-    await createRecipients(nodes[0] as ServeProcess, token, names, lanes);
+    const { token, names } = await startNodes({
+      databaseUrl: db?.url,
+      leaseMs: LEASE_MS,
+      count: NODES,
+      recipients: RECIPIENTS,
+      tokenName: 'cluster-test',
+      receiver: lanes,
+      started: (started) => {
+        nodes = started;
+      },
+    });
 
     // The client: one request at a time to a random node that is up, so that acceptance
     // order is lsid order.
