@@ -27,6 +27,24 @@ async function hanging(): Promise<HangingReceiver> {
   return r;
 }
 
+/**
+ * A service with one recipient at the largest time-out whose receiver never answers, `events`
+ * events posted to it, and its first request waiting.
+ */
+async function waitingRequest(events: number, settings: Record<string, unknown> = {}) {
+  const hung = await hanging();
+  const svc = await service();
+  const r = await addRecipient(svc, {
+    name: 'slow',
+    url: hung.url(),
+    timeoutSeconds: MAX_TIMEOUT_SECONDS,
+    ...settings,
+  });
+  const ids = await postEvents(svc, numbered(events));
+  await waitUntil(() => hung.open === 1, 'the first request waiting');
+  return { hung, svc, r, ids };
+}
+
 /** Far below the time-out the hung requests were given: only a cut explains an end this soon. */
 const SOON_MS = 15_000;
 
@@ -61,17 +79,10 @@ describe('receivers that never answer', () => {
   });
 
   it('a PATCH that shortens the time-out ends the request in flight', async () => {
-    const hung = await hanging();
-    const svc = await service();
-    const r = await addRecipient(svc, {
-      name: 'slow',
-      url: hung.url(),
-      timeoutSeconds: MAX_TIMEOUT_SECONDS,
+    const { hung, svc, r } = await waitingRequest(1, {
       retryIntervalSeconds: 60,
       retryMaxIntervalSeconds: 60,
     });
-    await postEvents(svc, numbered(1));
-    await waitUntil(() => hung.open === 1, 'the request waiting');
     const res = await svc.api('PATCH', `/api/v1/recipients/${r.id}`, { timeoutSeconds: 0.5 });
     expect(res.status).toBe(200);
     await waitUntil(() => hung.cut === 1, 'the request cut', SOON_MS);
@@ -89,15 +100,8 @@ describe('receivers that never answer', () => {
   ])(
     '%s cuts the request in flight; the head stays pending and is sent again with its id',
     async (_name, stop, resume) => {
-      const hung = await hanging();
-      const svc = await service();
-      const r = await addRecipient(svc, {
-        name: 'slow',
-        url: hung.url(),
-        timeoutSeconds: MAX_TIMEOUT_SECONDS,
-      });
-      const [id] = await postEvents(svc, numbered(1));
-      await waitUntil(() => hung.open === 1, 'the request waiting');
+      const { hung, svc, r, ids } = await waitingRequest(1);
+      const [id] = ids;
       expect((await svc.api('PATCH', `/api/v1/recipients/${r.id}`, stop)).status).toBe(200);
       await waitUntil(() => hung.cut === 1, 'the request cut', SOON_MS);
       // Its outcome is unknown: not delivered, no failed attempt, still the head.
@@ -127,29 +131,13 @@ describe('receivers that never answer', () => {
   });
 
   it('deleting the recipient cuts the request in flight', async () => {
-    const hung = await hanging();
-    const svc = await service();
-    const r = await addRecipient(svc, {
-      name: 'slow',
-      url: hung.url(),
-      timeoutSeconds: MAX_TIMEOUT_SECONDS,
-    });
-    await postEvents(svc, numbered(1));
-    await waitUntil(() => hung.open === 1, 'the request waiting');
+    const { hung, svc, r } = await waitingRequest(1);
     expect((await svc.api('DELETE', `/api/v1/recipients/${r.id}`)).status).toBeLessThan(300);
     await waitUntil(() => hung.cut === 1, 'the request cut', SOON_MS);
   });
 
   it('setting the hung head aside cuts its request and moves on to the next event', async () => {
-    const hung = await hanging();
-    const svc = await service();
-    const r = await addRecipient(svc, {
-      name: 'stuck',
-      url: hung.url(),
-      timeoutSeconds: MAX_TIMEOUT_SECONDS,
-    });
-    await postEvents(svc, numbered(2));
-    await waitUntil(() => hung.open === 1, 'the first request waiting');
+    const { hung, svc, r } = await waitingRequest(2);
     // Answered once the head is set aside, not once its 120 s time-out ran out.
     const aside = await Promise.race([
       svc.api('POST', `/api/v1/recipients/${r.id}/set-aside`),
