@@ -6,6 +6,7 @@ import * as recipientAlerts from './0005-recipient-alerts.js';
 import * as deliveryChart from './0006-delivery-chart.js';
 import * as settings from './0007-settings.js';
 import * as recipientKind from './0008-recipient-kind.js';
+import * as applianceApis from './0009-appliance-apis.js';
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   deliveryChart,
   settings,
   recipientKind,
+  applianceApis,
 ].map((m, i) => ({
   version: i + 1,
   name: m.name,

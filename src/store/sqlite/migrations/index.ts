@@ -6,6 +6,7 @@ import * as deliveryChart from './0005-delivery-chart.js';
 import * as settings from './0006-settings.js';
 import * as recipientKind from './0007-recipient-kind.js';
 import * as writerLock from './0008-writer-lock.js';
+import * as applianceApis from './0009-appliance-apis.js';
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   settings,
   recipientKind,
   writerLock,
+  applianceApis,
 ].map((m, i) => ({
   version: i + 1,
   name: m.name,
