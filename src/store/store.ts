@@ -28,6 +28,7 @@ import type {
 } from '../types.js';
 import type { AdminStore } from './admin-store.js';
 import type { ClusterStore, LaneFence } from './cluster-store.js';
+import type { SessionKeyStore } from './session-key-store.js';
 import type { SettingsStore } from './settings-store.js';
 import type { StorageHealth } from './storage-health.js';
 import type { WriterLock } from './writer-lock.js';
@@ -117,6 +118,8 @@ export interface Store {
   readonly admin: AdminStore;
   /** Settings changed in the admin interface (the SMTP relay). */
   readonly settings: SettingsStore;
+  /** Keys of the Command API's generate_session_key, hashed; each starts one session. */
+  readonly sessionKeys: SessionKeyStore;
   /**
    * Whether writes go through: failing (disk full, connection lost) until a write succeeds
    * again, or lost for good (the SQLite file was deleted or replaced under the process).

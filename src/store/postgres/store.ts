@@ -34,6 +34,7 @@ import {
   type SessionRow,
   toSessionRecord,
 } from '../session-records.js';
+import type { SessionKeyStore } from '../session-key-store.js';
 import type { SettingsStore } from '../settings-store.js';
 import { StorageHealth, storageFaultOf } from '../storage-health.js';
 import type {
@@ -58,6 +59,7 @@ import { laneWrite } from './lane-write.js';
 import { migrate } from './migrate.js';
 import { asNameTaken } from './name-taken.js';
 import { recipientValues } from './recipient-values.js';
+import { PostgresSessionKeyStore } from './session-keys.js';
 import { PostgresSettingsStore } from './settings.js';
 import { LIST_ATTEMPTS, listDeliveries } from './sql/deliveries.js';
 import { DELIVERY_BUCKETS } from './sql/delivery-chart.js';
@@ -120,6 +122,7 @@ export class PostgresStore implements Store {
   readonly cluster: ClusterStore;
   readonly admin: AdminStore;
   readonly settings: SettingsStore;
+  readonly sessionKeys: SessionKeyStore;
   /** Lanes' acks, many to a statement (ack-batcher.ts). */
   readonly acks: AckBatcher;
   /** Failing while the acceptance path cannot reach the server; never lost. */
@@ -132,6 +135,7 @@ export class PostgresStore implements Store {
     this.cluster = new PostgresCluster(this.conn, url);
     this.admin = new PostgresAdminStore(this.conn);
     this.settings = new PostgresSettingsStore(this.conn);
+    this.sessionKeys = new PostgresSessionKeyStore(this.conn);
     this.acks = new AckBatcher(this.conn);
   }
 

@@ -35,6 +35,7 @@ import {
   type SessionRow,
   toSessionRecord,
 } from '../session-records.js';
+import type { SessionKeyStore } from '../session-key-store.js';
 import type { SettingsStore } from '../settings-store.js';
 import { isStorageUnavailable, type StorageHealth } from '../storage-health.js';
 import type {
@@ -58,6 +59,7 @@ import { SqliteConnection } from './database.js';
 import { migrate } from './migrate.js';
 import { asNameTaken } from './name-taken.js';
 import { recipientParams } from './recipient-params.js';
+import { SqliteSessionKeyStore } from './session-keys.js';
 import { SqliteSettingsStore } from './settings.js';
 import { LIST_ATTEMPTS, listDeliveries } from './sql/deliveries.js';
 import { DELIVERY_BUCKETS } from './sql/delivery-chart.js';
@@ -113,6 +115,7 @@ export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { singleWriter: true };
   readonly admin: AdminStore;
   readonly settings: SettingsStore;
+  readonly sessionKeys: SessionKeyStore;
   readonly writerLock: WriterLock;
   readonly health: StorageHealth;
   private readonly conn: SqliteConnection;
@@ -133,6 +136,7 @@ export class SqliteStore implements Store {
     );
     this.admin = new SqliteAdminStore(this.conn, () => this.acks.fold());
     this.settings = new SqliteSettingsStore(this.conn);
+    this.sessionKeys = new SqliteSessionKeyStore(this.conn);
     // The ack log belongs to the lock's holder: it recovers and empties the log on taking the
     // lock, and one that lost the lock leaves the log alone.
     this.writerLock = new SqliteWriterLock(this.conn, {
