@@ -29,6 +29,7 @@ import type {
 import type { AdminStore } from './admin-store.js';
 import type { ClusterStore, LaneFence } from './cluster-store.js';
 import type { SessionKeyStore } from './session-key-store.js';
+import type { SessionSearch } from './session-search.js';
 import type { SettingsStore } from './settings-store.js';
 import type { StorageHealth } from './storage-health.js';
 import type { WriterLock } from './writer-lock.js';
@@ -141,6 +142,8 @@ export interface Store {
   getEvent(id: number): Promise<StoredEvent | undefined>;
 
   getSession(lsid: string): Promise<SessionRecord | undefined>;
+  /** Reports → Support sessions: a page of the sessions the search finds, newest first. */
+  searchSessions(search: SessionSearch): Promise<SessionRecord[]>;
   /**
    * Reads the session and stores the state `update` returns (creating the session when there
    * was none) with the events it returns, in one durable transaction: the change and its

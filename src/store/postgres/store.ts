@@ -35,6 +35,7 @@ import {
   toSessionRecord,
 } from '../session-records.js';
 import type { SessionKeyStore } from '../session-key-store.js';
+import { type SessionSearch, type SessionSearchRow, toFoundSession } from '../session-search.js';
 import type { SettingsStore } from '../settings-store.js';
 import { StorageHealth, storageFaultOf } from '../storage-health.js';
 import type {
@@ -99,6 +100,7 @@ import {
   UPDATE_RECIPIENT,
 } from './sql/recipients.js';
 import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQS, REPLAY_RANGE } from './sql/replay.js';
+import { searchSessions } from './sql/session-search.js';
 import { GET_SESSION, INSERT_SESSION, UPDATE_SESSION } from './sql/sessions.js';
 import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens.js';
 
@@ -227,6 +229,11 @@ export class PostgresStore implements Store {
 
   async getSession(lsid: string): Promise<SessionRecord | undefined> {
     return this.conn.first(GET_SESSION, [lsid], toSessionRecord);
+  }
+
+  async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {
+    const { rows } = await this.conn.pool().query<SessionSearchRow>(searchSessions(search));
+    return rows.map(toFoundSession);
   }
 
   async changeSession<T>(

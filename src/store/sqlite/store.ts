@@ -36,6 +36,7 @@ import {
   toSessionRecord,
 } from '../session-records.js';
 import type { SessionKeyStore } from '../session-key-store.js';
+import { type SessionSearch, type SessionSearchRow, toFoundSession } from '../session-search.js';
 import type { SettingsStore } from '../settings-store.js';
 import { isStorageUnavailable, type StorageHealth } from '../storage-health.js';
 import type {
@@ -93,6 +94,7 @@ import {
   UPDATE_RECIPIENT,
 } from './sql/recipients.js';
 import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQ, replayRange } from './sql/replay.js';
+import { searchSessions } from './sql/session-search.js';
 import { GET_SESSION, INSERT_SESSION, UPDATE_SESSION } from './sql/sessions.js';
 import {
   FIND_LIVE_TOKEN,
@@ -227,6 +229,11 @@ export class SqliteStore implements Store {
 
   async getSession(lsid: string): Promise<SessionRecord | undefined> {
     return this.conn.first(GET_SESSION, [lsid], toSessionRecord);
+  }
+
+  async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {
+    const { text, params } = searchSessions(search);
+    return (this.sql(text).all(params) as SessionSearchRow[]).map(toFoundSession);
   }
 
   async changeSession<T>(
