@@ -6,7 +6,9 @@ export type SessionErrorCode =
   | 'MEMBER_NOT_FOUND'
   | 'MEMBER_ALREADY_LEFT'
   | 'SURVEY_WITHOUT_PARTY'
-  | 'SURVEY_ALREADY_SUBMITTED';
+  | 'SURVEY_ALREADY_SUBMITTED'
+  /** The session has recorded as much as a session may (413). */
+  | 'SESSION_TOO_LARGE';
 
 /**
  * A step that cannot happen to this session. `status` is the HTTP status it maps to; the code
@@ -14,12 +16,17 @@ export type SessionErrorCode =
  */
 export class SessionError extends OutboundError {
   declare readonly code: SessionErrorCode;
-  declare readonly status: 404 | 409;
+  declare readonly status: 404 | 409 | 413;
 
-  constructor(code: SessionErrorCode, message: string) {
-    super(code, code === 'SESSION_NOT_FOUND' || code === 'MEMBER_NOT_FOUND' ? 404 : 409, message);
+  constructor(code: SessionErrorCode, message: string, field?: string) {
+    super(code, statusOf(code), message, field);
     this.name = 'SessionError';
   }
+}
+
+function statusOf(code: SessionErrorCode): 404 | 409 | 413 {
+  if (code === 'SESSION_NOT_FOUND' || code === 'MEMBER_NOT_FOUND') return 404;
+  return code === 'SESSION_TOO_LARGE' ? 413 : 409;
 }
 
 export const sessionNotFound = (lsid: string) =>

@@ -11,10 +11,20 @@ export {
   parseNewSession,
   parseOwner,
 } from './input.js';
+export * from './limits.js';
 export { newLsid } from './lsid.js';
+export { normalizeState } from './normalize.js';
+export {
+  partyOf,
+  primaryCustomer,
+  primaryRep,
+  secondsInvolved,
+  systemParty,
+} from './participants.js';
 export {
   applyAction,
   createSession,
+  type FileDirection,
   GENERAL,
   type NewSession,
   ownerOf,

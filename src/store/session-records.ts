@@ -1,4 +1,4 @@
-import type { SessionRecord, SessionState } from '../sessions/index.js';
+import { normalizeState, type SessionRecord, type SessionState } from '../sessions/index.js';
 import type { SessionUpdate } from './store.js';
 
 /** A row of the sessions table, the same on both backends. */
@@ -9,15 +9,17 @@ export interface SessionRow {
   created_at: number;
   updated_at: number;
   ended_at: number | null;
+  lseq: number;
 }
 
 export function toSessionRecord(row: SessionRow): SessionRecord {
   return {
-    state: JSON.parse(row.state) as SessionState,
+    state: normalizeState(JSON.parse(row.state) as SessionState),
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     endedAt: row.ended_at,
+    lseq: row.lseq,
   };
 }
 
@@ -25,7 +27,10 @@ export function toSessionRecord(row: SessionRow): SessionRecord {
 export interface SessionStep<T> {
   /** What `update` returned: the new state, its events, the caller's result. */
   decided: ReturnType<SessionUpdate<T>>;
-  /** The record as stored by the change (its version one above the one read). */
+  /**
+   * The record as stored by the change (its version one above the one read). A new session's
+   * lseq is 0 here: the backend assigns it on insert (`withLseq`).
+   */
   session: SessionRecord;
   /** The state as the `state` column keeps it. */
   stateText: string;
@@ -50,8 +55,14 @@ export function nextSession<T>(
     createdAt: current?.createdAt ?? now,
     updatedAt: now,
     endedAt: current?.endedAt ?? (decided.state.ended ? now : null),
+    lseq: current?.lseq ?? 0,
   };
   return { decided, session, stateText: JSON.stringify(decided.state) };
+}
+
+/** The step's record with the lseq its insert was given. */
+export function withLseq<T>(step: SessionStep<T>, lseq: number): SessionStep<T> {
+  return { ...step, session: { ...step.session, lseq } };
 }
 
 /** An update from the version read changed no row: another change got in first. */

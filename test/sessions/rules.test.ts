@@ -76,6 +76,18 @@ describe('session rules: lifecycles', () => {
       members: [],
       ended: false,
       surveys: { customer: false, representative: false },
+      surveyAnswers: { customer: [], representative: [] },
+      customAttributes: {},
+      fileCounts: { transfers: 0, moves: 0, deletes: 0 },
+      details: [
+        { timestamp: T, type: 'Session Start' },
+        {
+          timestamp: T,
+          type: 'Conference Owner Changed',
+          destination: { type: 'system', gsnumber: 0, name: 'General' },
+          data: [{ name: 'owner', value: 'general' }],
+        },
+      ],
     });
   });
 

@@ -75,6 +75,7 @@ for (const backend of BACKENDS) {
         createdAt: 1_000,
         updatedAt: 1_000,
         endedAt: null,
+        lseq: 1,
       });
       expect(created.ids).toHaveLength(2);
       expect(created.recipientIds).toEqual([recipient.id]);
@@ -91,8 +92,11 @@ for (const backend of BACKENDS) {
         createdAt: 1_000,
         updatedAt: 3_000,
         endedAt: 3_000,
+        lseq: 1,
       });
-      expect(record?.state.members).toEqual([{ id: 1, member: ANN, present: false }]);
+      expect(record?.state.members).toEqual([
+        { id: 1, member: ANN, present: false, joinedAt: 1, leftAt: 1 },
+      ]);
       expect(await store.getSession('nope')).toBeUndefined();
 
       const pending = await store.pendingDeliveries(recipient.id, 100);
@@ -167,6 +171,24 @@ for (const backend of BACKENDS) {
       await create(store, 's4', 1_000);
       await expect(create(store, 's4', 2_000)).rejects.toThrow('taken');
       expect(await store.getSession('s4')).toMatchObject({ version: 1, updatedAt: 1_000 });
+    });
+
+    it('numbers sessions 1, 2, 3 in creation order (lseq), kept by changes, never reused', async () => {
+      const { store } = t;
+      expect((await create(store, 'a', 1_000)).session.lseq).toBe(1);
+      expect((await create(store, 'b', 1_100)).session.lseq).toBe(2);
+      await expect(create(store, 'b', 1_150)).rejects.toThrow('taken');
+      const third = (await create(store, 'c', 1_200)).session.lseq;
+      expect(third).toBeGreaterThanOrEqual(3);
+      const changed = await step(store, 'b', { kind: 'end' }, 1_300);
+      expect(changed.session).toMatchObject({ version: 2, lseq: 2 });
+      expect(await store.getSession('b')).toMatchObject({ version: 2, lseq: 2 });
+      // Pruning the newest session does not hand its number out again.
+      await step(store, 'c', { kind: 'end' }, 1_400);
+      await store.pruneBatch(2_000, 100);
+      expect(await store.getSession('c')).toBeUndefined();
+      expect((await create(store, 'd', 3_000)).session.lseq).toBeGreaterThan(third);
+      expect(await t.db.openAnother().getSession('a')).toMatchObject({ lseq: 1 });
     });
   });
 }

@@ -33,6 +33,7 @@ import {
   nextSession,
   type SessionRow,
   toSessionRecord,
+  withLseq,
 } from '../session-records.js';
 import type { SessionKeyStore } from '../session-key-store.js';
 import { type SessionSearch, type SessionSearchRow, toFoundSession } from '../session-search.js';
@@ -255,17 +256,20 @@ export class PostgresStore implements Store {
       await client.query(LOCK, [ACCEPTANCE_LOCK]);
       const [row] = (await client.query<SessionRow>(GET_SESSION, [lsid])).rows;
       const current = row && toSessionRecord(row);
-      const { decided, session, stateText } = nextSession(lsid, current, update, now);
+      let step = nextSession(lsid, current, update, now);
+      const { decided, stateText } = step;
       if (current === undefined) {
-        await client.query(INSERT_SESSION, [lsid, stateText, now, session.endedAt]);
+        const values = [lsid, stateText, now, step.session.endedAt];
+        const [inserted] = (await client.query<{ lseq: number }>(INSERT_SESSION, values)).rows;
+        step = withLseq(step, (inserted as { lseq: number }).lseq);
       } else {
-        const values = [lsid, stateText, now, session.endedAt, current.version];
+        const values = [lsid, stateText, now, step.session.endedAt, current.version];
         if ((await client.query(UPDATE_SESSION, values)).rowCount !== 1) {
           throw concurrentChange(lsid);
         }
       }
       const accepted = await this.insertEvents(client, decided.events, now);
-      return { ...accepted, session, result: decided.result };
+      return { ...accepted, session: step.session, result: decided.result };
     });
   }
 

@@ -34,6 +34,7 @@ import {
   nextSession,
   type SessionRow,
   toSessionRecord,
+  withLseq,
 } from '../session-records.js';
 import type { SessionKeyStore } from '../session-key-store.js';
 import { type SessionSearch, type SessionSearchRow, toFoundSession } from '../session-search.js';
@@ -95,7 +96,7 @@ import {
 } from './sql/recipients.js';
 import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQ, replayRange } from './sql/replay.js';
 import { searchSessions } from './sql/session-search.js';
-import { GET_SESSION, INSERT_SESSION, UPDATE_SESSION } from './sql/sessions.js';
+import { GET_SESSION, INSERT_SESSION, NEXT_LSEQ, UPDATE_SESSION } from './sql/sessions.js';
 import {
   FIND_LIVE_TOKEN,
   INSERT_TOKEN,
@@ -248,15 +249,19 @@ export class SqliteStore implements Store {
       () => {
         const row = this.sql(GET_SESSION).get(lsid) as SessionRow | undefined;
         const current = row && toSessionRecord(row);
-        const { decided, session, stateText } = nextSession(lsid, current, update, now);
-        const params = { lsid, state: stateText, now, ended_at: session.endedAt };
+        let step = nextSession(lsid, current, update, now);
+        const { decided, stateText } = step;
+        const params = { lsid, state: stateText, now, ended_at: step.session.endedAt };
         if (current === undefined) {
-          this.sql(INSERT_SESSION).run(params);
+          const { last } = this.sql(NEXT_LSEQ).get() as { last: number };
+          step = withLseq(step, last);
+          this.sql(INSERT_SESSION).run({ ...params, lseq: last });
         } else if (
           this.sql(UPDATE_SESSION).run({ ...params, version: current.version }).changes !== 1
         ) {
           throw concurrentChange(lsid);
         }
+        const { session } = step;
         return { ...this.insertEvents(decided.events, now), session, result: decided.result };
       },
       PROVES_RECOVERY,
