@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { adminPlugin } from './admin/index.js';
+import { SignIn } from './admin/sign-in.js';
 import { parseFormBody, parseJsonBody } from './api/body-parsers.js';
 import { apiPlugin } from './api/index.js';
+import { appliancePlugin } from './appliance-api/plugin.js';
 import { AccessControl } from './http/access.js';
 import { sendError } from './http/error-handler.js';
 import { HttpError } from './http/http-error.js';
@@ -82,8 +84,13 @@ export function buildApp(ctx: OperationsContext, options: AppOptions): FastifyIn
   app.decorate('accessControl', access);
 
   app.register(apiPlugin, { ctx, metricsToken: options.metricsToken ?? null });
+  // One count of failed sign-ins for /login and the appliance APIs' legacy username/password:
+  // guessing through either waits as long.
+  const signIn = new SignIn(ctx.store.admin, ctx.clock);
   // The administration interface at /login (its own hooks: sessions, CSRF, CSP).
-  app.register(adminPlugin, { ctx, bodyLimitBytes: options.bodyLimitBytes });
+  app.register(adminPlugin, { ctx, bodyLimitBytes: options.bodyLimitBytes, sharedSignIn: signIn });
+  // What integrations written for the appliance call back: /api/reporting, /api/command, OAuth2.
+  app.register(appliancePlugin, { ctx, signIn });
   return app;
 }
 

@@ -29,6 +29,8 @@ export interface AdminOptions {
   ctx: OperationsContext;
   bodyLimitBytes: number;
   signIn?: SignInPolicy;
+  /** The failure counting shared with the appliance APIs' legacy sign-in (server.ts). */
+  sharedSignIn?: SignIn;
 }
 
 /** Pages render errors as pages; a field error of the API's validation reads the same. */
@@ -72,7 +74,9 @@ export async function adminPlugin(app: FastifyInstance, options: AdminOptions): 
     rate,
     api: ctx,
     sessions,
-    signIn: new SignIn(ctx.store.admin, ctx.clock, options.signIn ?? SIGN_IN_DEFAULTS),
+    signIn:
+      options.sharedSignIn ??
+      new SignIn(ctx.store.admin, ctx.clock, options.signIn ?? SIGN_IN_DEFAULTS),
     stream: new RecipientStream(ctx, rate, sessions, (error) =>
       app.log.error({ err: error }, 'admin stream failed'),
     ),

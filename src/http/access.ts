@@ -10,8 +10,12 @@ import { HttpError } from './http-error.js';
  * - `token`: a bearer API token.
  * - `session`: a signed-in administrator (the admin interface).
  * - `metrics`: the metrics token when one is configured, else anyone.
+ * - `reporting`, `command`: the appliance's Reporting and Command APIs: an API account's
+ *   OAuth2 bearer token, or (when enabled) legacy `username`/`password` parameters, which can
+ *   only be read once the body is parsed: their check finishes in preValidation
+ *   (src/appliance-api/appliance-auth.ts).
  */
-export type Access = 'public' | 'token' | 'session' | 'metrics';
+export type Access = 'public' | 'token' | 'session' | 'metrics' | 'reporting' | 'command';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -59,6 +63,7 @@ interface RegisteredRoute {
  */
 export class AccessControl {
   private readonly checks = new Map<Access, AccessCheck>([['public', async () => undefined]]);
+  private readonly afterBody = new Map<Access, AccessCheck>();
   // The route options as Fastify passes them to onRoute hooks: a scope's default access is set
   // by a hook that runs after this one, on the same object, so it is read when listed.
   private readonly registered: RegisteredRoute[] = [];
@@ -76,6 +81,15 @@ export class AccessControl {
 
   define(access: Access, check: AccessCheck): void {
     this.checks.set(access, check);
+  }
+
+  /**
+   * A second step of `access`'s check, run in preValidation (after the body is parsed, before
+   * any handler), for credentials that may come in the body. Chosen, like the first, by the
+   * route the request was routed to.
+   */
+  defineAfterBody(access: Access, check: AccessCheck): void {
+    this.afterBody.set(access, check);
   }
 
   /** Installs the check on `app` (the root: its hooks run for every route, children included). */
@@ -96,6 +110,12 @@ export class AccessControl {
         throw new HttpError(401, 'this route is not open without credentials');
       }
       return check(request, reply);
+    });
+    app.addHook('preValidation', async (request, reply) => {
+      if (request.is404) return;
+      const access = request.routeOptions.config.access;
+      const check = access === undefined ? undefined : this.afterBody.get(access);
+      if (check !== undefined) return check(request, reply);
     });
   }
 }

@@ -19,4 +19,9 @@ export interface OperationsContext {
   isReady: () => boolean;
   /** Where deliveries may connect; saving a recipient warns about a refused URL. */
   destinations?: DestinationPolicy;
+  /**
+   * OUTBOUND_LEGACY_API_AUTH=true: the appliance APIs may read legacy username/password
+   * parameters, if an administrator also turns it on (API Configuration). Default false.
+   */
+  legacyApiAuth?: boolean;
 }

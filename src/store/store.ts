@@ -27,6 +27,7 @@ import type {
   StoredEvent,
 } from '../types.js';
 import type { AdminStore } from './admin-store.js';
+import type { ApiAccountStore } from './api-account-store.js';
 import type { ClusterStore, LaneFence } from './cluster-store.js';
 import type { SessionKeyStore } from './session-key-store.js';
 import type { SessionSearch } from './session-search.js';
@@ -119,6 +120,8 @@ export interface Store {
   readonly admin: AdminStore;
   /** Settings changed in the admin interface (the SMTP relay). */
   readonly settings: SettingsStore;
+  /** API accounts of the appliance APIs, their OAuth2 tokens, administrators' legacy grants. */
+  readonly apiAccounts: ApiAccountStore;
   /** Keys of the Command API's generate_session_key, hashed; each starts one session. */
   readonly sessionKeys: SessionKeyStore;
   /**

@@ -14,6 +14,7 @@ import type {
   StoredEvent,
 } from '../../types.js';
 import type { AdminStore } from '../admin-store.js';
+import type { ApiAccountStore } from '../api-account-store.js';
 import { type BucketRow, toBucket } from '../bucket-rows.js';
 import type { ClusterStore, LaneFence } from '../cluster-store.js';
 import {
@@ -54,6 +55,7 @@ import type {
 import { type TokenRow, toToken } from '../token-rows.js';
 import { AckBatcher } from './ack-batcher.js';
 import { PostgresAdminStore } from './admin.js';
+import { PostgresApiAccountStore } from './api-accounts.js';
 import { PostgresCluster } from './cluster.js';
 import { encodeSignal } from './cluster-signal.js';
 import { PostgresConnection, prepared, type Queryable } from './database.js';
@@ -125,6 +127,7 @@ export class PostgresStore implements Store {
   readonly cluster: ClusterStore;
   readonly admin: AdminStore;
   readonly settings: SettingsStore;
+  readonly apiAccounts: ApiAccountStore;
   readonly sessionKeys: SessionKeyStore;
   /** Lanes' acks, many to a statement (ack-batcher.ts). */
   readonly acks: AckBatcher;
@@ -138,6 +141,7 @@ export class PostgresStore implements Store {
     this.cluster = new PostgresCluster(this.conn, url);
     this.admin = new PostgresAdminStore(this.conn);
     this.settings = new PostgresSettingsStore(this.conn);
+    this.apiAccounts = new PostgresApiAccountStore(this.conn);
     this.sessionKeys = new PostgresSessionKeyStore(this.conn);
     this.acks = new AckBatcher(this.conn);
   }

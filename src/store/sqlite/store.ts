@@ -16,6 +16,7 @@ import type {
   StoredEvent,
 } from '../../types.js';
 import type { AdminStore } from '../admin-store.js';
+import type { ApiAccountStore } from '../api-account-store.js';
 import { type BucketRow, toBucket } from '../bucket-rows.js';
 import {
   type AttemptRow,
@@ -57,6 +58,7 @@ import type { WriterLock } from '../writer-lock.js';
 import { AckJournal } from './ack-journal.js';
 import type { AckRecord } from './ack-log.js';
 import { SqliteAdminStore } from './admin.js';
+import { SqliteApiAccountStore } from './api-accounts.js';
 import { SqliteConnection } from './database.js';
 import { migrate } from './migrate.js';
 import { asNameTaken } from './name-taken.js';
@@ -118,6 +120,7 @@ export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { singleWriter: true };
   readonly admin: AdminStore;
   readonly settings: SettingsStore;
+  readonly apiAccounts: ApiAccountStore;
   readonly sessionKeys: SessionKeyStore;
   readonly writerLock: WriterLock;
   readonly health: StorageHealth;
@@ -139,6 +142,7 @@ export class SqliteStore implements Store {
     );
     this.admin = new SqliteAdminStore(this.conn, () => this.acks.fold());
     this.settings = new SqliteSettingsStore(this.conn);
+    this.apiAccounts = new SqliteApiAccountStore(this.conn);
     this.sessionKeys = new SqliteSessionKeyStore(this.conn);
     // The ack log belongs to the lock's holder: it recovers and empties the log on taking the
     // lock, and one that lost the lock leaves the log alone.
