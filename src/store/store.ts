@@ -30,6 +30,7 @@ import type { AdminStore } from './admin-store.js';
 import type { ApiAccountStore } from './api-account-store.js';
 import type { ClusterStore, LaneFence } from './cluster-store.js';
 import type { SessionKeyStore } from './session-key-store.js';
+import type { SessionReportQuery } from './session-report-query.js';
 import type { SessionSearch } from './session-search.js';
 import type { SettingsStore } from './settings-store.js';
 import type { StorageHealth } from './storage-health.js';
@@ -145,6 +146,12 @@ export interface Store {
   getEvent(id: number): Promise<StoredEvent | undefined>;
 
   getSession(lsid: string): Promise<SessionRecord | undefined>;
+  /**
+   * The sessions a Reporting API report covers, in lseq order, `pageSize` at a time: each page
+   * is read by its own statement after the last lseq sent, so any window streams in constant
+   * memory.
+   */
+  reportSessions(query: SessionReportQuery, pageSize: number): AsyncIterable<SessionRecord[]>;
   /** Reports → Support sessions: a page of the sessions the search finds, newest first. */
   searchSessions(search: SessionSearch): Promise<SessionRecord[]>;
   /**

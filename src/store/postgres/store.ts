@@ -36,6 +36,8 @@ import {
   toSessionRecord,
   withLseq,
 } from '../session-records.js';
+import { reportPages, type SessionReportRow } from '../session-report-pages.js';
+import type { SessionReportQuery } from '../session-report-query.js';
 import type { SessionKeyStore } from '../session-key-store.js';
 import { type SessionSearch, type SessionSearchRow, toFoundSession } from '../session-search.js';
 import type { SettingsStore } from '../settings-store.js';
@@ -104,6 +106,7 @@ import {
 } from './sql/recipients.js';
 import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQS, REPLAY_RANGE } from './sql/replay.js';
 import { searchSessions } from './sql/session-search.js';
+import { LSIDS_PAGE, windowBounds, windowPage } from './sql/session-reports.js';
 import { GET_SESSION, INSERT_SESSION, UPDATE_SESSION } from './sql/sessions.js';
 import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens.js';
 
@@ -234,6 +237,28 @@ export class PostgresStore implements Store {
 
   async getSession(lsid: string): Promise<SessionRecord | undefined> {
     return this.conn.first(GET_SESSION, [lsid], toSessionRecord);
+  }
+
+  reportSessions(query: SessionReportQuery, pageSize: number): AsyncIterable<SessionRecord[]> {
+    const pool = this.conn.pool();
+    return reportPages(query, pageSize, {
+      bounds: async (kind, from, before) => {
+        const { rows } = await pool.query(windowBounds(kind), [from, before]);
+        return rows[0] as { low: string | null; high: string | null };
+      },
+      windowPage: async (kind, p) =>
+        (
+          await pool.query<SessionReportRow>(windowPage(kind), [
+            p.after,
+            p.high,
+            p.from,
+            p.before,
+            p.limit,
+          ])
+        ).rows,
+      lsidsPage: async (lsids, after, limit) =>
+        (await pool.query<SessionReportRow>(LSIDS_PAGE, [lsids, after, limit])).rows,
+    });
   }
 
   async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {

@@ -37,6 +37,8 @@ import {
   toSessionRecord,
   withLseq,
 } from '../session-records.js';
+import { reportPages, type SessionReportRow } from '../session-report-pages.js';
+import type { SessionReportQuery } from '../session-report-query.js';
 import type { SessionKeyStore } from '../session-key-store.js';
 import { type SessionSearch, type SessionSearchRow, toFoundSession } from '../session-search.js';
 import type { SettingsStore } from '../settings-store.js';
@@ -98,6 +100,7 @@ import {
 } from './sql/recipients.js';
 import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQ, replayRange } from './sql/replay.js';
 import { searchSessions } from './sql/session-search.js';
+import { LSIDS_PAGE, windowBounds, windowPage } from './sql/session-reports.js';
 import { GET_SESSION, INSERT_SESSION, NEXT_LSEQ, UPDATE_SESSION } from './sql/sessions.js';
 import {
   FIND_LIVE_TOKEN,
@@ -234,6 +237,20 @@ export class SqliteStore implements Store {
 
   async getSession(lsid: string): Promise<SessionRecord | undefined> {
     return this.conn.first(GET_SESSION, [lsid], toSessionRecord);
+  }
+
+  reportSessions(query: SessionReportQuery, pageSize: number): AsyncIterable<SessionRecord[]> {
+    return reportPages(query, pageSize, {
+      bounds: async (kind, from, before) =>
+        this.sql(windowBounds(kind)).get({ from, before }) as { low: number; high: number },
+      windowPage: async (kind, page) => this.sql(windowPage(kind)).all(page) as SessionReportRow[],
+      lsidsPage: async (lsids, after, limit) =>
+        this.sql(LSIDS_PAGE).all({
+          lsids: JSON.stringify(lsids),
+          after,
+          limit,
+        }) as SessionReportRow[],
+    });
   }
 
   async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {
