@@ -120,7 +120,7 @@ for (const backend of BACKENDS) {
         NOW,
       );
       expect(none).toBe(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<session_list xmlns="http://www.bomgar.com/namespaces/API/reporting">\n</session_list>',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<session_list xmlns="http://www.bomgar.com/namespaces/API/reporting">\n</session_list>\n',
       );
       expect(await schemaErrors(none)).toEqual([]);
     });
