@@ -14,6 +14,7 @@ import { emailRecipientRoutes } from './routes/email-recipients.js';
 import { eventRoutes } from './routes/events.js';
 import { recipientRoutes } from './routes/recipient.js';
 import { recipientListRoutes } from './routes/recipients.js';
+import { reportRoutes } from './routes/reports.js';
 import { settingsRoutes } from './routes/settings.js';
 import { setupRoutes } from './routes/setup.js';
 import { signInRoutes, signOutRoute } from './routes/sign-in.js';
@@ -146,6 +147,7 @@ export async function adminPlugin(app: FastifyInstance, options: AdminOptions): 
     recipientListRoutes(signedIn, admin);
     recipientRoutes(signedIn, admin);
     eventRoutes(signedIn, admin);
+    reportRoutes(signedIn, admin);
     tokenRoutes(signedIn, admin);
     userRoutes(signedIn, admin);
     auditRoutes(signedIn, admin);

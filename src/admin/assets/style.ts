@@ -111,6 +111,14 @@ form.search { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end
 form.search .field input, form.search select { width: 14rem; font: inherit; padding: .3rem; }
 ol.timeline { background: #fff; border: 1px solid var(--line); padding: .8rem 2.2rem; max-width: 56rem; }
 ol.timeline li { margin: .25rem 0; }
+/* A session report's chat and notes: the text as typed, line breaks kept; a character a page
+   cannot carry is shown by its code point, marked. */
+ol.transcript { background: #fff; border: 1px solid var(--line); padding: .6rem 2.2rem; max-width: 56rem; }
+ol.transcript li { margin: .2rem 0 .6rem; }
+.typed { white-space: pre-wrap; overflow-wrap: anywhere; }
+.ctl { font: .75rem ui-monospace, monospace; background: #fff8e1; border: 1px solid #e8c766;
+  border-radius: 2px; padding: 0 .15rem; }
+.deliveries { font-size: .85rem; }
 ol.attempts { margin: .2rem 0 0; padding-left: 1.2rem; font-size: .85rem; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 .charts figure { margin: 0; flex: 1 1 30rem; min-width: 0; max-width: 44rem; background: #fff;
@@ -127,6 +135,7 @@ ol.attempts { margin: .2rem 0 0; padding-left: 1.2rem; font-size: .85rem; }
   form.search .field { flex: 1 1 100%; }
   form.search .field input, form.search select { width: 100%; }
   ol.timeline { padding: .6rem .6rem .6rem 2rem; overflow-wrap: anywhere; }
+  ol.transcript { padding: .6rem .6rem .6rem 2rem; }
   .stack table, .stack tbody, .stack tr, .stack td { display: block; }
   .stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip-path: inset(50%); }

@@ -1,7 +1,15 @@
 import type { WebSession } from '../../store/admin-store.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
 
-export type Section = 'recipients' | 'events' | 'tokens' | 'users' | 'audit' | 'settings' | 'email';
+export type Section =
+  | 'recipients'
+  | 'events'
+  | 'reports'
+  | 'tokens'
+  | 'users'
+  | 'audit'
+  | 'settings'
+  | 'email';
 
 export interface PageOptions {
   title: string;
@@ -16,6 +24,7 @@ const NAV: [Section, string, string][] = [
   ['recipients', '/admin/recipients', 'Outbound Events → HTTP recipients'],
   ['email', '/admin/email-recipients', 'Email recipients'],
   ['events', '/admin/events', 'Events'],
+  ['reports', '/admin/reports/sessions', 'Reports'],
   ['tokens', '/admin/tokens', 'API tokens'],
   ['users', '/admin/users', 'Administrators'],
   ['audit', '/admin/audit', 'Audit log'],
