@@ -7,7 +7,7 @@ import {
   userApiCaller,
 } from '../operations/api-accounts.js';
 import type { OperationsContext } from '../operations/context.js';
-import { applianceParams } from './params.js';
+import { ApplianceParamError, applianceParams } from './params.js';
 import { COMMAND_NS, REPORTING_NS, sendXml, sendXmlError, XML_DECLARATION } from './xml-reply.js';
 
 declare module 'fastify' {
@@ -65,8 +65,7 @@ async function bearerStep(
   if (caller === undefined) {
     return unauthorized(request, reply, BAD_TOKEN, 'Bearer error="invalid_token"');
   }
-  request.applianceCaller = caller;
-  return undefined;
+  return admit(request, reply, caller);
 }
 
 async function legacyStep(
@@ -76,7 +75,14 @@ async function legacyStep(
 ): Promise<FastifyReply | undefined> {
   if (request.applianceCaller !== undefined) return undefined;
   // A request that got past onRequest without a caller carried no Authorization header.
-  const params = applianceParams(request);
+  let params: Map<string, string>;
+  try {
+    params = applianceParams(request);
+  } catch (error) {
+    // Unreadable parameters carry no credentials either: the caller is told both.
+    if (!(error instanceof ApplianceParamError)) throw error;
+    return unauthorized(request, reply, `${NO_CREDENTIALS} ${error.message}`, 'Bearer');
+  }
   const username = params.get('username');
   const password = params.get('password');
   if (username === undefined && password === undefined) {
@@ -101,6 +107,37 @@ async function legacyStep(
   }
   const caller = await userApiCaller(ctx, result.user);
   if (caller === undefined) return sendXmlError(reply, namespaceOf(request), NO_API_GRANT, 403);
+  return admit(request, reply, caller);
+}
+
+/**
+ * Lets the caller in if it may use this API at all: the Reporting API needs the reporting
+ * permission, the Command API anything but `deny` (read-only callers are held to the `get_*`
+ * actions by the command route). 403 otherwise, naming what is missing.
+ */
+function admit(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  caller: ApplianceCaller,
+): FastifyReply | undefined {
+  const api = request.routeOptions.config.access === 'command' ? 'command' : 'reporting';
+  const allowed = api === 'command' ? caller.command !== 'deny' : caller.reporting;
+  if (!allowed) {
+    const who =
+      caller.kind === 'account' ? `API account "${caller.name}"` : `user "${caller.name}"`;
+    const how =
+      caller.kind === 'account'
+        ? api === 'command'
+          ? 'give it the Command API (full or read-only) in API Configuration'
+          : 'give it access to support session reports in API Configuration'
+        : `outbound user grant ${caller.name} --${api}-api`;
+    return sendXmlError(
+      reply,
+      namespaceOf(request),
+      `Permission denied: ${who} is not allowed to use the ${api === 'command' ? 'Command' : 'Reporting'} API (${how}).`,
+      403,
+    );
+  }
   request.applianceCaller = caller;
   return undefined;
 }

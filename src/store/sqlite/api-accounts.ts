@@ -37,9 +37,9 @@ const INSERT_TOKEN = `
 INSERT INTO api_account_tokens (hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`;
 // The newest `maxLive` stay: created_at ties broken by rowid (insertion order).
 const DELETE_OLDEST = `
-DELETE FROM api_account_tokens WHERE account_id = ?1 AND rowid NOT IN (
-  SELECT rowid FROM api_account_tokens WHERE account_id = ?1
-  ORDER BY created_at DESC, rowid DESC LIMIT ?2
+DELETE FROM api_account_tokens WHERE account_id = @id AND rowid NOT IN (
+  SELECT rowid FROM api_account_tokens WHERE account_id = @id
+  ORDER BY created_at DESC, rowid DESC LIMIT @keep
 )`;
 const FIND_TOKEN = `
 SELECT ${ACCOUNT_COLUMNS.split(', ')
@@ -138,7 +138,7 @@ export class SqliteApiAccountStore implements ApiAccountStore {
       if (this.conn.statement(ENABLED).get(accountId) === undefined) return false;
       this.conn.statement(DELETE_EXPIRED_OF).run(accountId, now);
       this.conn.statement(INSERT_TOKEN).run(hash, accountId, now, expiresAt);
-      this.conn.statement(DELETE_OLDEST).run(accountId, maxLive);
+      this.conn.statement(DELETE_OLDEST).run({ id: accountId, keep: maxLive });
       return true;
     });
   }
