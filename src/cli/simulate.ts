@@ -76,7 +76,11 @@ export function simulateCommand(program: Command): void {
           abort.abort();
         };
         process.on('SIGINT', interrupt);
-        const simulation = new Simulation({ ...options, signal: abort.signal });
+        const simulation = new Simulation({
+          ...options,
+          signal: abort.signal,
+          onNotice: (line) => process.stderr.write(`outbound simulate: ${line}\n`),
+        });
         const progress = new ProgressDisplay(process.stderr, () => simulation.progress);
         progress.start();
         try {

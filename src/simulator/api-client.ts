@@ -113,7 +113,8 @@ export async function performStep(api: ApiClient, session: LiveSession, step: St
       await api.call('POST', `${at}/owner`, step.owner);
       return;
     case 'join': {
-      const response = await api.call('POST', `${at}/members`, step.member);
+      const body = step.details ? { ...step.member, details: step.details } : step.member;
+      const response = await api.call('POST', `${at}/members`, body);
       const id = (response.body as { memberId?: unknown } | undefined)?.memberId;
       if (typeof id !== 'string' && typeof id !== 'number') {
         throw new ApiCallError(`POST ${at}/members: the answer holds no memberId`, response.status);
@@ -131,7 +132,38 @@ export async function performStep(api: ApiClient, session: LiveSession, step: St
       await api.call('POST', `${at}/end`);
       return;
     case 'survey':
-      await api.call('POST', `${at}/surveys/${step.party}`);
+      await api.call(
+        'POST',
+        `${at}/surveys/${step.party}`,
+        step.answers ? { answers: step.answers } : undefined,
+      );
+      return;
+    case 'chat': {
+      const body: Record<string, unknown> = { from: memberId(session, step.from), body: step.body };
+      if (step.to !== undefined) body.to = memberId(session, step.to);
+      await api.call('POST', `${at}/chat`, body);
+      return;
+    }
+    case 'note':
+      await api.call('POST', `${at}/notes`, { by: memberId(session, step.by), body: step.body });
+      return;
+    case 'file':
+      await api.call('POST', `${at}/files`, {
+        by: memberId(session, step.by),
+        direction: step.direction,
+        filename: step.filename,
+        filesize: step.filesize,
+      });
+      return;
+    case 'attributes':
+      await api.call('PUT', `${at}/attributes`, step.values);
       return;
   }
+}
+
+/** The service's id of member `ref`, as the JSON number the API takes. */
+function memberId(session: LiveSession, ref: number): number {
+  const id = session.members.get(ref);
+  if (id === undefined) throw new Error(`member ${ref} never joined`);
+  return Number(id);
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient, performStep } from './api-client.js';
+import { prepareCustomFields, type SimulatedField } from './custom-fields.js';
 import { sessionSteps } from './scenario.js';
 import type { Step } from './steps.js';
 
@@ -22,6 +23,8 @@ export interface SimulationOptions {
   onSession?: (outcome: SessionOutcome) => void;
   /** Per request. Default 30 s. */
   timeoutMs?: number;
+  /** Told what the run does besides sessions (custom fields defined, or skipped and why). */
+  onNotice?: (line: string) => void;
 }
 
 export interface SessionOutcome {
@@ -65,6 +68,8 @@ const KEPT_ERRORS = 5;
 export class Simulation {
   readonly progress: SimulationProgress;
   private readonly firstErrors: string[] = [];
+  /** The custom fields sessions set attributes of (none until the run has checked). */
+  private fields: SimulatedField[] = [];
 
   constructor(private readonly options: SimulationOptions) {
     this.progress = {
@@ -84,9 +89,12 @@ export class Simulation {
       connections: options.concurrency,
       timeoutMs: options.timeoutMs,
     });
-    progress.startedAt = Date.now();
     const running = new Set<Promise<void>>();
     try {
+      const prepared = await prepareCustomFields(api);
+      this.fields = prepared.fields;
+      if (prepared.notice !== undefined) options.onNotice?.(prepared.notice);
+      progress.startedAt = Date.now();
       for (let index = 0; index < options.sessions; index++) {
         if (options.rate > 0) {
           const due = progress.startedAt + (index * 1000) / options.rate;
@@ -113,7 +121,7 @@ export class Simulation {
   }
 
   private async runSession(api: ApiClient, index: number): Promise<void> {
-    const steps = sessionSteps(this.options.seed, index);
+    const steps = sessionSteps(this.options.seed, index, this.fields);
     const live = { lsid: undefined as string | undefined, members: new Map<number, string>() };
     const outcome: SessionOutcome = { index, lsid: undefined, steps, done: 0, events: 0 };
     for (const step of steps) {

@@ -1,4 +1,5 @@
 import type { EventName, Member } from '../events/index.js';
+import type { CustomerDetails, RepresentativeDetails, SurveyAnswer } from '../sessions/index.js';
 
 /** Who owns a session: `rep:12`, `team:5` or `general`. */
 export interface Owner {
@@ -16,11 +17,35 @@ export type Step =
   | { call: 'create'; externalKey?: string; owner?: Owner; events: 2 }
   | { call: 'external-key'; externalKey: string; events: 0 }
   | { call: 'owner'; owner: Owner; events: 1 }
-  | { call: 'join'; ref: number; member: Member; events: 1 }
+  | {
+      call: 'join';
+      ref: number;
+      member: Member;
+      /** What the reports show of the member (customer or representative, as `member`). */
+      details?: CustomerDetails | RepresentativeDetails;
+      events: 1;
+    }
   | { call: 'leave'; ref: number; events: 1 }
   /** Members still present depart first: `events` is their number plus one. */
   | { call: 'end'; events: number }
-  | { call: 'survey'; party: 'customer' | 'representative'; events: 1 };
+  | {
+      call: 'survey';
+      party: 'customer' | 'representative';
+      answers?: SurveyAnswer[];
+      events: 1;
+    }
+  // What only the reports show (CONTRACT §5 emits nothing for these): `to` absent is everyone.
+  | { call: 'chat'; from: number; to?: number; body: string; events: 0 }
+  | { call: 'note'; by: number; body: string; events: 0 }
+  | {
+      call: 'file';
+      by: number;
+      direction: 'upload' | 'download';
+      filename: string;
+      filesize: number;
+      events: 0;
+    }
+  | { call: 'attributes'; values: Record<string, string>; events: 0 };
 
 /** What a receiver should get for `steps`, in order, with each event's member or owner. */
 export interface ExpectedEvent {
@@ -75,6 +100,11 @@ export function expectedEvents(steps: readonly Step[]): ExpectedEvent[] {
             ? 'support_conference_customer_exit_survey_completed'
             : 'support_conference_representative_exit_survey_completed',
         );
+        break;
+      case 'chat':
+      case 'note':
+      case 'file':
+      case 'attributes':
         break;
     }
   }
