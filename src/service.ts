@@ -120,6 +120,7 @@ export class Service {
         clock,
         isReady: () => this.ready,
         destinations,
+        legacyApiAuth: config.legacyApiAuth,
       },
       {
         bodyLimitBytes: config.bodyLimitBytes,

@@ -59,6 +59,12 @@ export interface Config {
    * metrics are public (env OUTBOUND_METRICS_TOKEN).
    */
   metricsToken: string | null;
+  /**
+   * Lets the Reporting and Command APIs read legacy `username`/`password` parameters, once an
+   * administrator also turns it on (Management → API Configuration). It puts passwords in
+   * URLs. Default false (env OUTBOUND_LEGACY_API_AUTH=true).
+   */
+  legacyApiAuth: boolean;
 }
 
 export const DEFAULTS = {
@@ -77,6 +83,7 @@ export const DEFAULTS = {
   destinationDeny: [] as string[],
   trustProxy: false,
   metricsToken: null,
+  legacyApiAuth: false,
 } satisfies Config;
 
 const ENV: Record<keyof Config, string> = {
@@ -95,6 +102,7 @@ const ENV: Record<keyof Config, string> = {
   destinationDeny: 'OUTBOUND_DESTINATION_DENY',
   trustProxy: 'OUTBOUND_TRUST_PROXY',
   metricsToken: 'OUTBOUND_METRICS_TOKEN',
+  legacyApiAuth: 'OUTBOUND_LEGACY_API_AUTH',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -147,6 +155,13 @@ function coerce(key: keyof Config, value: unknown): unknown {
     return parseDestinationRanges(value, where);
   }
   if (key === 'trustProxy') return parseTrustProxy(value, where);
+  if (typeof DEFAULTS[key] === 'boolean') {
+    if (value === true || value === false) return value;
+    const text = String(value).trim().toLowerCase();
+    if (text === 'true') return true;
+    if (text === 'false') return false;
+    throw new ConfigError(`${where} must be true or false, got "${value}"`);
+  }
   if (typeof DEFAULTS[key] === 'number') {
     const n = typeof value === 'number' ? value : Number(String(value).trim());
     const integer = key !== 'retentionDays';
