@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { buildCli } from './support/cli-bundle.js';
 import { startPostgres } from './support/embedded-postgres.js';
 
 declare module 'vitest' {
@@ -14,6 +15,10 @@ declare module 'vitest' {
     postgresUrl: string;
     /** Names of this run's test databases start with it; they are dropped at the end. */
     postgresPrefix: string;
+    /** The CLI bundled from src/ for this run (support/cli.ts), unless it did not build. */
+    cliEntry: string;
+    /** Why src/cli/main.ts did not build; the tests that start the CLI fail with it. */
+    cliBuildError: string | undefined;
   }
 }
 
@@ -36,15 +41,33 @@ async function dropTestDatabases(url: string, prefix: string): Promise<void> {
   }
 }
 
-export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const prefix = `test_${randomBytes(4).toString('hex')}_`;
   project.provide('postgresPrefix', prefix);
   const given = process.env.OUTBOUND_TEST_DATABASE_URL;
-  if (given !== undefined && given !== '') {
-    project.provide('postgresUrl', given);
-    return () => dropTestDatabases(given, prefix);
+  const [cli, server] = await Promise.all([
+    buildCli(),
+    given !== undefined && given !== '' ? undefined : startPostgres(),
+  ]);
+  if ('error' in cli) {
+    project.provide('cliEntry', '');
+    project.provide('cliBuildError', cli.error);
+  } else {
+    project.provide('cliEntry', cli.entry);
+    project.provide('cliBuildError', undefined);
   }
-  const server = await startPostgres();
+  const removeCli = () => ('remove' in cli ? cli.remove() : undefined);
+  if (server === undefined) {
+    const url = given as string;
+    project.provide('postgresUrl', url);
+    return async () => {
+      removeCli();
+      await dropTestDatabases(url, prefix);
+    };
+  }
   project.provide('postgresUrl', server.url);
-  return () => server.remove();
+  return async () => {
+    removeCli();
+    await server.remove();
+  };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cliArgs } from '../support/cli.js';
 import { startService, type TestService } from '../support/service.js';
 
 let svc: TestService | undefined;
@@ -82,11 +83,10 @@ describe('outbound recipient alert flags', () => {
     const env = { ...process.env, OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'o.db')}` };
     const outbound = async (...args: string[]) => {
       try {
-        const { stdout, stderr } = await run(
-          process.execPath,
-          ['--import', 'tsx', 'src/cli/main.ts', ...args],
-          { cwd: ROOT, env },
-        );
+        const { stdout, stderr } = await run(process.execPath, cliArgs(...args), {
+          cwd: ROOT,
+          env,
+        });
         return { code: 0, stdout, stderr };
       } catch (error) {
         return error as { code: number; stdout: string; stderr: string };

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { cliArgs } from '../support/cli.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -44,7 +45,7 @@ export interface CliChild {
 const children = new Set<ChildProcess>();
 
 export function startCli(args: string[], env: Record<string, string> = {}): CliChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const child = spawn(process.execPath, cliArgs(...args), {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/operations/tokens.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { cliArgs } from '../support/cli.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -17,14 +18,10 @@ async function outbound(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, OUTBOUND_DATABASE_URL: databaseUrl },
-      },
-    );
+    const { stdout, stderr } = await run(process.execPath, cliArgs(...args), {
+      cwd: ROOT,
+      env: { ...process.env, OUTBOUND_DATABASE_URL: databaseUrl },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

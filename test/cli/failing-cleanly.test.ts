@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliArgs } from '../support/cli.js';
 import { freePort, ServeProcess } from '../support/serve-process.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -18,15 +18,11 @@ async function outbound(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execute(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, OUTBOUND_LOG_LEVEL: 'info', ...env },
-        timeout: 30_000,
-      },
-    );
+    const { stdout, stderr } = await execute(process.execPath, cliArgs(...args), {
+      cwd: ROOT,
+      env: { ...process.env, OUTBOUND_LOG_LEVEL: 'info', ...env },
+      timeout: 30_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -109,7 +105,7 @@ describe('a SQLite database that is not there', () => {
   it('serve says in one line that it created a new database, and not the next time', async () => {
     const path = join(dir, 'outbound.db');
     const started = async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+      const child = spawn(process.execPath, cliArgs('serve'), {
         cwd: ROOT,
         env: {
           ...process.env,
@@ -140,22 +136,10 @@ describe('a SQLite database that is not there', () => {
 
   it('the default ./data folder is created on a fresh checkout', async () => {
     mkdirSync(join(dir, 'checkout'));
-    const made = await execute(
-      process.execPath,
-      [
-        '--import',
-        pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href,
-        join(ROOT, 'src/cli/main.ts'),
-        'token',
-        'create',
-        '--name',
-        'ci',
-      ],
-      {
-        cwd: join(dir, 'checkout'),
-        env: withoutDatabaseSettings(),
-      },
-    );
+    const made = await execute(process.execPath, cliArgs('token', 'create', '--name', 'ci'), {
+      cwd: join(dir, 'checkout'),
+      env: withoutDatabaseSettings(),
+    });
     expect(made.stdout).not.toBe('');
     expect(existsSync(join(dir, 'checkout', 'data', 'outbound.db'))).toBe(true);
   }, 60_000);

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgs } from '../support/cli.js';
 import { type ReceiverMode, TestReceiver } from '../support/receiver.js';
 import { freePort, prng } from '../support/serve-process.js';
 import { sleep, waitUntil } from '../support/wait.js';
@@ -67,21 +68,17 @@ describe('outbound serve killed with SIGKILL during a stream of events', () => {
   });
 
   const cli = async (...args: string[]): Promise<string> => {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      {
-        cwd: ROOT,
-        env: env(),
-      },
-    );
+    const { stdout } = await run(process.execPath, cliArgs(...args), {
+      cwd: ROOT,
+      env: env(),
+    });
     return stdout;
   };
 
   function spawnChild(): ChildProcess {
     if (closing) throw new Error('the test is over: no new child');
     childStderr = '';
-    const started = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    const started = spawn(process.execPath, cliArgs('serve'), {
       cwd: ROOT,
       env: env(),
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -104,7 +101,7 @@ describe('outbound serve killed with SIGKILL during a stream of events', () => {
     const current = child;
     if (current === undefined || current.exitCode !== null || current.signalCode !== null) return;
     const exited = new Promise<void>((ok) => current.once('exit', () => ok()));
-    // tsx runs through --import in the same node process: the pid is the service itself.
+    // No wrapper process: the pid is the service itself.
     current.kill('SIGKILL');
     await exited;
   }
@@ -173,8 +170,8 @@ describe('outbound serve killed with SIGKILL during a stream of events', () => {
 
     const first = spawnChild();
     await ready();
-    // tsx (--import) loads in the service's own process: SIGKILL of child.pid kills the
-    // service, and no grandchild is left holding the port or the database.
+    // The service runs in the child itself: SIGKILL of child.pid kills the service, and no
+    // grandchild is left holding the port or the database.
     if (existsSync(`/proc/${first.pid}/task`)) {
       const tasks = readdirSync(`/proc/${first.pid}/task`);
       const children = tasks.map((t) =>

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliArgs } from '../support/cli.js';
 import { TestReceiver } from '../support/receiver.js';
 import { freePort } from '../support/serve-process.js';
 import { sleep, waitUntil } from '../support/wait.js';
@@ -50,14 +51,10 @@ describe('storage faults under a running serve', () => {
   });
 
   const cli = async (...args: string[]): Promise<string> => {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      {
-        cwd: ROOT,
-        env: env(),
-      },
-    );
+    const { stdout } = await run(process.execPath, cliArgs(...args), {
+      cwd: ROOT,
+      env: env(),
+    });
     return stdout;
   };
 
@@ -65,7 +62,7 @@ describe('storage faults under a running serve', () => {
   const serve = (extra: NodeJS.ProcessEnv = {}): Child => {
     let output = '';
     let stderr = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    const child = spawn(process.execPath, cliArgs('serve'), {
       cwd: ROOT,
       env: env(extra),
       stdio: ['ignore', 'pipe', 'pipe'],

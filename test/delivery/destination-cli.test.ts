@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliArgs } from '../support/cli.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -19,14 +20,10 @@ afterEach(() => {
 });
 
 async function outbound(env: Record<string, string>, ...args: string[]) {
-  const { stdout, stderr } = await run(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'outbound.db')}`, ...env },
-    },
-  );
+  const { stdout, stderr } = await run(process.execPath, cliArgs(...args), {
+    cwd: ROOT,
+    env: { ...process.env, OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'outbound.db')}`, ...env },
+  });
   return { stdout, stderr };
 }
 

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SoleOwnership } from '../../src/delivery/ownership.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { DatabaseInUseError, type WriterHolder } from '../../src/store/writer-lock.js';
+import { cliArgs } from '../support/cli.js';
 import { freePort, ServeProcess } from '../support/serve-process.js';
 
 const run = promisify(execFile);
@@ -138,7 +139,7 @@ describe('two outbound serve processes on one SQLite file', () => {
     await first.ready();
     const second = await run(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(await freePort())],
+      cliArgs('serve', '--port', String(await freePort())),
       {
         cwd: resolve(import.meta.dirname, '../..'),
         env: { ...process.env, ...env, OUTBOUND_LOG_LEVEL: 'silent' },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliArgs } from '../support/cli.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -14,11 +15,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function outbound(...args: string[]) {
   try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'o.db')}` } },
-    );
+    const { stdout, stderr } = await run(process.execPath, cliArgs(...args), {
+      cwd: ROOT,
+      env: { ...process.env, OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'o.db')}` },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

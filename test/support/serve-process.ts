@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { cliArgs } from './cli.js';
 import { waitUntil } from './wait.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -31,9 +32,9 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Runs an `outbound` command (through tsx, from the sources) and returns its stdout. */
+/** Runs an `outbound` command (the CLI bundled from src/: cli.ts) and returns its stdout. */
 export async function outbound(env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const { stdout } = await run(process.execPath, cliArgs(...args), {
     cwd: ROOT,
     env: { ...process.env, ...env },
   });
@@ -67,7 +68,7 @@ export class ServeProcess {
   start(): void {
     if (this.closed) throw new Error('the test is over: no new child');
     this.stderr = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    const child = spawn(process.execPath, cliArgs('serve'), {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -91,7 +92,7 @@ export class ServeProcess {
     this.child = child;
   }
 
-  /** tsx runs through --import in the same node process: the pid is the service itself. */
+  /** The pid is the service itself (no wrapper process). */
   async kill(signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<void> {
     const child = this.child;
     if (child === undefined || !this.running) return;
