@@ -3,6 +3,7 @@ import { defaultAccess } from '../http/access.js';
 import type { OperationsContext } from '../operations/context.js';
 import { OPENAPI_DOCUMENT } from './openapi/health.js';
 import { type DescribedRoute, describeRoute, openApiDocument } from './openapi/index.js';
+import { customFieldRoutes } from './routes/custom-fields.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -51,5 +52,6 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
     recipientRoutes(api, ctx);
     deliveryRoutes(api, ctx);
     sessionRoutes(api, ctx);
+    customFieldRoutes(api, ctx);
   });
 }

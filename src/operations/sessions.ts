@@ -1,3 +1,4 @@
+import { EventValidationError } from '../events/index.js';
 import {
   applyAction,
   createSession,
@@ -41,9 +42,15 @@ function change(
   );
 }
 
-/** A new session; returns its lsid. */
-export async function startSession(ctx: Ctx, input: NewSession): Promise<string> {
-  const lsid = newLsid();
+/**
+ * A new session; returns its lsid. `lsid` is chosen beforehand only when something must name
+ * the session before it exists (a session key is claimed for it: operations/session-keys.ts).
+ */
+export async function startSession(
+  ctx: Ctx,
+  input: NewSession,
+  lsid: string = newLsid(),
+): Promise<string> {
   await change(ctx, lsid, (current, timestamp) => {
     // 122 random bits do not collide; if they ever did, fail rather than merge sessions.
     if (current !== undefined) throw new Error(`lsid ${lsid} is taken`);
@@ -52,12 +59,16 @@ export async function startSession(ctx: Ctx, input: NewSession): Promise<string>
   return lsid;
 }
 
-/** One step of an existing session. */
-export function stepSession(
+/**
+ * One step of an existing session. An 'attributes' step may only set custom fields that are
+ * defined (read before the step: a definition removed meanwhile still takes this value).
+ */
+export async function stepSession(
   ctx: Ctx,
   lsid: string,
   action: SessionAction,
 ): Promise<SessionChangeResult<number | undefined>> {
+  if (action.kind === 'attributes') await checkDefined(ctx, Object.keys(action.values));
   return change(ctx, lsid, (current, timestamp) => {
     if (current === undefined) throw sessionNotFound(lsid);
     return applyAction(current.state, action, timestamp);
@@ -68,4 +79,17 @@ export async function findSession(ctx: Ctx, lsid: string): Promise<SessionRecord
   const record = await ctx.store.getSession(lsid);
   if (record === undefined) throw sessionNotFound(lsid);
   return record;
+}
+
+async function checkDefined(ctx: Ctx, codeNames: string[]): Promise<void> {
+  if (codeNames.length === 0) return;
+  const known = new Set((await ctx.store.customFields.list()).map((f) => f.codeName));
+  for (const codeName of codeNames) {
+    if (!known.has(codeName)) {
+      throw new EventValidationError(
+        `unknown custom field "${codeName}": define it first (POST /api/v1/custom-fields, or outbound custom-field add ${codeName} --display-name NAME)`,
+        codeName,
+      );
+    }
+  }
 }

@@ -5,11 +5,18 @@
  */
 export { SessionError, type SessionErrorCode, sessionNotFound } from './errors.js';
 export {
+  CODE_NAME,
+  parseAttributes,
+  parseChat,
   parseExternalKey,
+  parseFileTransfer,
   parseMember,
   parseMemberId,
+  parseNewMember,
   parseNewSession,
+  parseNote,
   parseOwner,
+  parseSurvey,
 } from './input.js';
 export * from './limits.js';
 export { newLsid } from './lsid.js';

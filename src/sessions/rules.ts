@@ -211,9 +211,10 @@ function ownerChanged(state: SessionState, emit: Emit, note: Note): OutboundEven
   return emit('support_conference_owner_changed');
 }
 
+/** '' clears the key (the Command API's way): later events carry none. */
 function setExternalKey(state: SessionState, key: string, note: Note): void {
-  if (state.externalKey === key) return;
-  state.externalKey = key;
+  if ((state.externalKey ?? '') === key) return;
+  state.externalKey = key === '' ? null : key;
   note('External Key Changed', { data: [{ name: 'external_key', value: key }] });
 }
 

@@ -29,6 +29,7 @@ import type {
 import type { AdminStore } from './admin-store.js';
 import type { ApiAccountStore } from './api-account-store.js';
 import type { ClusterStore, LaneFence } from './cluster-store.js';
+import type { CustomFieldStore } from './custom-field-store.js';
 import type { SessionKeyStore } from './session-key-store.js';
 import type { SessionReportQuery } from './session-report-query.js';
 import type { SessionSearch } from './session-search.js';
@@ -123,6 +124,8 @@ export interface Store {
   readonly settings: SettingsStore;
   /** API accounts of the appliance APIs, their OAuth2 tokens, administrators' legacy grants. */
   readonly apiAccounts: ApiAccountStore;
+  /** Custom session attribute definitions (API Configuration). */
+  readonly customFields: CustomFieldStore;
   /** Keys of the Command API's generate_session_key, hashed; each starts one session. */
   readonly sessionKeys: SessionKeyStore;
   /**

@@ -121,16 +121,33 @@ describe('sessions API', () => {
     expectWire(receiver.accepted, expected, from, to);
 
     expect(ended.ended).toBe(true);
+    const times = {
+      details: {},
+      joinedAt: expect.any(String),
+      leftAt: expect.any(String),
+      seconds_involved: expect.any(Number),
+    };
     expect(view).toEqual({
       lsid,
       external_key: 'INC-8',
       owner: GENERAL,
       ended: true,
       members: [
-        { memberId: 1, ...ZOE, present: false },
-        { memberId: 2, ...ANN, present: false },
+        { memberId: 1, gsnumber: 1, ...ZOE, present: false, ...times },
+        { memberId: 2, gsnumber: 2, ...ANN, present: false, ...times },
       ],
       surveys: { customer: true, representative: true },
+      // What the reports show besides (test/sessions/report-model.test.ts goes through it).
+      lseq: expect.any(Number),
+      primary_customer: 1,
+      primary_rep: 2,
+      survey_answers: { customer: [], representative: [] },
+      custom_attributes: {},
+      file_counts: { transfers: 0, moves: 0, deletes: 0 },
+      chat: [],
+      notes: [],
+      files: [],
+      details: expect.any(Array),
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       endedAt: ended.endedAt,
@@ -410,9 +427,13 @@ describe('sessions API', () => {
       '/api/v1/sessions',
       '/api/v1/sessions/{lsid}',
       '/api/v1/sessions/{lsid}/external-key',
+      '/api/v1/sessions/{lsid}/attributes',
       '/api/v1/sessions/{lsid}/owner',
       '/api/v1/sessions/{lsid}/members',
       '/api/v1/sessions/{lsid}/members/{memberId}',
+      '/api/v1/sessions/{lsid}/chat',
+      '/api/v1/sessions/{lsid}/notes',
+      '/api/v1/sessions/{lsid}/files',
       '/api/v1/sessions/{lsid}/end',
       '/api/v1/sessions/{lsid}/surveys/customer',
       '/api/v1/sessions/{lsid}/surveys/representative',

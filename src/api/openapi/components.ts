@@ -13,12 +13,15 @@ import {
   MAX_TIMEOUT_SECONDS,
   RESERVED_HEADERS,
 } from '../../recipients/index.js';
+import { MEMBER_DETAILS, SESSION_EXTRA, SESSION_MEMBER_EXTRA } from './session-schemas.js';
 
 /** A member's variables; the sessions API also wants a representative's user_id numeric. */
 function memberSchema() {
   const schema = eventVariablesJsonSchema('support_conference_member_added');
   const properties = schema.properties as Record<string, object>;
   properties.user_id = { ...properties.user_id, pattern: NUMERIC_ID.source };
+  // What the reports show of the member (POST …/members takes it; optional).
+  properties.details = MEMBER_DETAILS;
   return {
     description:
       '`user_id` and `username` for a representative only (and required then); `user_id` is the N of the owner `rep:N` they may become',
@@ -38,6 +41,7 @@ function sessionMemberSchema() {
       memberId: { type: 'integer' },
       ...(member.properties as Record<string, object>),
       present: { type: 'boolean' },
+      ...SESSION_MEMBER_EXTRA,
     },
   };
 }
@@ -54,7 +58,7 @@ export const COMPONENTS = {
         error: {
           type: 'string',
           description:
-            'A stable code: `bad_request`, `unauthorized`, `not_found`, `method_not_allowed`, `conflict`, `recipient_disabled` (a test event for a disabled recipient), a session step that cannot happen: `session_not_found`, `member_not_found`, `session_ended`, `member_already_left`, `survey_without_party`, `survey_already_submitted`; `payload_too_large`, `unsupported_media_type`, `storage_failing`, `storage_lost`, `internal`.',
+            'A stable code: `bad_request`, `unauthorized`, `not_found`, `method_not_allowed`, `conflict`, `recipient_disabled` (a test event for a disabled recipient), a session step that cannot happen: `session_not_found`, `member_not_found`, `session_ended`, `member_already_left`, `survey_without_party`, `survey_already_submitted`, `session_too_large` (413: the session has recorded as much as a session may); `payload_too_large`, `unsupported_media_type`, `storage_failing`, `storage_lost`, `internal`.',
         },
         message: { type: 'string' },
         field: { type: 'string', description: 'The input field at fault, for a 400.' },
@@ -84,6 +88,7 @@ export const COMPONENTS = {
           type: 'object',
           properties: { customer: { type: 'boolean' }, representative: { type: 'boolean' } },
         },
+        ...SESSION_EXTRA,
         createdAt: { type: 'string', format: 'date-time' },
         updatedAt: { type: 'string', format: 'date-time' },
         endedAt: { type: ['string', 'null'], format: 'date-time' },

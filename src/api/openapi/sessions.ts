@@ -1,8 +1,15 @@
 import { describeRoute, jsonBody, type RouteDescription, ref } from './describe.js';
+import {
+  ATTRIBUTES_BODY,
+  CHAT_BODY,
+  FILE_BODY,
+  NOTE_BODY,
+  SURVEY_BODY,
+} from './session-schemas.js';
 
 const session = ref('Session');
 const lsid = { lsid: { type: 'string' } };
-const ERRORS = [400, 401, 404, 409];
+const ERRORS = [400, 401, 404, 409, 413];
 
 /** A step that answers the session after it; nothing is emitted when refused. */
 const step = (
@@ -39,7 +46,8 @@ export const START_SESSION = describeRoute({
 
 export const GET_SESSION = describeRoute({
   operationId: 'getSession',
-  summary: 'A session: owner, members, external key, end, surveys',
+  summary:
+    'A session and everything its report shows: owner, members with their details, gsnumber and seconds involved, primary customer and representative, external key, custom attributes, chat, notes, files, surveys with answers, detail events, lseq, start and end',
   params: lsid,
   responses: { 200: { description: 'The session', schema: session } },
   errors: [401, 404],
@@ -71,7 +79,8 @@ export const TRANSFER_SESSION = step(
 
 export const ADD_MEMBER = describeRoute({
   operationId: 'addSessionMember',
-  summary: 'A member joins: emits member_added. Nothing is emitted when refused.',
+  summary:
+    'A member joins: emits member_added; `details` (optional) is what the reports show of them. Nothing is emitted when refused.',
   params: lsid,
   body: jsonBody(ref('Member'), true),
   responses: {
@@ -97,10 +106,36 @@ export const END_SESSION = step(
 export const SURVEY = {
   customer: step(
     'submitCustomerSurvey',
-    'The customer exit survey: once, if a customer took part; also after the end',
+    'The customer exit survey, with its answers if any: once, if a customer took part; also after the end',
+    { body: jsonBody(SURVEY_BODY) },
   ),
   representative: step(
     'submitRepresentativeSurvey',
-    'The representative exit survey: once, if a representative took part; also after the end',
+    'The representative exit survey, with its answers if any: once, if a representative took part; also after the end',
+    { body: jsonBody(SURVEY_BODY) },
   ),
 };
+
+export const SET_ATTRIBUTES = step(
+  'setSessionAttributes',
+  "Set custom attributes (defined code names only; '' clears one): a Custom Attribute Changed detail each, no event",
+  { body: jsonBody(ATTRIBUTES_BODY, true) },
+);
+
+export const CHAT = step(
+  'addSessionChatMessage',
+  'A chat message from a present member, to one (`to`) or everyone: a Chat Message detail, no event',
+  { body: jsonBody(CHAT_BODY, true) },
+);
+
+export const NOTE = step(
+  'addSessionNote',
+  'A session note by a present member: a Session Note Added detail, no event',
+  { body: jsonBody(NOTE_BODY, true) },
+);
+
+export const FILE_TRANSFER = step(
+  'addSessionFileTransfer',
+  'A file a present member uploaded or downloaded: counted, and a File Upload/File Download detail, no event',
+  { body: jsonBody(FILE_BODY, true) },
+);

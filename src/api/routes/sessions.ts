@@ -2,43 +2,37 @@ import type { FastifyInstance } from 'fastify';
 import type { OperationsContext } from '../../operations/context.js';
 import { findSession, startSession, stepSession } from '../../operations/sessions.js';
 import {
+  parseAttributes,
+  parseChat,
   parseExternalKey,
-  parseMember,
+  parseFileTransfer,
   parseMemberId,
+  parseNewMember,
   parseNewSession,
+  parseNote,
   parseOwner,
+  parseSurvey,
   type SessionAction,
   SessionError,
   type SessionRecord,
 } from '../../sessions/index.js';
 import {
   ADD_MEMBER,
+  CHAT,
   END_SESSION,
+  FILE_TRANSFER,
   GET_SESSION,
+  NOTE,
   REMOVE_MEMBER,
+  SET_ATTRIBUTES,
   SET_EXTERNAL_KEY,
   START_SESSION,
   SURVEY,
   TRANSFER_SESSION,
 } from '../openapi/sessions.js';
+import { sessionJson } from './session-json.js';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/** GET's answer, and that of every change that creates nothing. */
-export function sessionJson(record: SessionRecord) {
-  const { state } = record;
-  return {
-    lsid: state.lsid,
-    external_key: state.externalKey,
-    owner: state.owner,
-    ended: state.ended,
-    members: state.members.map((m) => ({ memberId: m.id, ...m.member, present: m.present })),
-    surveys: state.surveys,
-    createdAt: iso(record.createdAt),
-    updatedAt: iso(record.updatedAt),
-    endedAt: iso(record.endedAt),
-  };
-}
+export { sessionJson } from './session-json.js';
 
 /** The route parameters, typed for the handlers (documented in ../openapi/sessions.ts). */
 interface ByLsid {
@@ -47,7 +41,9 @@ interface ByLsid {
 
 /** The sessions API (CONTRACT §5): input checked here, each step in src/operations/sessions.ts. */
 export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): void {
-  const step = (lsid: string, action: SessionAction) => stepSession(ctx, lsid, action);
+  const show = (record: SessionRecord) => sessionJson(record, ctx.clock());
+  const step = async (lsid: string, action: SessionAction) =>
+    show((await stepSession(ctx, lsid, action)).session);
 
   app.post('/api/v1/sessions', START_SESSION, async (request, reply) => {
     const lsid = await startSession(ctx, parseNewSession(request.body));
@@ -55,24 +51,27 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
   });
 
   app.get<ByLsid>('/api/v1/sessions/:lsid', GET_SESSION, async (request) => {
-    return sessionJson(await findSession(ctx, request.params.lsid));
+    return show(await findSession(ctx, request.params.lsid));
   });
 
   app.put<ByLsid>('/api/v1/sessions/:lsid/external-key', SET_EXTERNAL_KEY, async (request) => {
     const externalKey = parseExternalKey(request.body);
-    const lsid = request.params.lsid;
-    return sessionJson((await step(lsid, { kind: 'external-key', externalKey })).session);
+    return step(request.params.lsid, { kind: 'external-key', externalKey });
+  });
+
+  app.put<ByLsid>('/api/v1/sessions/:lsid/attributes', SET_ATTRIBUTES, async (request) => {
+    const values = parseAttributes(request.body);
+    return step(request.params.lsid, { kind: 'attributes', values });
   });
 
   app.post<ByLsid>('/api/v1/sessions/:lsid/owner', TRANSFER_SESSION, async (request) => {
     const owner = parseOwner(request.body);
-    const lsid = request.params.lsid;
-    return sessionJson((await step(lsid, { kind: 'owner', owner })).session);
+    return step(request.params.lsid, { kind: 'owner', owner });
   });
 
   app.post<ByLsid>('/api/v1/sessions/:lsid/members', ADD_MEMBER, async (request, reply) => {
-    const member = parseMember(request.body);
-    const done = await step(request.params.lsid, { kind: 'add-member', member });
+    const joining = parseNewMember(request.body);
+    const done = await stepSession(ctx, request.params.lsid, { kind: 'add-member', ...joining });
     return reply.status(201).send({ memberId: done.result });
   });
 
@@ -87,17 +86,29 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
         await findSession(ctx, lsid);
         throw new SessionError('MEMBER_NOT_FOUND', `session ${lsid} has no member "${raw}"`);
       }
-      return sessionJson((await step(lsid, { kind: 'remove-member', memberId })).session);
+      return step(lsid, { kind: 'remove-member', memberId });
     },
   );
 
+  app.post<ByLsid>('/api/v1/sessions/:lsid/chat', CHAT, async (request) => {
+    return step(request.params.lsid, { kind: 'chat', ...parseChat(request.body) });
+  });
+
+  app.post<ByLsid>('/api/v1/sessions/:lsid/notes', NOTE, async (request) => {
+    return step(request.params.lsid, { kind: 'note', ...parseNote(request.body) });
+  });
+
+  app.post<ByLsid>('/api/v1/sessions/:lsid/files', FILE_TRANSFER, async (request) => {
+    return step(request.params.lsid, { kind: 'file', ...parseFileTransfer(request.body) });
+  });
+
   app.post<ByLsid>('/api/v1/sessions/:lsid/end', END_SESSION, async (request) => {
-    return sessionJson((await step(request.params.lsid, { kind: 'end' })).session);
+    return step(request.params.lsid, { kind: 'end' });
   });
 
   for (const party of ['customer', 'representative'] as const) {
     app.post<ByLsid>(`/api/v1/sessions/:lsid/surveys/${party}`, SURVEY[party], async (request) => {
-      return sessionJson((await step(request.params.lsid, { kind: 'survey', party })).session);
+      return step(request.params.lsid, { kind: 'survey', party, ...parseSurvey(request.body) });
     });
   }
 }

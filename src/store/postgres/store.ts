@@ -17,6 +17,7 @@ import type { AdminStore } from '../admin-store.js';
 import type { ApiAccountStore } from '../api-account-store.js';
 import { type BucketRow, toBucket } from '../bucket-rows.js';
 import type { ClusterStore, LaneFence } from '../cluster-store.js';
+import type { CustomFieldStore } from '../custom-field-store.js';
 import {
   type AttemptRow,
   type DeliveryRow,
@@ -60,6 +61,7 @@ import { PostgresAdminStore } from './admin.js';
 import { PostgresApiAccountStore } from './api-accounts.js';
 import { PostgresCluster } from './cluster.js';
 import { encodeSignal } from './cluster-signal.js';
+import { PostgresCustomFieldStore } from './custom-fields.js';
 import { PostgresConnection, prepared, type Queryable } from './database.js';
 import { laneWrite } from './lane-write.js';
 import { migrate } from './migrate.js';
@@ -131,6 +133,7 @@ export class PostgresStore implements Store {
   readonly admin: AdminStore;
   readonly settings: SettingsStore;
   readonly apiAccounts: ApiAccountStore;
+  readonly customFields: CustomFieldStore;
   readonly sessionKeys: SessionKeyStore;
   /** Lanes' acks, many to a statement (ack-batcher.ts). */
   readonly acks: AckBatcher;
@@ -145,6 +148,7 @@ export class PostgresStore implements Store {
     this.admin = new PostgresAdminStore(this.conn);
     this.settings = new PostgresSettingsStore(this.conn);
     this.apiAccounts = new PostgresApiAccountStore(this.conn);
+    this.customFields = new PostgresCustomFieldStore(this.conn);
     this.sessionKeys = new PostgresSessionKeyStore(this.conn);
     this.acks = new AckBatcher(this.conn);
   }

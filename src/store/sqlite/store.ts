@@ -18,6 +18,7 @@ import type {
 import type { AdminStore } from '../admin-store.js';
 import type { ApiAccountStore } from '../api-account-store.js';
 import { type BucketRow, toBucket } from '../bucket-rows.js';
+import type { CustomFieldStore } from '../custom-field-store.js';
 import {
   type AttemptRow,
   type DeliveryRow,
@@ -61,6 +62,7 @@ import { AckJournal } from './ack-journal.js';
 import type { AckRecord } from './ack-log.js';
 import { SqliteAdminStore } from './admin.js';
 import { SqliteApiAccountStore } from './api-accounts.js';
+import { SqliteCustomFieldStore } from './custom-fields.js';
 import { SqliteConnection } from './database.js';
 import { migrate } from './migrate.js';
 import { asNameTaken } from './name-taken.js';
@@ -124,6 +126,7 @@ export class SqliteStore implements Store {
   readonly admin: AdminStore;
   readonly settings: SettingsStore;
   readonly apiAccounts: ApiAccountStore;
+  readonly customFields: CustomFieldStore;
   readonly sessionKeys: SessionKeyStore;
   readonly writerLock: WriterLock;
   readonly health: StorageHealth;
@@ -146,6 +149,7 @@ export class SqliteStore implements Store {
     this.admin = new SqliteAdminStore(this.conn, () => this.acks.fold());
     this.settings = new SqliteSettingsStore(this.conn);
     this.apiAccounts = new SqliteApiAccountStore(this.conn);
+    this.customFields = new SqliteCustomFieldStore(this.conn);
     this.sessionKeys = new SqliteSessionKeyStore(this.conn);
     // The ack log belongs to the lock's holder: it recovers and empties the log on taking the
     // lock, and one that lost the lock leaves the log alone.
