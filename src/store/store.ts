@@ -32,7 +32,7 @@ import type { ClusterStore, LaneFence } from './cluster-store.js';
 import type { CustomFieldStore } from './custom-field-store.js';
 import type { SessionKeyStore } from './session-key-store.js';
 import type { SessionReportQuery } from './session-report-query.js';
-import type { SessionSearch } from './session-search.js';
+import type { SessionSearch, SessionSummary } from './session-search.js';
 import type { SettingsStore } from './settings-store.js';
 import type { StorageHealth } from './storage-health.js';
 import type { WriterLock } from './writer-lock.js';
@@ -156,7 +156,7 @@ export interface Store {
    */
   reportSessions(query: SessionReportQuery, pageSize: number): AsyncIterable<SessionRecord[]>;
   /** Reports → Support sessions: a page of the sessions the search finds, newest first. */
-  searchSessions(search: SessionSearch): Promise<SessionRecord[]>;
+  searchSessions(search: SessionSearch): Promise<SessionSummary[]>;
   /**
    * Reads the session and stores the state `update` returns (creating the session when there
    * was none) with the events it returns, in one durable transaction: the change and its

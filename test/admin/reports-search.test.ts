@@ -51,20 +51,29 @@ for (const backend of BACKENDS) {
     }
 
     const lsids = async (search: Partial<SessionSearch>) =>
-      (await fresh.store.searchSessions({ limit: 50, ...search })).map((r) => r.state.lsid);
+      (await fresh.store.searchSessions({ limit: 50, ...search })).map((r) => r.lsid);
 
-    it('finds every session newest first, each with its lseq and whole state', async () => {
+    it('finds every session newest first, each as a summary: lseq, times, key, owner, members', async () => {
       await seedFive();
       const all = await fresh.store.searchSessions({ limit: 50 });
-      expect(all.map((r) => r.state.lsid)).toEqual(['s5', 's4', 's3', 's2', 's1']);
+      expect(all.map((r) => r.lsid)).toEqual(['s5', 's4', 's3', 's2', 's1']);
       const lseqs = all.map((r) => r.lseq);
       expect(lseqs.every((n) => Number.isInteger(n))).toBe(true);
       expect([...lseqs].sort((a, b) => b - a)).toEqual(lseqs);
-      const s4 = all.find((r) => r.state.lsid === 's4');
-      expect(s4?.state.details.find((d) => d.type === 'Chat Message')?.body).toBe(
-        'NUL \u0000 and <script>',
-      );
-      expect(s4?.endedAt).toBe(T0 + 30 * MIN);
+      // s4's chat holds a NUL: the summary is read all the same (PostgreSQL's json refuses \u0000).
+      const s4 = all.find((r) => r.lsid === 's4');
+      expect(s4).toMatchObject({
+        createdAt: T0 + 30 * MIN,
+        endedAt: T0 + 30 * MIN,
+        ended: true,
+        externalKey: null,
+        owner: { conference_id: 'rep:12', conference_name: 'Ann Agent' },
+      });
+      expect(s4?.members.map((m) => m.member.display_name)).toEqual(['zoe martin', 'Ann Agent']);
+      expect(s4?.members[0]?.details).toMatchObject({ hostname: 'ZOE-LAPTOP' });
+      expect(s4).not.toHaveProperty('details');
+      const s1 = all.find((r) => r.lsid === 's1');
+      expect(s1).toMatchObject({ ended: false, endedAt: null, externalKey: 'INC-100' });
     });
 
     it('filters on the start-time range, both ends included', async () => {
@@ -106,11 +115,11 @@ for (const backend of BACKENDS) {
     it('pages by lseq, combined with the other criteria', async () => {
       await seedFive();
       const first = await fresh.store.searchSessions({ limit: 2 });
-      expect(first.map((r) => r.state.lsid)).toEqual(['s5', 's4']);
+      expect(first.map((r) => r.lsid)).toEqual(['s5', 's4']);
       const second = await fresh.store.searchSessions({ limit: 2, beforeLseq: first[1]?.lseq });
-      expect(second.map((r) => r.state.lsid)).toEqual(['s3', 's2']);
+      expect(second.map((r) => r.lsid)).toEqual(['s3', 's2']);
       const third = await fresh.store.searchSessions({ limit: 2, beforeLseq: second[1]?.lseq });
-      expect(third.map((r) => r.state.lsid)).toEqual(['s1']);
+      expect(third.map((r) => r.lsid)).toEqual(['s1']);
       expect(
         await lsids({
           representative: 'ann',

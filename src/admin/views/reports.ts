@@ -1,5 +1,12 @@
-import { primaryCustomer, primaryRep, type SessionRecord } from '../../sessions/index.js';
+import {
+  normalizeState,
+  primaryCustomer,
+  primaryRep,
+  type SessionRecord,
+  type SessionState,
+} from '../../sessions/index.js';
 import type { WebSession } from '../../store/admin-store.js';
+import type { SessionSummary } from '../../store/session-search.js';
 import { formatTime } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { hms, typedText } from '../report-text.js';
@@ -35,7 +42,10 @@ const field = (
 export const reportPath = (lsid: string) => `/admin/reports/sessions/${encodeURIComponent(lsid)}`;
 
 /** How long the session lasted, or has lasted so far. */
-export function sessionDuration(record: SessionRecord, now: number): string {
+export function sessionDuration(
+  record: Pick<SessionRecord, 'createdAt' | 'endedAt'>,
+  now: number,
+): string {
   return hms(((record.endedAt ?? now) - record.createdAt) / 1000);
 }
 
@@ -43,12 +53,19 @@ export function sessionDuration(record: SessionRecord, now: number): string {
 export function sessionReportsPage(
   session: WebSession,
   form: SessionSearchForm,
-  found: SessionRecord[],
+  found: SessionSummary[],
   now: number,
   older?: string,
 ): SafeHtml {
-  const row = (record: SessionRecord) => {
-    const { state } = record;
+  const row = (record: SessionSummary) => {
+    // The participants' rules read a state's members and owner, all a summary has of it.
+    const state = normalizeState({
+      lsid: record.lsid,
+      externalKey: record.externalKey,
+      owner: record.owner,
+      members: record.members,
+      ended: record.ended,
+    } as SessionState);
     const customer = primaryCustomer(state);
     const rep = primaryRep(state);
     return html`<tr data-lsid="${state.lsid}">

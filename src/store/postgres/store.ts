@@ -40,7 +40,12 @@ import {
 import { reportPages, type SessionReportRow } from '../session-report-pages.js';
 import type { SessionReportQuery } from '../session-report-query.js';
 import type { SessionKeyStore } from '../session-key-store.js';
-import { type SessionSearch, type SessionSearchRow, toFoundSession } from '../session-search.js';
+import {
+  type SessionSearch,
+  type SessionSummary,
+  type SessionSummaryRow,
+  toSessionSummary,
+} from '../session-search.js';
 import type { SettingsStore } from '../settings-store.js';
 import { StorageHealth, storageFaultOf } from '../storage-health.js';
 import type {
@@ -265,9 +270,9 @@ export class PostgresStore implements Store {
     });
   }
 
-  async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {
-    const { rows } = await this.conn.pool().query<SessionSearchRow>(searchSessions(search));
-    return rows.map(toFoundSession);
+  async searchSessions(search: SessionSearch): Promise<SessionSummary[]> {
+    const { rows } = await this.conn.pool().query<SessionSummaryRow>(searchSessions(search));
+    return rows.map(toSessionSummary);
   }
 
   async changeSession<T>(

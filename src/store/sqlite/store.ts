@@ -41,7 +41,12 @@ import {
 import { reportPages, type SessionReportRow } from '../session-report-pages.js';
 import type { SessionReportQuery } from '../session-report-query.js';
 import type { SessionKeyStore } from '../session-key-store.js';
-import { type SessionSearch, type SessionSearchRow, toFoundSession } from '../session-search.js';
+import {
+  type SessionSearch,
+  type SessionSummary,
+  type SessionSummaryRow,
+  toSessionSummary,
+} from '../session-search.js';
 import type { SettingsStore } from '../settings-store.js';
 import { isStorageUnavailable, type StorageHealth } from '../storage-health.js';
 import type {
@@ -257,9 +262,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {
+  async searchSessions(search: SessionSearch): Promise<SessionSummary[]> {
     const { text, params } = searchSessions(search);
-    return (this.sql(text).all(params) as SessionSearchRow[]).map(toFoundSession);
+    return (this.sql(text).all(params) as SessionSummaryRow[]).map(toSessionSummary);
   }
 
   async changeSession<T>(

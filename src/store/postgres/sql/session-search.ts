@@ -45,7 +45,10 @@ export function searchSessions(search: SessionSearch): QueryConfig {
   add((n) => memberMatches('customer', n, ['display_name']), search.customer);
   return {
     text: `
-SELECT lsid, state, version, created_at, updated_at, ended_at, lseq FROM sessions
+SELECT lsid, lseq, created_at, ended_at, ${STATE} ->> 'ended' AS ended,
+  ${key} AS external_key, (${STATE} -> 'owner')::text AS owner,
+  (${STATE} -> 'members')::text AS members
+FROM sessions
 ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
 ORDER BY lseq DESC LIMIT $1`,
     values,

@@ -48,7 +48,10 @@ export function searchSessions(search: SessionSearch): {
   add(memberMatches('customer', 'customer', ['display_name']), 'customer', search.customer);
   return {
     text: `
-SELECT lsid, state, version, created_at, updated_at, ended_at, lseq FROM sessions
+SELECT lsid, lseq, created_at, ended_at, json_extract(state, '$.ended') AS ended,
+  ${key} AS external_key, json_extract(state, '$.owner') AS owner,
+  json_extract(state, '$.members') AS members
+FROM sessions
 ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
 ORDER BY lseq DESC LIMIT @limit`,
     params,
