@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { apiAccountCommands } from './api-account.js';
+import { customFieldCommands } from './custom-field.js';
 import { listenCommand } from './listen.js';
 import { migrateCommand } from './migrate.js';
 import { recipientCommands } from './recipient.js';
@@ -20,6 +22,8 @@ serveCommand(program);
 migrateCommand(program);
 tokenCommands(program);
 userCommands(program);
+apiAccountCommands(program);
+customFieldCommands(program);
 recipientCommands(program);
 listenCommand(program);
 simulateCommand(program);
