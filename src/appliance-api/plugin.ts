@@ -5,6 +5,7 @@ import { isStorageUnavailable, storageFaultOf } from '../store/storage-health.js
 import { defineApplianceAccess, namespaceOf } from './appliance-auth.js';
 import { oauthRoutes } from './oauth.js';
 import { ApplianceParamError } from './params.js';
+import { reportingRoutes } from './reporting.js';
 import { sendXmlError } from './xml-reply.js';
 
 export interface ApplianceOptions {
@@ -36,6 +37,7 @@ export async function appliancePlugin(
     });
     api.setErrorHandler(sendApplianceError);
     // Registrations of the appliance routes (one line each):
+    reportingRoutes(api, options.ctx);
   });
 }
 

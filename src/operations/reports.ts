@@ -31,10 +31,19 @@ export async function generateReport(
     { siteName: PUBLIC_SITE_NAME, customFieldNames, now: ctx.clock() },
     namespace,
   );
-  return Readable.from(text, { objectMode: false });
+  // The first piece (the root and the first page) is read before answering, so that a store
+  // that cannot answer is an error response rather than a cut document.
+  const first = await text.next();
+  async function* whole(): AsyncGenerator<string> {
+    if (first.done) return;
+    yield first.value;
+    yield* text;
+  }
+  return Readable.from(whole(), { objectMode: false });
 }
 
 /** Custom fields' display names by code name, as defined now. */
-async function customFieldDisplayNames(_ctx: Ctx): Promise<Map<string, string>> {
-  return new Map();
+async function customFieldDisplayNames(ctx: Ctx): Promise<Map<string, string>> {
+  const fields = await ctx.store.customFields.list();
+  return new Map(fields.map((f) => [f.codeName, f.displayName]));
 }
