@@ -23,6 +23,7 @@ const PUBLIC_ROUTES = [
   'GET /readyz',
   'GET /setup',
   'POST /login',
+  'POST /oauth2/token',
   'POST /setup',
 ];
 
@@ -141,7 +142,13 @@ describe('route access', () => {
   });
 
   it('no spelling of a protected route reaches its handler without credentials', async () => {
-    const protectedRoutes = routes.filter((r) => r.access === 'token' || r.access === 'session');
+    const protectedRoutes = routes.filter(
+      (r) =>
+        r.access === 'token' ||
+        r.access === 'session' ||
+        r.access === 'reporting' ||
+        r.access === 'command',
+    );
     const reached: string[] = [];
     let tried = 0;
     for (const route of protectedRoutes) {
