@@ -3,6 +3,7 @@ import type { SignIn } from '../admin/sign-in.js';
 import type { OperationsContext } from '../operations/context.js';
 import { isStorageUnavailable, storageFaultOf } from '../store/storage-health.js';
 import { defineApplianceAccess, namespaceOf } from './appliance-auth.js';
+import { commandRoutes } from './command.js';
 import { oauthRoutes } from './oauth.js';
 import { ApplianceParamError } from './params.js';
 import { reportingRoutes } from './reporting.js';
@@ -37,6 +38,7 @@ export async function appliancePlugin(
     });
     api.setErrorHandler(sendApplianceError);
     // Registrations of the appliance routes (one line each):
+    commandRoutes(api, options.ctx);
     reportingRoutes(api, options.ctx);
   });
 }
