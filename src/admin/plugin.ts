@@ -8,6 +8,7 @@ import { DeliveryRate } from './delivery-rate.js';
 import { formOf, parseMultipart } from './form.js';
 import { RecipientStream } from './recipient-stream.js';
 import { sendPage } from './respond.js';
+import { apiConfigurationRoutes } from './routes/api-configuration.js';
 import { assetRoutes } from './routes/assets.js';
 import { auditRoutes } from './routes/audit.js';
 import { emailRecipientRoutes } from './routes/email-recipients.js';
@@ -149,6 +150,7 @@ export async function adminPlugin(app: FastifyInstance, options: AdminOptions): 
     eventRoutes(signedIn, admin);
     reportRoutes(signedIn, admin);
     tokenRoutes(signedIn, admin);
+    apiConfigurationRoutes(signedIn, admin);
     userRoutes(signedIn, admin);
     auditRoutes(signedIn, admin);
     settingsRoutes(signedIn, admin);
