@@ -125,6 +125,9 @@ describe('Reports → Support sessions in chromium', () => {
       const first = new Date(Date.now() - 3 * 60 * MIN).toISOString().slice(0, 16);
       const fourth = await search({ rep: 'bob', customer: 'chloé', to: `${first}:00` });
       expect(fourth.every((l) => l === 'old-01' || l === 'old-03' || l === 'old-00')).toBe(true);
+      await page.goto(`${rig.svc.url}/admin/reports/sessions/${lsid}`);
+      expect(await page.evaluate(EXCESS), 'the report at 1280 px').toBeLessThanOrEqual(0);
+      await screenshot(page, 'session-report');
       await context.close();
     }
 
@@ -178,6 +181,11 @@ describe('Reports → Support sessions in chromium', () => {
       expect(await page.locator('table[data-details] tbody tr').count()).toBe(11);
       expect(await page.evaluate(EXCESS), 'the details at 390 px').toBeLessThanOrEqual(0);
       await screenshot(page, 'session-report-390');
+      // The session's state and timeline page links here, and back.
+      await page.click('a:has-text("The session\'s state and timeline")');
+      await page.waitForURL(new RegExp(`/admin/sessions/${lsid}$`));
+      await page.click('a:has-text("Its whole report")');
+      await page.waitForURL(new RegExp(`/admin/reports/sessions/${lsid}$`));
       await context.close();
     }
     expect(problems).toEqual([]);

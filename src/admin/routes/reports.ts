@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../../http/http-error.js';
+import { listCustomFields } from '../../operations/custom-fields.js';
 import type { SessionSearch } from '../../store/session-search.js';
 import type { AdminContext } from '../context.js';
 import { sendPage } from '../respond.js';
@@ -81,10 +82,11 @@ export function reportRoutes(app: FastifyInstance, admin: AdminContext): void {
 
   app.get('/admin/reports/sessions/:lsid', async (request, reply) => {
     const { lsid } = request.params as { lsid: string };
-    const [record, events, recipients] = await Promise.all([
+    const [record, events, recipients, fields] = await Promise.all([
       api.store.getSession(lsid),
       api.store.admin.searchEvents({ lsid, order: 'oldest', limit: TIMELINE + 1 }),
       api.store.listRecipients(),
+      listCustomFields(api),
     ]);
     if (record === undefined)
       throw new HttpError(
@@ -107,7 +109,7 @@ export function reportRoutes(app: FastifyInstance, admin: AdminContext): void {
       sessionReportPage(sessions.of(request), record, entries, {
         now: api.clock(),
         timelineCut: events.length > TIMELINE,
-        fieldNames: new Map(),
+        fieldNames: new Map(fields.map((f) => [f.codeName, f.displayName])),
       }),
     );
   });

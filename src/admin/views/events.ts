@@ -113,7 +113,7 @@ ${
   record &&
   html`<p class="muted">Reported through the sessions API: started ${formatTime(record.createdAt)}, ${
     record.endedAt === null ? 'still open' : `ended ${formatTime(record.endedAt)}`
-  }.</p>`
+  }. <a href="/admin/reports/sessions/${encodeURIComponent(lsid)}">Its whole report</a></p>`
 }
 ${record && sessionState(record)}
 ${

@@ -213,7 +213,11 @@ ${
     : html`<div class="table-box"><table data-attributes><thead><tr><th>Attribute</th><th>Value</th></tr></thead>
 <tbody>${attributes.map(
         ([code, value]) =>
-          html`<tr><td>${options.fieldNames.get(code) ?? code} <span class="muted">(${code})</span></td><td>${typedText(value)}</td></tr>`,
+          html`<tr data-code-name="${code}"><td>${
+            options.fieldNames.has(code)
+              ? html`${options.fieldNames.get(code)} <span class="muted">(${code})</span>`
+              : code
+          }</td><td>${typedText(value)}</td></tr>`,
       )}</tbody></table></div>`
 }
 <h2>Session details</h2>
