@@ -44,7 +44,7 @@ export async function appliancePlugin(
 }
 
 /** Errors of the appliance routes as the appliance gives them: an XML `<error>`. */
-function sendApplianceError(
+export function sendApplianceError(
   error: FastifyError | Error,
   request: FastifyRequest,
   reply: FastifyReply,

@@ -6,7 +6,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SIGN_IN_DEFAULTS, SignIn } from '../../src/admin/sign-in.js';
 import { parseFormBody } from '../../src/api/body-parsers.js';
-import { appliancePlugin } from '../../src/appliance-api/plugin.js';
+import { applianceParams } from '../../src/appliance-api/params.js';
+import { appliancePlugin, sendApplianceError } from '../../src/appliance-api/plugin.js';
 import { NO_LOG } from '../../src/audit/index.js';
 import { AccessControl } from '../../src/http/access.js';
 import type { ChangedBy } from '../../src/operations/api-accounts.js';
@@ -50,17 +51,24 @@ export async function startHarness(
   const signIn = new SignIn(store.admin, ctx.clock, SIGN_IN_DEFAULTS);
   await app.register(appliancePlugin, { ctx, signIn });
   const reached = { count: 0 };
-  for (const kind of ['reporting', 'command'] as const) {
-    app.route({
-      method: ['GET', 'POST'],
-      url: `/probe/${kind}`,
-      config: { access: kind },
-      handler: async (request) => {
-        reached.count++;
-        return { caller: request.applianceCaller ?? null };
-      },
-    });
-  }
+  // In a scope with the appliance routes' error handler, as the real routes are.
+  await app.register(async (scope) => {
+    scope.setErrorHandler(sendApplianceError);
+    for (const kind of ['reporting', 'command'] as const) {
+      scope.route({
+        method: ['GET', 'POST'],
+        url: `/probe/${kind}`,
+        config: { access: kind },
+        handler: async (request) => {
+          reached.count++;
+          return {
+            caller: request.applianceCaller ?? null,
+            params: Object.fromEntries(applianceParams(request)),
+          };
+        },
+      });
+    }
+  });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { url, app, signIn, clock, ctx, reached, close: () => app.close() };
 }
