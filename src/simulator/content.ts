@@ -160,7 +160,6 @@ export function customerDetails(
   random: Random,
   customer: CustomerMember,
   issue: Issue,
-  index: number,
 ): CustomerDetails {
   const [company, code] = random.pick(COMPANIES);
   const host = customer.display_name.startsWith('DESKTOP-')
@@ -177,7 +176,7 @@ export function customerDetails(
       company,
       company_code: code,
       issue: issue.title,
-      details: `${issue.opening}\n(session ${index})`,
+      details: issue.opening,
     },
   };
   return details;
@@ -196,8 +195,9 @@ export function repDetails(random: Random, rep: RepresentativeMember): Represent
 
 const firstName = (name: string) => name.split(/\s/)[0] ?? name;
 
+/** A customer named after its computer (DESKTOP-…) is greeted without a name. */
 export const greeting = (rep: RepresentativeMember, customer: CustomerMember) =>
-  `Hello ${firstName(customer.display_name)}, this is ${firstName(rep.display_name)} from support. How can I help?`;
+  `Hello${/^[A-Z]+-[A-Z0-9]+$/.test(customer.display_name) ? '' : ` ${firstName(customer.display_name)}`}, this is ${firstName(rep.display_name)} from support. How can I help?`;
 
 export const WAITING = [
   'Hello? Is anyone there?',
@@ -215,14 +215,22 @@ export const HELPER_ASIDE = [
   'Looks like the known issue from the status page.',
 ];
 
-const COMMENTS = [
-  'Fast & friendly – thanks!',
-  'Took a while to get someone, but then quick.',
-  'Problem solved 👍',
-  '',
-  'Très bien, merci.',
-  'The "remote control" part was a bit scary, but OK.',
-];
+/** Comments by rating: poor (1–2), fair (3), good (4–5); '' leaves the comment out. */
+const COMMENTS: Record<'poor' | 'fair' | 'good', readonly string[]> = {
+  poor: ['Took ages to get someone.', 'Still not fixed – I have to call again 😞', ''],
+  fair: [
+    'Took a while to get someone, but then quick.',
+    'The "remote control" part was a bit scary, but OK.',
+    '',
+  ],
+  good: [
+    'Fast & friendly – thanks!',
+    'Problem solved 👍',
+    'Très bien, merci.',
+    'Super Service, danke!',
+    '',
+  ],
+};
 const RESOLUTIONS = [
   'Resolved',
   'Resolved',
@@ -233,12 +241,13 @@ const RESOLUTIONS = [
 
 /** The customer's exit survey: a rating, whether it was solved, a comment. */
 export function customerAnswers(random: Random): SurveyAnswer[] {
-  const rating = random.int(1, 5);
+  // Mostly content, as support surveys are.
+  const rating = random.pick([1, 2, 3, 3, 4, 4, 5, 5, 5, 5]);
   const answers = [
     { name: 'rating', value: String(rating) },
     { name: 'resolved', value: rating >= 3 ? 'yes' : random.pick(['yes', 'no']) },
   ];
-  const comment = random.pick(COMMENTS);
+  const comment = random.pick(COMMENTS[rating <= 2 ? 'poor' : rating === 3 ? 'fair' : 'good']);
   if (comment !== '') answers.push({ name: 'comments', value: comment });
   return answers;
 }

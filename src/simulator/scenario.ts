@@ -58,7 +58,7 @@ export function sessionSteps(
   );
   let primaryRef = primary ? joinRep(primary) : -1;
   const customer = random.pick(CUSTOMERS);
-  const details = customerDetails(random, customer, issue, index);
+  const details = customerDetails(random, customer, issue);
   let customerRef = script.join(customer, details);
 
   if (!primary && random.chance(0.08)) {
@@ -126,7 +126,7 @@ export function sessionSteps(
       script.chat(primaryRef, greeting(primary, customer));
     } else if (kind === 'second-customer') {
       const colleague = random.pick(CUSTOMERS.filter((c) => c !== customer));
-      const other = script.join(colleague, customerDetails(random, colleague, issue, index));
+      const other = script.join(colleague, customerDetails(random, colleague, issue));
       if (random.chance(0.6)) script.leave(other);
     } else if (script.externalKey !== undefined) {
       script.setKey(externalKey(random)); // the ticket was re-filed
