@@ -18,6 +18,11 @@ export const MAX_ATTRIBUTE_LENGTH = 1024;
 export const MAX_ATTRIBUTES_BYTES = 10 * 1024;
 /** Detail events a session may grow to by steps that can repeat (chat, notes, files, …). */
 export const MAX_DETAILS = 10_000;
+/**
+ * All chat and note text of a session together: UTF-8 bytes. Without it 10,000 messages of
+ * 32 KiB would make a 320 MiB state, rewritten whole on every step.
+ */
+export const MAX_SESSION_TEXT_BYTES = 4 * 1024 * 1024;
 /** Exit survey answers: how many, and each name's and value's length. */
 export const MAX_SURVEY_ANSWERS = 100;
 export const MAX_ANSWER_NAME_LENGTH = 255;
@@ -83,6 +88,20 @@ export function checkRoom(state: SessionState): void {
     throw new SessionError(
       'SESSION_TOO_LARGE',
       `session ${state.lsid} has recorded ${MAX_DETAILS} detail events, as many as a session may; it can still lose members, end and take its exit surveys`,
+    );
+  }
+}
+
+/** Refuses a chat message or note that would take the session's text past its bound. */
+export function checkTextRoom(state: SessionState, adding: string): void {
+  let total = bytes(adding);
+  for (const detail of state.details) {
+    if (detail.body !== undefined) total += bytes(detail.body);
+  }
+  if (total > MAX_SESSION_TEXT_BYTES) {
+    throw new SessionError(
+      'SESSION_TOO_LARGE',
+      `session ${state.lsid} would hold more than ${MAX_SESSION_TEXT_BYTES} bytes of chat and notes, as much as a session may; it can still lose members, end and take its exit surveys`,
     );
   }
 }

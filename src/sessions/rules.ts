@@ -1,6 +1,6 @@
 import type { EventName, Member, OutboundEvent, RepresentativeMember } from '../events/index.js';
 import { SessionError } from './errors.js';
-import { checkAttributesSize, checkRoom } from './limits.js';
+import { checkAttributesSize, checkRoom, checkTextRoom } from './limits.js';
 import { partyOf, primaryCustomer, primaryRep, systemParty } from './participants.js';
 import type {
   CustomerDetails,
@@ -155,6 +155,7 @@ export function applyAction(
     case 'survey':
       return { state, events: [survey(state, action.party, action.answers ?? [], emit, note)] };
     case 'chat': {
+      checkTextRoom(state, action.body);
       const from = presentMember(state, action.from);
       const detail: Omit<SessionDetail, 'timestamp' | 'type'> = { performedBy: partyOf(from) };
       if (action.to !== undefined) detail.destination = partyOf(presentMember(state, action.to));
@@ -162,6 +163,7 @@ export function applyAction(
       return { state, events: [] };
     }
     case 'note':
+      checkTextRoom(state, action.body);
       note('Session Note Added', {
         performedBy: partyOf(presentMember(state, action.by)),
         body: action.body,

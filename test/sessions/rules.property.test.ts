@@ -62,8 +62,54 @@ const action: fc.Arbitrary<SessionAction> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .constantFrom('customer', 'representative')
-      .map((party) => ({ kind: 'survey', party }) as const),
+      .tuple(
+        fc.constantFrom('customer', 'representative'),
+        fc.option(fc.array(fc.record({ name: fc.string(), value: fc.string() }), { maxLength: 3 })),
+      )
+      .map(([party, answers]) =>
+        answers === null
+          ? ({ kind: 'survey', party } as const)
+          : ({ kind: 'survey', party, answers } as const),
+      ),
+  },
+  // The report-only steps: they emit no schema-1 event.
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 8 }), fc.option(fc.integer({ min: 1, max: 8 })), fc.string())
+      .map(([from, to, body]) =>
+        to === null
+          ? ({ kind: 'chat', from, body } as const)
+          : ({ kind: 'chat', from, to, body } as const),
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 8 }), fc.string())
+      .map(([by, body]) => ({ kind: 'note', by, body }) as const),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 8 }), fc.constantFrom('upload', 'download'), fc.nat())
+      .map(
+        ([by, direction, filesize]) =>
+          ({ kind: 'file', by, direction, filename: 'f.txt', filesize }) as const,
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.option(fc.constantFrom('', ...KEYS)),
+        fc.dictionary(fc.constantFrom('ticket', 'asset'), fc.constantFrom('', 'x', 'y')),
+      )
+      .map(([externalKey, values]) =>
+        externalKey === null
+          ? ({ kind: 'attributes', values } as const)
+          : ({ kind: 'attributes', externalKey, values } as const),
+      ),
   },
 );
 
@@ -97,6 +143,9 @@ describe('session rules: any sequence of steps', () => {
             return;
           }
           if (step.kind === 'external-key') key = step.externalKey;
+          if (step.kind === 'attributes' && step.externalKey !== undefined) {
+            key = step.externalKey === '' ? undefined : step.externalKey;
+          }
           for (const event of next.events) {
             // The newest key on every event from its assignment on; absent before.
             expect(event.external_key).toBe(key);
@@ -193,6 +242,14 @@ describe('session rules: any sequence of steps', () => {
           } else if (step.kind === 'remove-member') {
             const here = present[step.memberId - 1];
             expected = here === undefined ? 404 : here ? null : 409;
+          } else if (step.kind === 'chat' || step.kind === 'note' || step.kind === 'file') {
+            // Every member named must be present.
+            const ids = step.kind === 'chat' ? [step.from, step.to] : [step.by];
+            for (const id of ids) {
+              if (id === undefined || expected !== null) continue;
+              const here = present[id - 1];
+              expected = here === undefined ? 404 : here ? null : 409;
+            }
           }
           let status: number | null = null;
           try {
@@ -211,6 +268,96 @@ describe('session rules: any sequence of steps', () => {
         }
       }),
       { numRuns: 2_000 },
+    );
+  });
+
+  it('records detail events whose member, owner, end and survey entries follow the events', () => {
+    fc.assert(
+      fc.property(newSession, fc.array(action, { maxLength: 40 }), (create, actions) => {
+        let outcome = createSession(LSID, create, T);
+        const log: OutboundEvent[] = [...outcome.events];
+        actions.forEach((step, i) => {
+          try {
+            outcome = applyAction(outcome.state, step, T + i + 1);
+          } catch (error) {
+            expect(error).toBeInstanceOf(SessionError);
+            return;
+          }
+          log.push(...outcome.events);
+        });
+        const { details, members } = outcome.state;
+        expect(details[0]).toEqual({ timestamp: T, type: 'Session Start' });
+        // Each event, as the detail it must have: the same step, the same order.
+        const expected = log
+          .filter((e) => e.event !== 'support_conference_begin')
+          .map((event) => {
+            const e = event as unknown as Record<string, string>;
+            const who = { type: e.type, name: e.display_name };
+            switch (event.event) {
+              case 'support_conference_owner_changed':
+                return {
+                  timestamp: event.timestamp,
+                  type: 'Conference Owner Changed',
+                  destination: { type: 'system', gsnumber: 0, name: e.conference_name },
+                  data: [{ name: 'owner', value: e.conference_id }],
+                };
+              case 'support_conference_member_added':
+                return { timestamp: event.timestamp, type: 'Conference Member Added', who };
+              case 'support_conference_member_departed':
+                return { timestamp: event.timestamp, type: 'Conference Member Departed', who };
+              case 'support_conference_end':
+                return { timestamp: event.timestamp, type: 'Session End' };
+              case 'support_conference_customer_exit_survey_completed':
+                return { timestamp: event.timestamp, type: 'Customer Exit Survey' };
+              default:
+                return { timestamp: event.timestamp, type: 'Representative Exit Survey' };
+            }
+          });
+        const SCHEMA_1 = new Set(expected.map((d) => d.type));
+        const seen = details
+          .filter(
+            (d) =>
+              d.type !== 'Session Start' &&
+              (SCHEMA_1.has(d.type) || /Member|Owner|End|Survey/.test(d.type)),
+          )
+          .map((d) => {
+            if (d.type === 'Conference Member Added' || d.type === 'Conference Member Departed') {
+              const party = d.performedBy as { type: string; gsnumber: number; name: string };
+              // The gsnumber names the member whose variables the event carried.
+              const member = members.find((m) => m.id === party.gsnumber);
+              expect(member?.member.display_name).toBe(party.name);
+              return {
+                timestamp: d.timestamp,
+                type: d.type,
+                who: { type: party.type, name: party.name },
+              };
+            }
+            if (d.type === 'Conference Owner Changed') {
+              return {
+                timestamp: d.timestamp,
+                type: d.type,
+                destination: d.destination,
+                data: d.data,
+              };
+            }
+            return { timestamp: d.timestamp, type: d.type };
+          });
+        expect(seen).toEqual(expected);
+        // The report-only steps appear as their own details, each from a present member.
+        for (const d of details) {
+          if (d.type === 'Chat Message' || d.type === 'Session Note Added') {
+            expect(typeof d.body).toBe('string');
+          }
+        }
+        expect(outcome.state.fileCounts.transfers).toBe(
+          details.filter((d) => d.type === 'File Upload' || d.type === 'File Download').length,
+        );
+        // Members' times: joined when added, left when departed (null while present).
+        for (const m of members) {
+          expect(m.leftAt === null).toBe(m.present);
+        }
+      }),
+      { numRuns: 600 },
     );
   });
 });
