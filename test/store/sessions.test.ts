@@ -5,6 +5,7 @@ import {
   type SessionAction,
   SessionError,
   type SessionRecord,
+  type SessionState,
   sessionNotFound,
 } from '../../src/sessions/index.js';
 import type { Store } from '../../src/store/store.js';
@@ -171,6 +172,37 @@ for (const backend of BACKENDS) {
       await create(store, 's4', 1_000);
       await expect(create(store, 's4', 2_000)).rejects.toThrow('taken');
       expect(await store.getSession('s4')).toMatchObject({ version: 1, updatedAt: 1_000 });
+    });
+
+    it('reads a state stored before the report fields as complete; keeps any text as given', async () => {
+      const { store } = t;
+      // A state as releases before migration 0009 stored it.
+      const old = {
+        lsid: 'old',
+        externalKey: null,
+        owner: { conference_id: 'general', conference_name: 'General' },
+        members: [{ id: 1, member: ANN, present: true }],
+        ended: false,
+        surveys: { customer: false, representative: false },
+      } as unknown as SessionState;
+      await store.changeSession(
+        'old',
+        () => ({ state: old, events: [], result: undefined }),
+        1_000,
+      );
+      const read = await store.getSession('old');
+      expect(read?.state).toMatchObject({
+        surveyAnswers: { customer: [], representative: [] },
+        customAttributes: {},
+        fileCounts: { transfers: 0, moves: 0, deletes: 0 },
+        details: [],
+      });
+      // Text XML cannot hold, and that PostgreSQL's text cannot either (NUL): kept exactly.
+      const body = 'a\u0000b\u0001\uFFFF😀';
+      await step(store, 'old', { kind: 'note', by: 1, body }, 2_000);
+      expect((await t.db.openAnother().getSession('old'))?.state.details).toEqual([
+        { timestamp: 1, type: 'Session Note Added', performedBy: expect.any(Object), body },
+      ]);
     });
 
     it('numbers sessions 1, 2, 3 in creation order (lseq), kept by changes, never reused', async () => {
