@@ -112,6 +112,17 @@ async function seed(): Promise<Seeded> {
   ).toBe(true);
   await store.recordFailure(recipientId, fourth!.seq, { at: now - MIN, ...refused }, now + 5 * MIN);
 
+  // An API account with a long name, for Management → API Configuration.
+  await store.apiAccounts.create(
+    {
+      name: 'servicenow-production-incident-integration',
+      clientId: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+      secretHash: sha256('not-a-real-secret'),
+      reporting: true,
+      command: 'read_only',
+    },
+    now,
+  );
   const token = randomToken();
   await store.admin.createSetupToken(sha256(token), now);
   return { recipientId, lsid, eventId: first!.eventId, setupPath: `/setup?token=${token}` };
@@ -127,6 +138,7 @@ const adminPages = (s: Seeded): [string, string][] => [
   ['event', `/admin/events/${s.eventId}`],
   ['session-timeline', `/admin/sessions/${encodeURIComponent(s.lsid)}`],
   ['tokens', '/admin/tokens'],
+  ['api-configuration', '/admin/api-configuration'],
   ['users', '/admin/users'],
   ['audit', '/admin/audit'],
   ['settings', '/admin/settings'],

@@ -67,8 +67,9 @@ export function apiConfigurationPage(session: WebSession, view: ApiConfiguration
   const { secret, legacy, errors = {} } = view;
   const legacyOn = legacy.setting && legacy.allowedByEnv;
   return page(
-    { title: 'API Configuration', session, section: 'api-config', notice: view.notice },
+    { title: 'API Configuration', session, section: 'tokens', notice: view.notice },
     html`<h1>Management → API Configuration</h1>
+<p><a href="/admin/tokens">API tokens</a> are for Outbound's own API (<code>/api/v1</code>); this page is for integrations written for the appliance.</p>
 <p>API accounts call the Reporting API (<code>/api/reporting</code>) and the Command API (<code>/api/command</code>) with an OAuth2 access token from <code>POST /oauth2/token</code> (HTTP Basic with the client id and secret, <code>grant_type=client_credentials</code>). A token lasts an hour; an account holds at most 30.</p>
 ${
   secret &&

@@ -6,7 +6,6 @@ export type Section =
   | 'events'
   | 'reports'
   | 'tokens'
-  | 'api-config'
   | 'users'
   | 'audit'
   | 'settings'
@@ -27,7 +26,6 @@ const NAV: [Section, string, string][] = [
   ['events', '/admin/events', 'Events'],
   ['reports', '/admin/reports/sessions', 'Reports'],
   ['tokens', '/admin/tokens', 'API tokens'],
-  ['api-config', '/admin/api-configuration', 'Management → API Configuration'],
   ['users', '/admin/users', 'Administrators'],
   ['audit', '/admin/audit', 'Audit log'],
   ['settings', '/admin/settings', 'Settings'],

@@ -13,6 +13,7 @@ export function tokensPage(
   return page(
     { title: 'API tokens', session, section: 'tokens', notice: options.notice },
     html`<h1>API tokens</h1>
+<p>Tokens of Outbound's own API (<code>/api/v1</code>). Integrations that call the appliance's Reporting and Command APIs use API accounts: <a href="/admin/api-configuration">Management → API Configuration</a>.</p>
 ${
   created &&
   html`<section class="panel"><p><strong>Token "${created.name}" created.</strong> Copy it now: it is not shown again (only its hash is kept).</p>
