@@ -66,7 +66,8 @@ export async function generateSessionKey(
     checkAttributeValues({ externalKey, values: {} }, (c) => `session.custom.${c}`);
   }
   const now = ctx.clock();
-  const expiresAt = now + ttl * 1000;
+  // A whole second, so that the expiry the caller is told is exact; at least ttl from now.
+  const expiresAt = Math.ceil((now + ttl * 1000) / 1000) * 1000;
   await ctx.store.sessionKeys.deleteExpired(now);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const shortKey = String(randomInt(0, 10_000_000)).padStart(7, '0');

@@ -32,7 +32,16 @@ export const START_SESSION = describeRoute({
   summary: 'Start a session: emits begin, then owner_changed (to General unless `owner`)',
   body: jsonBody({
     type: 'object',
-    properties: { external_key: { type: 'string' }, owner: ref('Owner') },
+    properties: {
+      external_key: { type: 'string' },
+      owner: ref('Owner'),
+      session_key: {
+        type: 'string',
+        pattern: '^[0-9]{7}$',
+        description:
+          "A key from the Command API's generate_session_key, used once before it expires: the session takes its external key and queue (as owner) unless the body gives them.",
+      },
+    },
     additionalProperties: false,
   }),
   responses: {

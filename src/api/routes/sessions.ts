@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { OperationsContext } from '../../operations/context.js';
+import { splitSessionKey, startSessionWithKey } from '../../operations/session-keys.js';
 import { findSession, startSession, stepSession } from '../../operations/sessions.js';
 import {
   parseAttributes,
@@ -46,7 +47,13 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
     show((await stepSession(ctx, lsid, action)).session);
 
   app.post('/api/v1/sessions', START_SESSION, async (request, reply) => {
-    const lsid = await startSession(ctx, parseNewSession(request.body));
+    // A key from the Command API's generate_session_key brings its external key and queue.
+    const { sessionKey, rest } = splitSessionKey(request.body);
+    const input = parseNewSession(rest);
+    const lsid =
+      sessionKey === undefined
+        ? await startSession(ctx, input)
+        : await startSessionWithKey(ctx, sessionKey, input);
     return reply.status(201).send({ lsid });
   });
 
@@ -60,8 +67,14 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
   });
 
   app.put<ByLsid>('/api/v1/sessions/:lsid/attributes', SET_ATTRIBUTES, async (request) => {
-    const values = parseAttributes(request.body);
-    return step(request.params.lsid, { kind: 'attributes', values });
+    // external_key among them is the session's external key, as the Command API takes it.
+    const { external_key: externalKey, ...values } = parseAttributes(request.body);
+    const action: SessionAction = { kind: 'attributes', values };
+    if (externalKey !== undefined) {
+      action.externalKey =
+        externalKey === '' ? '' : parseExternalKey({ external_key: externalKey });
+    }
+    return step(request.params.lsid, action);
   });
 
   app.post<ByLsid>('/api/v1/sessions/:lsid/owner', TRANSFER_SESSION, async (request) => {
