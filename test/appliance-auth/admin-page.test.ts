@@ -123,6 +123,32 @@ describe('Management → API Configuration', () => {
     expect(atLogin.status).toBe(429);
   });
 
+  it('adds and removes custom field definitions, audited', async () => {
+    const admin = await signedIn(svc, 'root');
+    await admin.get('/admin/api-configuration');
+    const added = await admin.post('/admin/api-configuration/custom-fields', {
+      code_name: 'ticket_queue',
+      display_name: 'Ticket queue',
+    });
+    expect(added.status).toBe(303);
+    const page = await admin.get('/admin/api-configuration');
+    expect(page.text).toContain('data-custom-field="ticket_queue"');
+    const bad = await admin.post('/admin/api-configuration/custom-fields', {
+      code_name: 'Bad Name',
+      display_name: 'x',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('code_name');
+    await admin.get('/admin/api-configuration');
+    const removed = await admin.post('/admin/api-configuration/custom-fields/ticket_queue/remove');
+    expect(removed.status).toBe(303);
+    expect((await admin.get('/admin/api-configuration')).text).not.toContain(
+      'data-custom-field="ticket_queue"',
+    );
+    const audit = await svc.service.store.admin.listAudit(2);
+    expect(audit.every((e) => e.actor === 'root')).toBe(true);
+  });
+
   it('a multipart body is refused with an XML error', async () => {
     const form = new FormData();
     form.append('generate_report', 'SupportSession');

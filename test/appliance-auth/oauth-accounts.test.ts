@@ -153,6 +153,19 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('token requests at once still leave at most 30 live', async () => {
+      const { account: a, clientSecret } = await account();
+      const answers = await Promise.all(
+        Array.from({ length: MAX_LIVE_TOKENS + 10 }, () =>
+          tokenRequest(h.url, { authorization: basic(a.clientId, clientSecret) }),
+        ),
+      );
+      expect(answers.every((answer) => answer.status === 200)).toBe(true);
+      expect((await fresh.store.apiAccounts.liveTokenCounts(h.clock.now)).get(a.id)).toBe(
+        MAX_LIVE_TOKENS,
+      );
+    });
+
     it('a disabled account: its tokens die at once, it gets no new one until enabled', async () => {
       const { account: a, clientSecret } = await account();
       const token = await getToken(h.url, a.clientId, clientSecret);
