@@ -36,7 +36,12 @@ for (const backend of BACKENDS) {
       );
       await seedSession(
         store,
-        { lsid: 's4', customer: 'zoe martin', chat: ['NUL \u0000 and <script>'], ended: true },
+        {
+          lsid: 's4',
+          customer: 'zoe martin',
+          chat: ['NUL \u0000 and <script>', 'lone \ud800 and \udc00 surrogates'],
+          ended: true,
+        },
         T0 + 30 * MIN,
       );
       await seedSession(
@@ -60,7 +65,8 @@ for (const backend of BACKENDS) {
       const lseqs = all.map((r) => r.lseq);
       expect(lseqs.every((n) => Number.isInteger(n))).toBe(true);
       expect([...lseqs].sort((a, b) => b - a)).toEqual(lseqs);
-      // s4's chat holds a NUL: the summary is read all the same (PostgreSQL's json refuses \u0000).
+      // s4's chat holds a NUL and lone surrogates: the summary is read all the same (PostgreSQL's
+      // json refuses both escapes).
       const s4 = all.find((r) => r.lsid === 's4');
       expect(s4).toMatchObject({
         createdAt: T0 + 30 * MIN,

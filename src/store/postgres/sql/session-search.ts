@@ -2,11 +2,13 @@ import type { QueryConfig } from 'pg';
 import type { SessionSearch } from '../../session-search.js';
 
 /**
- * The state as JSON. PostgreSQL refuses to read a document holding the escape \u0000 (a NUL a
- * chat message may carry): it is read as \ufffd instead. The same length and shape, so that
- * even a literal backslash before "u0000" leaves the document valid.
+ * The state as JSON. PostgreSQL refuses to read a document holding the escape \u0000 (a NUL
+ * a chat message may carry) or a surrogate escape (JSON.stringify writes a lone surrogate as
+ * \ud800; a pair it writes as the character itself): each is read as \ufffd instead. The
+ * same length and shape, so that even a literal backslash before "u0000" leaves the document
+ * valid. Only names and the key are read from it, never the text replaced.
  */
-const STATE = String.raw`replace(sessions.state, '\u0000', '\ufffd')::json`;
+const STATE = String.raw`regexp_replace(sessions.state, '\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})', '\\ufffd', 'g')::json`;
 
 /**
  * Whether one of the session's members of `type` has one of `fields` containing `$n`: the
