@@ -301,7 +301,12 @@ describe('sessions record what the reports show', () => {
     });
     await refuse('POST', '/sessions/nope/chat', { from: 1, body: 'hi' }, 404);
     // Nothing changed, nothing was sent beyond the steps that went through.
-    expect(await ok(svc, 200, 'GET', s)).toEqual({ ...before, updatedAt: before.updatedAt });
+    // (seconds_involved of members still present grows with the clock)
+    const still = (view: { members: { seconds_involved?: number }[] }) => ({
+      ...view,
+      members: view.members.map(({ seconds_involved: _, ...m }) => m),
+    });
+    expect(still(await ok(svc, 200, 'GET', s))).toEqual(still(before));
     await ok(svc, 200, 'POST', `${s}/end`);
     expect(await refuse('POST', `${s}/notes`, { by: 1, body: 'late' }, 409)).toMatchObject({
       error: 'session_ended',
@@ -327,6 +332,13 @@ describe('sessions record what the reports show', () => {
     expect(res).toMatchObject({ status: 400, body: { field: 'custom_attributes' } });
     // Clearing makes room again.
     await ok(svc, 200, 'PUT', `/sessions/${lsid}/attributes`, { a: '', k: 'v'.repeat(100) });
+    // external_key is the session's external key, '' clears it; counted in the 10 KB.
+    const tooMuch = { external_key: 'k'.repeat(1024), a: 'v'.repeat(1000) };
+    expect((await svc.api('PUT', `/api/v1/sessions/${lsid}/attributes`, tooMuch)).status).toBe(400);
+    const set = await ok(svc, 200, 'PUT', `/sessions/${lsid}/attributes`, { external_key: 'T-9' });
+    expect(set.external_key).toBe('T-9');
+    const cleared = await ok(svc, 200, 'PUT', `/sessions/${lsid}/attributes`, { external_key: '' });
+    expect(cleared.external_key).toBeNull();
   });
 });
 

@@ -211,7 +211,7 @@ export const FILE_BODY: JsonSchema = {
 
 export const ATTRIBUTES_BODY: JsonSchema = {
   type: 'object',
-  description: `Custom attribute values by code name (defined ones only); each at most ${MAX_ATTRIBUTE_LENGTH} characters, '' clears one, a code name left out keeps its value; at most ${MAX_ATTRIBUTES_BYTES} bytes in all, the external key included`,
+  description: `Custom attribute values by code name (defined ones only; \`external_key\` sets the external key, as the Command API's session.custom.external_key); each at most ${MAX_ATTRIBUTE_LENGTH} characters, '' clears one, a code name left out keeps its value; at most ${MAX_ATTRIBUTES_BYTES} bytes in all, the external key included`,
   propertyNames: { pattern: '^[a-z][a-z0-9_]{0,63}$' },
   additionalProperties: { type: 'string', maxLength: MAX_ATTRIBUTE_LENGTH },
 };
