@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --profile] [-- SCENARIO...]`
  *
  * Scenarios: ordered, ingest, latency, backlog, and on PostgreSQL pg-ingest, pg-one, pg-many,
- * pg-nodes, then hung (default: all, in that order; `pg` = the four PostgreSQL ones). Writes
+ * pg-nodes, then hung and reports (default: all, in that order; `pg` = the four PostgreSQL ones). Writes
  * bench/results.json and bench/results.md (a run of some scenarios: results-NAMES.*), prints
  * progress on stderr and the table on stdout.
  * `--profile` writes a V8 CPU profile of every serve child to bench/profiles/ and prints
@@ -26,6 +26,7 @@ import { ingest, pgIngest } from './scenarios/ingest.js';
 import { latency } from './scenarios/latency.js';
 import { ordered } from './scenarios/ordered.js';
 import { pgMany, pgNodes, pgOne } from './scenarios/pg-drain.js';
+import { reports } from './scenarios/reports.js';
 import {
   type Context,
   FULL,
@@ -45,6 +46,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'pg-many': pgMany,
   'pg-nodes': pgNodes,
   hung,
+  reports,
 };
 const ALIASES: Record<string, string> = {
   '1': 'ordered',
@@ -56,6 +58,7 @@ const ALIASES: Record<string, string> = {
   '7': 'pg-many',
   '8': 'pg-nodes',
   '9': 'hung',
+  '10': 'reports',
 };
 
 function usage(): never {
