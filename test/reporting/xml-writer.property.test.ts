@@ -70,7 +70,12 @@ describe('XML writer', () => {
           | { error: string[] }
           | { attr: string; text: string; body?: string; encoded_body?: string }[];
         expect(read).not.toHaveProperty('error');
-        const items = read as { attr: string; text: string; body?: string; encoded_body?: string }[];
+        const items = read as {
+          attr: string;
+          text: string;
+          body?: string;
+          encoded_body?: string;
+        }[];
         expect(items).toHaveLength(texts.length);
         texts.forEach((text, i) => {
           const item = items[i] as (typeof items)[number];
