@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PUBLIC } from '../http/access.js';
 import type { OperationsContext } from '../operations/context.js';
 import { generateReport } from '../operations/reports.js';
-import { parseReportRequest, ReportParameterError } from '../reporting/index.js';
+import { parseReportRequest, REPORTING_XSD, ReportParameterError } from '../reporting/index.js';
 import { applianceParams } from './params.js';
 import { REPORTING_NS, sendXml, sendXmlError } from './xml-reply.js';
 
@@ -21,6 +22,10 @@ export function reportingRoutes(app: FastifyInstance, ctx: OperationsContext): v
       handler: (request, reply) => answer(ctx, request, reply),
     });
   }
+  // The schema of what the reports contain, public as the appliance's own.
+  app.get('/api/reporting.xsd', PUBLIC, (_request, reply) =>
+    reply.type('application/xml; charset=UTF-8').send(REPORTING_XSD),
+  );
 }
 
 async function answer(

@@ -12,6 +12,7 @@ export {
   ReportParameterError,
   type ReportRequest,
 } from './params.js';
+export { REPORTING_XSD } from './reporting-xsd.js';
 export type { ReportContext } from './session-report.js';
 export {
   base64Text,

@@ -17,6 +17,7 @@ const PUBLIC_ROUTES = [
   'GET /admin/assets/admin.css',
   'GET /admin/assets/admin.js',
   'GET /admin/assets/icon.svg',
+  'GET /api/reporting.xsd',
   'GET /api/v1/openapi.json',
   'GET /healthz',
   'GET /login',

@@ -3,6 +3,7 @@
  * paths; who may read; parameter errors naming the parameter; an empty result; and a
  * receiver that calls back on support_conference_end and finds end_time already there.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { NO_LOG } from '../../src/audit/index.js';
 import { createApiAccount, issueAccessToken } from '../../src/operations/api-accounts.js';
 import { startService, type TestService } from '../support/service.js';
 import { waitUntil } from '../support/wait.js';
-import { schemaErrors } from './php.js';
+import { schemaErrors, XSD_PATH } from './php.js';
 import { NS } from './render.js';
 
 const DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -135,6 +136,13 @@ describe('Reporting API', () => {
     expect(xml).toContain(
       `<encoded_body>${Buffer.from('bell \u0007').toString('base64')}</encoded_body>`,
     );
+  });
+
+  it('publishes its schema at /api/reporting.xsd, the same as src/reporting/reporting.xsd', async () => {
+    const response = await fetch(`${svc.url}/api/reporting.xsd`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/xml; charset=UTF-8');
+    expect(await response.text()).toBe(readFileSync(XSD_PATH, 'utf8'));
   });
 
   it('tolerates Connection: close', async () => {
