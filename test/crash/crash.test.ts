@@ -230,8 +230,11 @@ describe('outbound serve killed with SIGKILL during a stream of events', () => {
         kills.push(`${delay}ms after spawn`);
       } else {
         await ready();
+        // Paced by progress, not only by time: a busy machine still sees events between kills.
+        const before = stats.acked;
         const delay = 100 + Math.floor(scheduleRandom() * 500);
         await sleep(delay);
+        await waitUntil(() => stats.acked >= before + 8, 'the client to make progress', 30_000);
         kills.push(`${delay}ms after ready`);
       }
       if (unexpectedExit !== undefined) throw new Error(unexpectedExit);
