@@ -27,6 +27,12 @@ for (const backend of BACKENDS) {
     const t = freshStore(backend);
 
     async function twoSessions() {
+      // ticket_queue has no definition (removed since): its code name stands for its name.
+      await t.store.customFields.add({
+        codeName: 'priority',
+        displayName: 'Priority',
+        createdAt: T0,
+      });
       await putSession(t.store, endedState(), T0, T0 + 902_000);
       await putSession(t.store, runningState(), T0 + 1_000_000);
     }
@@ -95,6 +101,25 @@ for (const backend of BACKENDS) {
       expect(await ending(t0 + 902, 1)).toEqual([ENDED_LSID]);
       expect(await ending(t0 + 901, 1)).toEqual([]);
       expect(await ending(t0 + 903, 0)).toEqual([]);
+    });
+
+    it("exit-survey reports: report_type=rep|team with an id keeps that one's sessions", async () => {
+      await twoSessions();
+      const surveys = (extra: Record<string, string>) =>
+        render(
+          t.store,
+          {
+            generate_report: 'SupportCustExitSurvey',
+            start_time: String(t0),
+            duration: '0',
+            ...extra,
+          },
+          NOW,
+        ).then((xml) => [...xml.matchAll(/<exit_survey lsid="([0-9a-f]{32})"/g)].map((m) => m[1]));
+      expect(await surveys({ report_type: 'rep', id: '12' })).toEqual([ENDED_LSID]);
+      expect(await surveys({ report_type: 'rep', id: '99' })).toEqual([]);
+      expect(await surveys({ report_type: 'team', id: '5' })).toEqual([]);
+      expect(await surveys({ report_type: 'rep' })).toEqual([ENDED_LSID]);
     });
 
     it('lsid and lsids pick sessions; none matching is an empty list', async () => {
