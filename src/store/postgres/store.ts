@@ -30,6 +30,7 @@ import {
 import { FanOut, type SubscriberRow, Subscriptions } from '../fan-out.js';
 import { type LaneStatsRow, toLaneStats } from '../lane-stats.js';
 import { patchedRecipient, type RecipientRow, toRecipient } from '../recipient-rows.js';
+import type { SessionKeyStore } from '../session-key-store.js';
 import {
   concurrentChange,
   nextSession,
@@ -39,7 +40,6 @@ import {
 } from '../session-records.js';
 import { reportPages, type SessionReportRow } from '../session-report-pages.js';
 import type { SessionReportQuery } from '../session-report-query.js';
-import type { SessionKeyStore } from '../session-key-store.js';
 import {
   type SessionSearch,
   type SessionSummary,
@@ -112,8 +112,8 @@ import {
   UPDATE_RECIPIENT,
 } from './sql/recipients.js';
 import { REPLAY_ALL_FAILED, REPLAY_FAILED_SEQS, REPLAY_RANGE } from './sql/replay.js';
-import { searchSessions } from './sql/session-search.js';
 import { LSIDS_PAGE, windowBounds, windowPage } from './sql/session-reports.js';
+import { searchSessions } from './sql/session-search.js';
 import { GET_SESSION, INSERT_SESSION, UPDATE_SESSION } from './sql/sessions.js';
 import { INSERT_TOKEN, LIST_TOKENS, REVOKE_TOKEN, USE_TOKEN } from './sql/tokens.js';
 
