@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { adminPlugin } from './admin/index.js';
-import { SignIn } from './admin/sign-in.js';
+import { SignIn } from './credentials/sign-in.js';
 import { parseFormBody, parseJsonBody } from './api/body-parsers.js';
 import { apiPlugin } from './api/index.js';
 import { appliancePlugin } from './appliance-api/plugin.js';

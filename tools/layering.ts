@@ -39,11 +39,21 @@ const RULES: IForbiddenRuleType[] = [
     '^src/store/sqlite/',
     '^src/store/postgres/',
   ),
-  ...siblings(
-    'front-doors-are-siblings',
-    'The API and the admin interface share use cases through src/operations/ only.',
-    '^src/api/',
-    '^src/admin/',
+  // The three front doors (the JSON API, the admin interface, the appliance's XML APIs) share
+  // use cases through src/operations/ and credentials through src/credentials/ only.
+  ...(
+    [
+      ['^src/api/', '^src/admin/'],
+      ['^src/api/', '^src/appliance-api/'],
+      ['^src/admin/', '^src/appliance-api/'],
+    ] as const
+  ).flatMap(([a, b]) =>
+    siblings(
+      'front-doors-are-siblings',
+      'The front doors share use cases through src/operations/ only.',
+      a,
+      b,
+    ),
   ),
   forbid(
     'store-below-config',
@@ -54,8 +64,8 @@ const RULES: IForbiddenRuleType[] = [
   forbid(
     'no-upward-imports',
     'Data flows API/admin → operations → store → delivery: nothing below imports above.',
-    '^src/(store|delivery|events|sessions|recipients|operations|metrics)/',
-    '^src/(api|admin|http|cli|server\\.ts|service\\.ts)',
+    '^src/(store|delivery|events|sessions|recipients|operations|metrics|reporting|credentials)/',
+    '^src/(api|admin|appliance-api|http|cli|server\\.ts|service\\.ts)',
   ),
   forbid(
     'sdk-imports-no-server',

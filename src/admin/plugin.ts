@@ -22,7 +22,7 @@ import { signInRoutes, signOutRoute } from './routes/sign-in.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import { SECURITY_HEADERS } from './security-headers.js';
-import { SIGN_IN_DEFAULTS, SignIn, type SignInPolicy } from './sign-in.js';
+import { SIGN_IN_DEFAULTS, SignIn, type SignInPolicy } from '../credentials/sign-in.js';
 import { sameSecret } from './tokens.js';
 import { errorPage } from './views/error.js';
 import { WebSessions } from './web-sessions.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SignIn } from '../admin/sign-in.js';
+import type { SignIn } from '../credentials/sign-in.js';
 import {
   type ApplianceCaller,
   authenticateBearer,

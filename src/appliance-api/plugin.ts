@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SignIn } from '../admin/sign-in.js';
+import type { SignIn } from '../credentials/sign-in.js';
 import type { OperationsContext } from '../operations/context.js';
 import { isStorageUnavailable, storageFaultOf } from '../store/storage-health.js';
 import { defineApplianceAccess, namespaceOf } from './appliance-auth.js';

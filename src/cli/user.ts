@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { hashPassword, passwordProblem } from '../admin/password.js';
+import { hashPassword, passwordProblem } from '../credentials/password.js';
 import { userNameProblem } from '../admin/user-name.js';
 import { cliActor, NO_LOG } from '../audit/index.js';
 import { OutboundError } from '../errors.js';

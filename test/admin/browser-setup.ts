@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { hashPassword } from '../../src/admin/password.js';
+import { hashPassword } from '../../src/credentials/password.js';
 import { launchChromium } from '../support/browser.js';
 import { TestReceiver } from '../support/receiver.js';
 import { startService, type TestService } from '../support/service.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/admin/password.js';
+import { verifyPassword } from '../../src/credentials/password.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { freePort } from '../support/serve-process.js';
 import { waitUntil } from '../support/wait.js';

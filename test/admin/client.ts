@@ -1,5 +1,5 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { hashPassword } from '../../src/admin/password.js';
+import { hashPassword } from '../../src/credentials/password.js';
 import type { TestService } from '../support/service.js';
 
 export const PASSWORD = 'correct horse battery';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/admin/password.js';
-import { SIGN_IN_DEFAULTS, SignIn, type SignInResult } from '../../src/admin/sign-in.js';
+import { hashPassword } from '../../src/credentials/password.js';
+import { SIGN_IN_DEFAULTS, SignIn, type SignInResult } from '../../src/credentials/sign-in.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { startService, type TestService } from '../support/service.js';

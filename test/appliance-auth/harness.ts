@@ -4,7 +4,7 @@
  * access check admitted: what every appliance route gets, without depending on their handlers.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { SIGN_IN_DEFAULTS, SignIn } from '../../src/admin/sign-in.js';
+import { SIGN_IN_DEFAULTS, SignIn } from '../../src/credentials/sign-in.js';
 import { parseFormBody } from '../../src/api/body-parsers.js';
 import { applianceParams } from '../../src/appliance-api/params.js';
 import { appliancePlugin, sendApplianceError } from '../../src/appliance-api/plugin.js';

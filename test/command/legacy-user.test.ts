@@ -4,7 +4,7 @@
  * session, audited as `user:<name>`; one without the grant is refused before any action.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { hashPassword } from '../../src/admin/password.js';
+import { hashPassword } from '../../src/credentials/password.js';
 import { NO_LOG } from '../../src/audit/index.js';
 import { setLegacyApiAuth, setUserApiGrants } from '../../src/operations/api-accounts.js';
 import { startService, type TestService } from '../support/service.js';
