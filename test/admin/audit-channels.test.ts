@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/store/admin-store.js';
+import { cliArgs } from '../support/cli.js';
 import { startService, type TestService } from '../support/service.js';
 
 /*
@@ -105,11 +106,10 @@ describe('audit of changes through the command line', () => {
 
   /** The real CLI, as a child process, on the service's database. */
   async function outbound(...args: string[]): Promise<string> {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, OUTBOUND_DATABASE_URL: svc.databaseUrl } },
-    );
+    const { stdout } = await run(process.execPath, cliArgs(...args), {
+      cwd: ROOT,
+      env: { ...process.env, OUTBOUND_DATABASE_URL: svc.databaseUrl },
+    });
     return stdout;
   }
 
@@ -156,11 +156,10 @@ describe('audit of changes through the command line', () => {
 
   it('records administrators added and removed at the command line', async () => {
     // `user add` reads the password as the first line of stdin.
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'user', 'add', 'carol'],
-      { cwd: ROOT, env: { ...process.env, OUTBOUND_DATABASE_URL: svc.databaseUrl } },
-    );
+    const child = execFile(process.execPath, cliArgs('user', 'add', 'carol'), {
+      cwd: ROOT,
+      env: { ...process.env, OUTBOUND_DATABASE_URL: svc.databaseUrl },
+    });
     child.stdin?.end('correct horse battery staple\n');
     await new Promise<void>((resolve, reject) =>
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`)))),

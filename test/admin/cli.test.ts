@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/credentials/password.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { cliArgs } from '../support/cli.js';
 import { freePort } from '../support/serve-process.js';
 import { waitUntil } from '../support/wait.js';
 import { AdminClient, PASSWORD, passwordFields } from './client.js';
@@ -29,7 +30,7 @@ function outbound(
   ...args: string[]
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, cliArgs(...args), {
       cwd: ROOT,
       env,
     });
@@ -99,7 +100,7 @@ describe('outbound user', () => {
 describe('outbound serve without an administrator', () => {
   it('prints a one-time setup link that creates the first administrator', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    const child = spawn(process.execPath, cliArgs('serve'), {
       cwd: ROOT,
       env: { ...env, OUTBOUND_PORT: String(port), OUTBOUND_LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'ignore', 'pipe'],

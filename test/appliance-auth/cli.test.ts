@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliArgs } from '../support/cli.js';
 import { startService, type TestService } from '../support/service.js';
 import { basic, tokenRequest } from './harness.js';
 
@@ -33,7 +34,7 @@ function outbound(
   ...args: string[]
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, cliArgs(...args), {
       cwd: ROOT,
       env,
     });
