@@ -1,9 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { adminPlugin } from './admin/index.js';
-import { SignIn } from './credentials/sign-in.js';
 import { parseFormBody, parseJsonBody } from './api/body-parsers.js';
 import { apiPlugin } from './api/index.js';
 import { appliancePlugin } from './appliance-api/plugin.js';
+import { SignIn } from './credentials/sign-in.js';
 import { AccessControl } from './http/access.js';
 import { sendError } from './http/error-handler.js';
 import { HttpError } from './http/http-error.js';

@@ -1,7 +1,7 @@
+import type { SignIn } from '../credentials/sign-in.js';
 import type { OperationsContext } from '../operations/context.js';
 import type { DeliveryRate } from './delivery-rate.js';
 import type { RecipientStream } from './recipient-stream.js';
-import type { SignIn } from '../credentials/sign-in.js';
 import type { WebSessions } from './web-sessions.js';
 
 /** What the admin routes work with. */

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SIGN_IN_DEFAULTS, SignIn, type SignInPolicy } from '../credentials/sign-in.js';
 import { OutboundError } from '../errors.js';
 import { defaultAccess, PUBLIC } from '../http/access.js';
 import type { OperationsContext } from '../operations/context.js';
@@ -22,7 +23,6 @@ import { signInRoutes, signOutRoute } from './routes/sign-in.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import { SECURITY_HEADERS } from './security-headers.js';
-import { SIGN_IN_DEFAULTS, SignIn, type SignInPolicy } from '../credentials/sign-in.js';
 import { sameSecret } from './tokens.js';
 import { errorPage } from './views/error.js';
 import { WebSessions } from './web-sessions.js';

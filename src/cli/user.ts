@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { hashPassword, passwordProblem } from '../credentials/password.js';
 import { userNameProblem } from '../admin/user-name.js';
 import { cliActor, NO_LOG } from '../audit/index.js';
+import { hashPassword, passwordProblem } from '../credentials/password.js';
 import { OutboundError } from '../errors.js';
 import { setUserApiGrants } from '../operations/api-accounts.js';
 import type { Store } from '../store/store.js';

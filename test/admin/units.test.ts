@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { maskSecrets } from '../../src/admin/audit.js';
 import { DeliveryRate } from '../../src/admin/delivery-rate.js';
-import { FailureBackoff } from '../../src/credentials/failure-backoff.js';
 import { html } from '../../src/admin/html.js';
-import { hashPassword, passwordProblem, verifyPassword } from '../../src/credentials/password.js';
 import { nextPage } from '../../src/admin/routes/sign-in.js';
 import { randomToken, sameSecret, sha256 } from '../../src/admin/tokens.js';
 import { userNameProblem } from '../../src/admin/user-name.js';
+import { FailureBackoff } from '../../src/credentials/failure-backoff.js';
+import { hashPassword, passwordProblem, verifyPassword } from '../../src/credentials/password.js';
 import { DeliveryMetrics } from '../../src/metrics/delivery-metrics.js';
 
 describe('password hashing', () => {

@@ -4,11 +4,11 @@
  * access check admitted: what every appliance route gets, without depending on their handlers.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { SIGN_IN_DEFAULTS, SignIn } from '../../src/credentials/sign-in.js';
 import { parseFormBody } from '../../src/api/body-parsers.js';
 import { applianceParams } from '../../src/appliance-api/params.js';
 import { appliancePlugin, sendApplianceError } from '../../src/appliance-api/plugin.js';
 import { NO_LOG } from '../../src/audit/index.js';
+import { SIGN_IN_DEFAULTS, SignIn } from '../../src/credentials/sign-in.js';
 import { AccessControl } from '../../src/http/access.js';
 import type { ChangedBy } from '../../src/operations/api-accounts.js';
 import type { OperationsContext } from '../../src/operations/context.js';

@@ -4,9 +4,9 @@
  * "Login failed" and count toward the same slowdown as the admin /login.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { COMMAND_NS } from '../../src/appliance-api/xml-reply.js';
 import { hashPassword } from '../../src/credentials/password.js';
 import { SIGN_IN_DEFAULTS } from '../../src/credentials/sign-in.js';
-import { COMMAND_NS } from '../../src/appliance-api/xml-reply.js';
 import { setLegacyApiAuth, setUserApiGrants } from '../../src/operations/api-accounts.js';
 import { BACKENDS } from '../store/backends.js';
 import { freshStore } from '../store/harness.js';

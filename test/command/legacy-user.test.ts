@@ -4,8 +4,8 @@
  * session, audited as `user:<name>`; one without the grant is refused before any action.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { hashPassword } from '../../src/credentials/password.js';
 import { NO_LOG } from '../../src/audit/index.js';
+import { hashPassword } from '../../src/credentials/password.js';
 import { setLegacyApiAuth, setUserApiGrants } from '../../src/operations/api-accounts.js';
 import { startService, type TestService } from '../support/service.js';
 import { COMMAND_NS, DECL, xmlSuccess } from './support.js';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { hashPassword, passwordProblem } from '../../credentials/password.js';
 import { PUBLIC } from '../../http/access.js';
 import { recordAudit } from '../audit.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';
-import { hashPassword, passwordProblem } from '../../credentials/password.js';
 import { sha256 } from '../tokens.js';
 import { userNameProblem } from '../user-name.js';
 import { errorPage } from '../views/error.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { hashPassword, passwordProblem } from '../../credentials/password.js';
 import { HttpError } from '../../http/http-error.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';
-import { hashPassword, passwordProblem } from '../../credentials/password.js';
 import { audit, sendPage } from '../respond.js';
 import { userNameProblem } from '../user-name.js';
 import { usersPage } from '../views/users.js';
