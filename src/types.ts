@@ -20,6 +20,9 @@ export type DeliveryState = 'pending' | 'delivered' | 'failed';
 export type RecipientKind = 'http' | 'email';
 
 /** A recipient as stored; durations in milliseconds. */
+/** The representative exit survey's event name on the wire: the guide's, or deployed appliances'. */
+export type RepSurveyEventName = 'guide' | 'rep';
+
 export interface Recipient {
   id: number;
   /** 'email': `url` is `mailto:ADDRESS` and each event goes out as a readable mail. */
@@ -61,6 +64,16 @@ export interface Recipient {
   alertAfterMs: number;
   /** Between two alerts while it keeps failing ("Resend Email Alerts"); 0 = alert once. */
   resendAlertsMs: number;
+  /**
+   * Wire options for receivers written for deployed appliances (all off by default: the guide's
+   * byte-exact body). 'rep': the representative exit survey goes out as
+   * `support_conference_rep_exit_survey_completed`; decided at send time.
+   */
+  repSurveyEventName: RepSurveyEventName;
+  /** Adds `appliance_id` (this installation's id) after the standard variables. */
+  sendApplianceId: boolean;
+  /** Adds the session's custom attributes (as emitted with the event), named by code name. */
+  sendCustomFields: boolean;
   createdAt: number;
   updatedAt: number;
 }

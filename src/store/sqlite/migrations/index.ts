@@ -7,6 +7,7 @@ import * as settings from './0006-settings.js';
 import * as recipientKind from './0007-recipient-kind.js';
 import * as writerLock from './0008-writer-lock.js';
 import * as applianceApis from './0009-appliance-apis.js';
+import * as wireOptions from './0010-wire-options.js';
 
 export interface Migration {
   version: number;
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   recipientKind,
   writerLock,
   applianceApis,
+  wireOptions,
 ].map((m, i) => ({
   version: i + 1,
   name: m.name,
