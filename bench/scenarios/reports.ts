@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { request } from 'undici';
 import { NO_LOG } from '../../src/audit/index.js';
 import { createApiAccount } from '../../src/operations/api-accounts.js';
+import { REPORT_PAGE_SIZE } from '../../src/operations/reports.js';
 import { newLsid } from '../../src/sessions/index.js';
 import type { SessionState } from '../../src/sessions/types.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
@@ -120,7 +121,7 @@ export async function reports(ctx: Context): Promise<ScenarioResult> {
       },
       windows: [{ label: 'report', fromMs: from, toMs: to }],
       notes: [
-        `Reporting API: ${n.toLocaleString('en-US')} ended sessions (about ${Math.round(stateBytes / n)} bytes of state each: a representative, a customer with details, chat, a note, a file transfer, two custom attributes, a customer survey; ~20 detail events) stored straight into the SQLite file before \`serve\` started. One GET of SupportSession over the whole window with an OAuth2 token, read to the last byte: ${(bytes / 1048576).toFixed(1)} MB in ${seconds.toFixed(1)} s. RSS sampled every 100 ms (${memory.samples} samples): ${idleRssMb.toFixed(1)} MB before the request, max ${maxRssMb.toFixed(1)} MB, kernel peak (VmHWM) ${(memory.hwmKb / 1024).toFixed(1)} MB. The store is read 500 sessions per statement (keyset on lseq) and the document streamed with backpressure, so memory does not grow with the window.`,
+        `Reporting API: ${n.toLocaleString('en-US')} ended sessions (about ${Math.round(stateBytes / n)} bytes of state each: a representative, a customer with details, chat, a note, a file transfer, two custom attributes, a customer survey; ~20 detail events) stored straight into the SQLite file before \`serve\` started. One GET of SupportSession over the whole window with an OAuth2 token, read to the last byte: ${(bytes / 1048576).toFixed(1)} MB in ${seconds.toFixed(1)} s. RSS sampled every 100 ms (${memory.samples} samples): ${idleRssMb.toFixed(1)} MB before the request, max ${maxRssMb.toFixed(1)} MB, kernel peak (VmHWM) ${(memory.hwmKb / 1024).toFixed(1)} MB. The store is read ${REPORT_PAGE_SIZE} sessions per statement (keyset on lseq) and the document streamed with backpressure, so memory does not grow with the window.`,
       ],
     };
   } finally {
