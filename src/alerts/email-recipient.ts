@@ -67,6 +67,9 @@ export function emailRecipientInput(
       alertContacts: [],
       alertAfterMs: D.alertAfterSeconds * 1000,
       resendAlertsMs: D.resendAlertsSeconds * 1000,
+      repSurveyEventName: D.repSurveyEventName,
+      sendApplianceId: D.sendApplianceId,
+      sendCustomFields: D.sendCustomFields,
     },
   };
 }

@@ -23,4 +23,14 @@ export const RECIPIENT_DEFAULTS = {
   alertAfterSeconds: 600,
   /** Resend Email Alerts: hourly while failing. */
   resendAlertsSeconds: 3600,
-} as const satisfies Record<string, boolean | number | 'all'>;
+  /*
+   * Wire options for receivers written for deployed appliances: all off, the guide's
+   * byte-exact body (CONTRACT §7).
+   */
+  /** The guide's `support_conference_representative_exit_survey_completed`. */
+  repSurveyEventName: 'guide',
+  /** No `appliance_id` variable. */
+  sendApplianceId: false,
+  /** No custom-field variables. */
+  sendCustomFields: false,
+} as const satisfies Record<string, boolean | number | 'all' | 'guide'>;

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { canonicalEventName, type EventName } from '../events/index.js';
+import type { RepSurveyEventName } from '../types.js';
 import { invalid } from './errors.js';
 
 /* Checks of single recipient fields, as given in the API's JSON shape. */
@@ -67,4 +68,12 @@ export function certificate(value: unknown): string | null {
     );
   }
   return pem;
+}
+
+/** Which name the representative exit survey goes out under (CONTRACT §7). */
+export function repSurveyEventName(value: unknown): RepSurveyEventName {
+  if (value !== 'guide' && value !== 'rep') {
+    throw invalid('repSurveyEventName must be "guide" or "rep"', 'repSurveyEventName');
+  }
+  return value;
 }

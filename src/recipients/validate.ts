@@ -2,7 +2,7 @@ import type { Recipient, RecipientInput, RecipientPatch } from '../types.js';
 import { alertContacts } from './alert-contacts.js';
 import { RECIPIENT_DEFAULTS as D } from './defaults.js';
 import { invalid } from './errors.js';
-import { bool, certificate, events, seconds, text, url } from './fields.js';
+import { bool, certificate, events, repSurveyEventName, seconds, text, url } from './fields.js';
 import { extraHeaders } from './headers.js';
 import { maskSecret, signingSecret } from './secret.js';
 import { MAX_TIMEOUT_SECONDS } from './timeout-limit.js';
@@ -31,6 +31,9 @@ const FIELDS = [
   'alertContacts',
   'alertAfterSeconds',
   'resendAlertsSeconds',
+  'repSurveyEventName',
+  'sendApplianceId',
+  'sendCustomFields',
 ];
 
 /** Read-only: a client may send back what it read. */
@@ -64,6 +67,9 @@ export function parseRecipientInput(body: unknown): RecipientInput {
     alertContacts: patch.alertContacts ?? [],
     alertAfterMs: patch.alertAfterMs ?? D.alertAfterSeconds * 1000,
     resendAlertsMs: patch.resendAlertsMs ?? D.resendAlertsSeconds * 1000,
+    repSurveyEventName: patch.repSurveyEventName ?? D.repSurveyEventName,
+    sendApplianceId: patch.sendApplianceId ?? D.sendApplianceId,
+    sendCustomFields: patch.sendCustomFields ?? D.sendCustomFields,
   };
   checkIntervals(input);
   return input;
@@ -144,6 +150,15 @@ export function parseRecipientPatch(
   }
   if (b.resendAlertsSeconds !== undefined) {
     out.resendAlertsMs = seconds(b.resendAlertsSeconds, 'resendAlertsSeconds', 0, 7 * 86_400);
+  }
+  if (b.repSurveyEventName !== undefined) {
+    out.repSurveyEventName = repSurveyEventName(b.repSurveyEventName);
+  }
+  if (b.sendApplianceId !== undefined) {
+    out.sendApplianceId = bool(b.sendApplianceId, 'sendApplianceId');
+  }
+  if (b.sendCustomFields !== undefined) {
+    out.sendCustomFields = bool(b.sendCustomFields, 'sendCustomFields');
   }
   // A client that sends back what it read sends the masked secret: keep the real one.
   const masked = current?.secret != null && b.secret === maskSecret(current.secret);

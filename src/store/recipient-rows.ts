@@ -28,6 +28,10 @@ export interface RecipientRow {
   alert_after_ms: number;
   resend_alerts_ms: number;
   kind: string;
+  /** 'guide' or 'rep' (migration 0010's CHECK). */
+  rep_survey_event_name: string;
+  send_appliance_id: Flag;
+  send_custom_fields: Flag;
   created_at: number;
   updated_at: number;
 }
@@ -36,7 +40,8 @@ export interface RecipientRow {
 export const RECIPIENT_COLUMNS = `id, name, url, enabled, paused, events, retry_interval_ms,
   retry_max_interval_ms, retry_duration_ms, timeout_ms, tls_verify, ca_pem, headers, secret,
   previous_secret, previous_secret_expires_at, secret_rotation_ms, alert_contacts,
-  alert_after_ms, resend_alerts_ms, kind, created_at, updated_at`;
+  alert_after_ms, resend_alerts_ms, kind, rep_survey_event_name, send_appliance_id,
+  send_custom_fields, created_at, updated_at`;
 
 /** The columns an INSERT gives (all but id), in RECIPIENT_COLUMNS' order. */
 export const RECIPIENT_INSERT_COLUMNS = RECIPIENT_COLUMNS.replace(/^id, /, '');
@@ -69,6 +74,9 @@ export function toRecipient(row: RecipientRow): Recipient {
     alertAfterMs: row.alert_after_ms,
     resendAlertsMs: row.resend_alerts_ms,
     kind: row.kind as RecipientKind,
+    repSurveyEventName: row.rep_survey_event_name === 'rep' ? 'rep' : 'guide',
+    sendApplianceId: isSet(row.send_appliance_id),
+    sendCustomFields: isSet(row.send_custom_fields),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -76,6 +76,9 @@ export function recipientInput(overrides: Partial<RecipientInput> = {}): Recipie
     alertAfterMs: 600_000,
     resendAlertsMs: 3_600_000,
     kind: 'http',
+    repSurveyEventName: 'guide',
+    sendApplianceId: false,
+    sendCustomFields: false,
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import type { RecipientInput } from '../../types.js';
 
-/** $1 to $20 of INSERT_RECIPIENT and UPDATE_RECIPIENT, in their order. */
+/** $1 to $23 of INSERT_RECIPIENT and UPDATE_RECIPIENT, in their order. */
 export function recipientValues(input: RecipientInput): unknown[] {
   return [
     input.name,
@@ -23,5 +23,8 @@ export function recipientValues(input: RecipientInput): unknown[] {
     input.alertAfterMs,
     input.resendAlertsMs,
     input.kind,
+    input.repSurveyEventName,
+    input.sendApplianceId,
+    input.sendCustomFields,
   ];
 }

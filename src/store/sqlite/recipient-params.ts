@@ -26,5 +26,8 @@ export function recipientParams(
     alert_after_ms: input.alertAfterMs,
     resend_alerts_ms: input.resendAlertsMs,
     kind: input.kind,
+    rep_survey_event_name: input.repSurveyEventName,
+    send_appliance_id: input.sendApplianceId ? 1 : 0,
+    send_custom_fields: input.sendCustomFields ? 1 : 0,
   };
 }

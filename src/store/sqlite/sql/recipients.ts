@@ -5,7 +5,8 @@ INSERT INTO recipients (${RECIPIENT_INSERT_COLUMNS})
 VALUES (@name, @url, @enabled, @paused, @events, @retry_interval_ms, @retry_max_interval_ms,
   @retry_duration_ms, @timeout_ms, @tls_verify, @ca_pem, @headers, @secret, @previous_secret,
   @previous_secret_expires_at, @secret_rotation_ms, @alert_contacts, @alert_after_ms,
-  @resend_alerts_ms, @kind, @created_at, @updated_at)
+  @resend_alerts_ms, @kind, @rep_survey_event_name, @send_appliance_id, @send_custom_fields,
+  @created_at, @updated_at)
 RETURNING ${COLUMNS}`;
 
 export const UPDATE_RECIPIENT = `
@@ -17,7 +18,8 @@ UPDATE recipients SET name = @name, url = @url, enabled = @enabled, paused = @pa
   previous_secret_expires_at = @previous_secret_expires_at,
   secret_rotation_ms = @secret_rotation_ms, alert_contacts = @alert_contacts,
   alert_after_ms = @alert_after_ms, resend_alerts_ms = @resend_alerts_ms, kind = @kind,
-  updated_at = @updated_at
+  rep_survey_event_name = @rep_survey_event_name, send_appliance_id = @send_appliance_id,
+  send_custom_fields = @send_custom_fields, updated_at = @updated_at
 WHERE id = @id
 RETURNING ${COLUMNS}`;
 
