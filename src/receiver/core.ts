@@ -1,4 +1,3 @@
-import type { OutboundEvent } from '../events/index.js';
 import { dispatcher } from './dispatch.js';
 import { bodyTooLarge, ReceiverError, ReceiverErrorCode } from './errors.js';
 import { headerValue } from './headers.js';
@@ -8,12 +7,13 @@ import type {
   HandlerResponse,
   ReceivedRequest,
 } from './options.js';
-import { parseEvent } from './parse-event.js';
+import { type ParseRules, parseForm, parseRules } from './parse-event.js';
 import { parsedForm } from './parsed-form.js';
 import { secretKeys } from './secret.js';
 import type { ClaimResult, SeenStore } from './seen/store.js';
 import { tokenDigests, verifyTokenDigests } from './token.js';
 import { verifyWithKeys } from './verify.js';
+import type { ReceivedEvent } from './wire-extras.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -27,7 +27,7 @@ export class ReceiverCore {
   private readonly keys: Buffer[] | null;
   private readonly tokens: Buffer[] | null;
   private readonly toleranceSeconds: number | undefined;
-  private readonly mode: 'strict' | 'lenient';
+  private readonly rules: ParseRules;
   private readonly seen: SeenStore | undefined;
   private readonly onError: (error: ReceiverError) => void;
   private readonly dispatch: ReturnType<typeof dispatcher>;
@@ -37,7 +37,7 @@ export class ReceiverCore {
     this.keys = options.secret === undefined ? null : secretKeys(options.secret);
     this.tokens = options.token === undefined ? null : tokenDigests(options.token);
     this.toleranceSeconds = options.toleranceSeconds;
-    this.mode = options.mode === 'lenient' ? 'lenient' : 'strict';
+    this.rules = parseRules(options);
     this.seen = options.seen;
     this.onError = options.onError ?? logServerErrors;
     this.dispatch = dispatcher(options.on);
@@ -96,7 +96,7 @@ export class ReceiverCore {
     return ok('ok');
   }
 
-  private authenticEvent(request: ReceivedRequest): OutboundEvent {
+  private authenticEvent(request: ReceivedRequest): ReceivedEvent {
     const body = request.body ?? '';
     const raw = typeof body === 'string' || body instanceof Uint8Array ? body : null;
     // Adapters stop reading at the limit; this covers bodies a framework read for them.
@@ -112,9 +112,10 @@ export class ReceiverCore {
       const options = { toleranceSeconds: this.toleranceSeconds };
       verifyWithKeys(request.headers, raw, this.keys, options);
     }
-    return parseEvent(raw ?? parsedForm(body as URLSearchParams | Record<string, unknown>), {
-      mode: this.mode,
-    });
+    return parseForm(
+      raw ?? parsedForm(body as URLSearchParams | Record<string, unknown>),
+      this.rules,
+    );
   }
 
   private async claim(id: string | undefined): Promise<ClaimResult | 'untracked'> {
@@ -129,7 +130,7 @@ export class ReceiverCore {
   }
 
   private async runHandler(
-    event: OutboundEvent,
+    event: ReceivedEvent,
     context: DeliveryContext,
     claimed: boolean,
   ): Promise<void> {

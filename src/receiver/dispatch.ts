@@ -1,7 +1,8 @@
-import { EVENT_ALIASES, isEventName, type OutboundEvent } from '../events/index.js';
+import { EVENT_ALIASES, isEventName } from '../events/index.js';
 import type { DeliveryContext, EventHandlers } from './options.js';
+import type { ReceivedEvent } from './wire-extras.js';
 
-type AnyHandler = (event: OutboundEvent, context: DeliveryContext) => unknown;
+type AnyHandler = (event: ReceivedEvent, context: DeliveryContext) => unknown;
 
 /**
  * Resolves `on` into one function per event name, once. Unknown keys are refused so that a

@@ -50,3 +50,11 @@ export type { ClaimResult, SeenStore, SeenStoreOptions } from './seen/store.js';
 export { type SignatureHeaders, type SignOptions, signHeaders } from './sign.js';
 export { TOKEN_PARAMETER, verifyToken } from './token.js';
 export { type VerifiedDelivery, type VerifyOptions, verify } from './verify.js';
+export {
+  APPLIANCE_ID,
+  type CustomFieldsOption,
+  isCustomFieldName,
+  type ReceivedEvent,
+  type ReceivedEventOf,
+  type WireExtras,
+} from './wire-extras.js';

@@ -1,8 +1,9 @@
-import type { EventName, EventOf, OutboundEvent } from '../events/index.js';
+import type { EventName } from '../events/index.js';
 import type { ReceiverError } from './errors.js';
 import type { HeadersLike } from './headers.js';
 import type { ParseOptions } from './parse-event.js';
 import type { SeenStore } from './seen/store.js';
+import type { ReceivedEvent, ReceivedEventOf } from './wire-extras.js';
 
 /** What a handler learns besides the event. */
 export interface DeliveryContext {
@@ -19,14 +20,14 @@ export interface DeliveryContext {
  * acknowledged.
  */
 export type EventHandlers = {
-  [N in EventName]?: (event: EventOf<N>, context: DeliveryContext) => unknown;
+  [N in EventName]?: (event: ReceivedEventOf<N>, context: DeliveryContext) => unknown;
 } & {
   /** The name receivers written for deployed appliances use; the same event as the guide's. */
   support_conference_rep_exit_survey_completed?: (
-    event: EventOf<'support_conference_representative_exit_survey_completed'>,
+    event: ReceivedEventOf<'support_conference_representative_exit_survey_completed'>,
     context: DeliveryContext,
   ) => unknown;
-  default?: (event: OutboundEvent, context: DeliveryContext) => unknown;
+  default?: (event: ReceivedEvent, context: DeliveryContext) => unknown;
 };
 
 export interface HandlerOptions extends ParseOptions {
