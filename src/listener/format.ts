@@ -1,3 +1,5 @@
+import type { RecipientOptionsSeen } from './recipient-options.js';
+
 /** One request as the listener reports it (a JSON line, or one readable line). */
 export interface ReceivedRecord {
   /** ISO 8601, UTC. */
@@ -19,6 +21,11 @@ export interface ReceivedRecord {
   problems: string[];
   /** The body as text when it was not a form (e.g. JSON). */
   body?: string;
+  /**
+   * The recipient options that would send what came (`repSurveyEventName: 'rep'`,
+   * `sendApplianceId: true`, `sendCustomFields: [code names]`); absent for a guide-exact body.
+   */
+  recipientOptions?: RecipientOptionsSeen;
 }
 
 export function formatJson(record: ReceivedRecord): string {

@@ -7,3 +7,8 @@ export { formatJson, formatLine, quote, type ReceivedRecord } from './format.js'
 export { type IncomingRequest, type Inspection, inspectRequest } from './inspect.js';
 export { Listener, type ListenerOptions, type ListenerStats, summarize } from './listener.js';
 export { createOutput, type Output, type OutputOptions, wantsColor } from './output.js';
+export {
+  type RecipientOptionsSeen,
+  recipientOptionNotes,
+  recipientOptionsSeen,
+} from './recipient-options.js';

@@ -11,6 +11,8 @@ import {
   type VariableName,
   validateEvent,
 } from '../events/index.js';
+import { APPLIANCE_ID, checkedValue, isCustomFieldName } from '../receiver/wire-extras.js';
+import { type RecipientOptionsSeen, recipientOptionsSeen } from './recipient-options.js';
 
 /** One HTTP request as the listener received it. */
 export interface IncomingRequest {
@@ -37,6 +39,8 @@ export interface Inspection {
   isEvent: boolean;
   /** The body as text, when it could not be read as a form (e.g. JSON). */
   rawBody?: string;
+  /** The recipient options that would send what came (the deployed survey name, extras). */
+  recipientOptions?: RecipientOptionsSeen;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -91,18 +95,43 @@ export function inspectRequest(request: IncomingRequest): Inspection {
   if (event === undefined) problems.push('missing variable event');
   else if (name === undefined) problems.push(`unknown event "${event}"`);
 
+  let recipientOptions: RecipientOptionsSeen | undefined;
   if (name !== undefined) {
     const allowed = new Set(fieldsOf(name));
     for (const key of Object.keys(variables)) {
-      if (!allowed.has(key)) problems.push(`unknown field "${key}"`);
+      if (allowed.has(key)) continue;
+      // What a recipient's wire options add (CONTRACT §7); any other variable is unknown.
+      if (key === APPLIANCE_ID || isCustomFieldName(key)) {
+        const problem = extraProblem(key, variables[key] as string);
+        if (problem !== undefined) problems.push(problem);
+      } else problems.push(`unknown field "${key}"`);
     }
+    recipientOptions = recipientOptionsSeen(event as string, variables, allowed, name);
     const missing = requiredVariablesOf(name, variables.type).filter(
       (f) => f !== 'event' && variables[f] === undefined,
     );
     for (const field of missing) problems.push(`missing variable ${field}`);
     problems.push(...valueProblems(name, variables, missing));
   }
-  return { event, lsid, variables, problems, isEvent: name !== undefined };
+  return {
+    event,
+    lsid,
+    variables,
+    problems,
+    isEvent: name !== undefined,
+    ...(recipientOptions === undefined ? {} : { recipientOptions }),
+  };
+}
+
+/** What is wrong with an extra variable's value, by the rules of any schema-1 text. */
+function extraProblem(field: string, value: string): string | undefined {
+  try {
+    checkedValue(field, value);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof EventValidationError)) throw error;
+    return error.message;
+  }
 }
 
 function readForm(text: string, problems: string[]): Record<string, string> {

@@ -137,6 +137,9 @@ export class Listener {
       variables: inspection.variables,
       problems: inspection.problems,
       ...(inspection.rawBody === undefined ? {} : { body: inspection.rawBody }),
+      ...(inspection.recipientOptions === undefined
+        ? {}
+        : { recipientOptions: inspection.recipientOptions }),
     };
     this.stats.requests++;
     if (inspection.isEvent) this.stats.events++;

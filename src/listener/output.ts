@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { formatJson, formatLine, type ReceivedRecord } from './format.js';
+import { type RecipientOptionKind, recipientOptionNotes } from './recipient-options.js';
 
 export interface OutputOptions {
   /** Where lines go (the console). */
@@ -19,16 +20,26 @@ export interface Output {
 
 /**
  * Writes each record to the console and, with `outFile`, appends it to the file at once
- * (synchronously: a test or `tail -f` sees it as soon as the request is answered).
+ * (synchronously: a test or `tail -f` sees it as soon as the request is answered). Readable
+ * lines are followed, the first time each kind is seen, by the recipient option that sends
+ * what came (JSON lines carry it in `recipientOptions`).
  */
 export function createOutput(options: OutputOptions): Output {
   const fd = options.outFile === undefined ? undefined : openSync(options.outFile, 'a');
+  const noted = new Set<RecipientOptionKind>();
   return {
     write(record) {
       const json = formatJson(record);
-      options.stream.write(
-        `${options.json ? json : formatLine(record, { color: options.color ?? false })}\n`,
-      );
+      let text = options.json ? json : formatLine(record, { color: options.color ?? false });
+      if (!options.json && record.recipientOptions !== undefined) {
+        for (const note of recipientOptionNotes(record.recipientOptions)) {
+          if (noted.has(note.kind)) continue;
+          noted.add(note.kind);
+          const line = `  ↳ ${note.text}`;
+          text += `\n${options.color ? `\x1b[36m${line}\x1b[0m` : line}`;
+        }
+      }
+      options.stream.write(`${text}\n`);
       if (fd !== undefined) writeSync(fd, `${json}\n`);
     },
     close() {

@@ -119,8 +119,11 @@ function unknownMessage(key: string, name: EventName): string {
   return `unknown field "${key}" for ${name}${hint}`;
 }
 
-/** The same rules as any schema-1 text: non-empty, not too long, well-formed, no NUL. */
-function checkedValue(field: string, value: string): string {
+/**
+ * The same rules as any schema-1 text: non-empty, not too long, well-formed, no NUL. Throws
+ * EventValidationError naming `field`.
+ */
+export function checkedValue(field: string, value: string): string {
   if (value.length === 0) {
     throw new EventValidationError(`${field} must be a non-empty string`, field);
   }

@@ -55,9 +55,9 @@ describe('inspectRequest', () => {
   });
 
   it('flags unknown fields, missing variables, duplicates, method and content type', () => {
-    expect(inspect(`${BEGIN}&foo=1&bar=2`).problems).toEqual([
-      'unknown field "foo"',
-      'unknown field "bar"',
+    expect(inspect(`${BEGIN}&Foo=1&bar-baz=2`).problems).toEqual([
+      'unknown field "Foo"',
+      'unknown field "bar-baz"',
     ]);
     expect(inspect('event=support_conference_end&version=1&timestamp=1').problems).toEqual([
       'missing variable lsid',
@@ -240,7 +240,7 @@ describe('Listener', () => {
     const { listener, records, console, output } = await start();
     const url = `${listener.url}hook?token=a%2Bb`;
     expect((await post(url, REP, { headers: { 'webhook-id': 'evt_1' } })).status).toBe(200);
-    expect((await post(url, `${BEGIN}&foo=1`)).status).toBe(200);
+    expect((await post(url, `${BEGIN}&Foo=1`)).status).toBe(200);
     expect((await post(url, '{"a":1}', { contentType: 'application/json' })).status).toBe(200);
     expect((await post(url, '', { method: 'GET' })).status).toBe(200);
     expect(
@@ -268,7 +268,7 @@ describe('Listener', () => {
     expect(lines[0]).toMatch(
       /^\d\d:\d\d:\d\d\.\d{3} {2}support_conference_member_added {5}42 {2}version=1 timestamp=1700000000 type=representative display_name="José Müller" user_id=17 username=jose$/,
     );
-    expect(lines[1]).toMatch(/foo=1 {2}! unknown field "foo"$/);
+    expect(lines[1]).toMatch(/Foo=1 {2}! unknown field "Foo"$/);
     expect(lines[2]).toContain('! not form-encoded (content-type application/json)');
     expect(lines[3]).toContain('GET /hook?token=a%2Bb');
     expect(lines[3]).toContain('! not a POST (GET)');
@@ -343,7 +343,7 @@ describe('outbound listen (the command)', () => {
     const url = `http://127.0.0.1:${port}/in`;
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++)
-      statuses.push((await post(url, i === 3 ? `${BEGIN}&foo=1` : REP)).status);
+      statuses.push((await post(url, i === 3 ? `${BEGIN}&Foo=1` : REP)).status);
     await waitUntil(() => cli.stdout().split('\n').length > 10, 'ten JSON lines');
     const lines = cli
       .stdout()
@@ -353,7 +353,7 @@ describe('outbound listen (the command)', () => {
     expect(lines.map((l) => l.status)).toEqual(statuses);
     expect(statuses).toContain(502);
     expect(statuses).toContain(200);
-    expect(lines[3].problems).toEqual(['unknown field "foo"']);
+    expect(lines[3].problems).toEqual(['unknown field "Foo"']);
     expect(lines[0]).toMatchObject({ method: 'POST', path: '/in', lsid: '42', problems: [] });
     expect(typeof lines[0].receivedAt).toBe('string');
     expect(readFileSync(out, 'utf8')).toBe(cli.stdout());
