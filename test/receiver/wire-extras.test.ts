@@ -48,6 +48,11 @@ describe('parseEvent: what the wire options add', () => {
     });
     expectTypeOf(event.appliance_id).toEqualTypeOf<string | undefined>();
     expectTypeOf(event.customFields).toEqualTypeOf<Readonly<Record<string, string>> | undefined>();
+    // Still a discriminated union: `event.event` narrows it, extras and all.
+    if (event.event === 'support_conference_member_added' && event.type === 'representative') {
+      expectTypeOf(event.username).toEqualTypeOf<string>();
+      expectTypeOf(event.appliance_id).toEqualTypeOf<string | undefined>();
+    }
   });
 
   it('accepts appliance_id without any option; leaves customFields out when none came', () => {
