@@ -35,6 +35,9 @@ export function recipientJson(
     alertContacts: r.alertContacts,
     alertAfterSeconds: r.alertAfterMs / 1000,
     resendAlertsSeconds: r.resendAlertsMs / 1000,
+    repSurveyEventName: r.repSurveyEventName,
+    sendApplianceId: r.sendApplianceId,
+    sendCustomFields: r.sendCustomFields,
     previousSecret:
       r.previousSecret !== null && (r.previousSecretExpiresAt ?? 0) > now
         ? maskSecret(r.previousSecret)

@@ -169,6 +169,26 @@ export const COMPONENTS = {
           default: D.resendAlertsSeconds,
           description: 'Resend Email Alerts: between alerts while it keeps failing; 0 = once',
         },
+        // Wire options for receivers written for deployed appliances (CONTRACT §7).
+        repSurveyEventName: {
+          type: 'string',
+          enum: ['guide', 'rep'],
+          default: D.repSurveyEventName,
+          description:
+            "The representative exit survey's event name on the wire: `guide` sends the guide's `support_conference_representative_exit_survey_completed`; `rep` sends `support_conference_rep_exit_survey_completed`, the name deployed appliances send (decided at send time, replays included)",
+        },
+        sendApplianceId: {
+          type: 'boolean',
+          default: D.sendApplianceId,
+          description:
+            "Adds `appliance_id` (this installation's id, shown on the admin Settings page; `OUTBOUND_APPLIANCE_ID` overrides it) after the standard variables",
+        },
+        sendCustomFields: {
+          type: 'boolean',
+          default: D.sendCustomFields,
+          description:
+            "Adds the session's custom attributes, each as a variable named by its code name, after the guide's variables",
+        },
         status: { type: 'object', readOnly: true },
         warnings: {
           type: 'array',
