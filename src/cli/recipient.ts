@@ -35,6 +35,9 @@ interface RecipientFlags {
   alertContact?: string;
   alertAfter?: string;
   resendAlerts?: string;
+  repSurveyEventName?: string;
+  sendApplianceId?: boolean;
+  sendCustomFields?: boolean;
   url?: string;
   name?: string;
   json?: boolean;
@@ -42,41 +45,55 @@ interface RecipientFlags {
 }
 
 function withRecipientOptions(command: Command): Command {
-  return command
-    .option('--events <list>', 'comma-separated event names, or "all"')
-    .option(
-      '--retry-interval <seconds>',
-      `first retry after this (default ${D.retryIntervalSeconds})`,
-    )
-    .option('--retry-max-interval <seconds>', `backoff cap (default ${D.retryMaxIntervalSeconds})`)
-    .option(
-      '--retry-duration <seconds>',
-      `set the head aside after failing this long; 0 = forever (default ${D.retryDurationSeconds})`,
-    )
-    .option('--timeout <seconds>', `request time-out (default ${D.timeoutSeconds})`)
-    .option('--disabled', 'queue nothing for it')
-    .option('--enabled', 'enable it again')
-    .option('--no-tls-verify', 'do not validate its TLS certificate (only when you must)')
-    .option('--ca <file>', 'PEM root certificate to trust for it')
-    .option('--header <header...>', 'extra header "Name: value" (repeatable)')
-    .option('--secret <whsec>', 'Standard Webhooks signing secret (whsec_…)')
-    .option(
-      '--secret-rotation <seconds>',
-      `a replaced secret keeps signing this long (default ${D.secretRotationSeconds})`,
-    )
-    .option(
-      '--alert-contact <addresses>',
-      `Email Contact: error alerts to these addresses (comma-separated, at most ${MAX_ALERT_CONTACTS}; "" = none)`,
-    )
-    .option(
-      '--alert-after <seconds>',
-      `Send Email Alert After: failing this long (default ${D.alertAfterSeconds})`,
-    )
-    .option(
-      '--resend-alerts <seconds>',
-      `Resend Email Alerts: every so often while failing; 0 = once (default ${D.resendAlertsSeconds})`,
-    )
-    .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)');
+  return (
+    command
+      .option('--events <list>', 'comma-separated event names, or "all"')
+      .option(
+        '--retry-interval <seconds>',
+        `first retry after this (default ${D.retryIntervalSeconds})`,
+      )
+      .option(
+        '--retry-max-interval <seconds>',
+        `backoff cap (default ${D.retryMaxIntervalSeconds})`,
+      )
+      .option(
+        '--retry-duration <seconds>',
+        `set the head aside after failing this long; 0 = forever (default ${D.retryDurationSeconds})`,
+      )
+      .option('--timeout <seconds>', `request time-out (default ${D.timeoutSeconds})`)
+      .option('--disabled', 'queue nothing for it')
+      .option('--enabled', 'enable it again')
+      .option('--no-tls-verify', 'do not validate its TLS certificate (only when you must)')
+      .option('--ca <file>', 'PEM root certificate to trust for it')
+      .option('--header <header...>', 'extra header "Name: value" (repeatable)')
+      .option('--secret <whsec>', 'Standard Webhooks signing secret (whsec_…)')
+      .option(
+        '--secret-rotation <seconds>',
+        `a replaced secret keeps signing this long (default ${D.secretRotationSeconds})`,
+      )
+      .option(
+        '--alert-contact <addresses>',
+        `Email Contact: error alerts to these addresses (comma-separated, at most ${MAX_ALERT_CONTACTS}; "" = none)`,
+      )
+      .option(
+        '--alert-after <seconds>',
+        `Send Email Alert After: failing this long (default ${D.alertAfterSeconds})`,
+      )
+      .option(
+        '--resend-alerts <seconds>',
+        `Resend Email Alerts: every so often while failing; 0 = once (default ${D.resendAlertsSeconds})`,
+      )
+      // Wire options for receivers written for deployed appliances (CONTRACT §7).
+      .option(
+        '--rep-survey-event-name <guide|rep>',
+        `the representative exit survey's name on the wire: guide's, or "rep" for support_conference_rep_exit_survey_completed as appliances send it (default ${D.repSurveyEventName})`,
+      )
+      .option('--send-appliance-id', "add appliance_id (this installation's id) to each event")
+      .option('--no-send-appliance-id', 'stop adding appliance_id (the default)')
+      .option('--send-custom-fields', "add the session's custom fields, named by code name")
+      .option('--no-send-custom-fields', 'stop adding custom fields (the default)')
+      .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)')
+  );
 }
 
 function number(value: string | undefined, flag: string): number | undefined {
@@ -114,6 +131,10 @@ function body(flags: RecipientFlags, command: Command): Record<string, unknown> 
   if (flags.disabled) out.enabled = false;
   if (flags.enabled) out.enabled = true;
   if (command.getOptionValueSource('tlsVerify') === 'cli') out.tlsVerify = flags.tlsVerify;
+  if (flags.repSurveyEventName !== undefined) out.repSurveyEventName = flags.repSurveyEventName;
+  for (const key of ['sendApplianceId', 'sendCustomFields'] as const) {
+    if (command.getOptionValueSource(key) === 'cli') out[key] = flags[key];
+  }
   if (flags.ca !== undefined) {
     try {
       out.caCertificate = readFileSync(flags.ca, 'utf8');
