@@ -29,6 +29,10 @@ export interface RecipientFormValues {
   alertContacts: string;
   alertAfterSeconds: string;
   resendAlertsSeconds: string;
+  /** Wire compatibility: 'guide' or 'rep' (as posted: anything else is refused). */
+  repSurveyEventName: string;
+  sendApplianceId: boolean;
+  sendCustomFields: boolean;
 }
 
 export type FieldErrors = Partial<Record<string, string>>;
@@ -48,6 +52,9 @@ const LABELS: Record<string, string> = {
   alertContacts: 'Email Contact',
   alertAfterSeconds: 'Send Email Alert After',
   resendAlertsSeconds: 'Resend Email Alerts',
+  repSurveyEventName: 'Representative exit survey event name',
+  sendApplianceId: 'Send appliance id',
+  sendCustomFields: 'Send custom fields',
 };
 
 export function valuesOf(r: Recipient | undefined): RecipientFormValues {
@@ -72,6 +79,9 @@ export function valuesOf(r: Recipient | undefined): RecipientFormValues {
     alertContacts: (r?.alertContacts ?? []).join('\n'),
     alertAfterSeconds: String(r === undefined ? D.alertAfterSeconds : r.alertAfterMs / 1000),
     resendAlertsSeconds: String(r === undefined ? D.resendAlertsSeconds : r.resendAlertsMs / 1000),
+    repSurveyEventName: r?.repSurveyEventName ?? D.repSurveyEventName,
+    sendApplianceId: r?.sendApplianceId ?? D.sendApplianceId,
+    sendCustomFields: r?.sendCustomFields ?? D.sendCustomFields,
   };
 }
 
@@ -137,6 +147,14 @@ function read(form: Form, current: Recipient | undefined, now: number) {
   for (const key of ['alertAfterSeconds', 'resendAlertsSeconds']) {
     if (form.has(key)) body[key] = seconds(form.get(key));
   }
+  // The wire fieldset only when posted (its radio buttons always post one): a form without it
+  // leaves the options as they are; with it, an unticked box turns its option off.
+  const wire = form.has('repSurveyEventName');
+  if (wire) {
+    body.repSurveyEventName = form.get('repSurveyEventName');
+    body.sendApplianceId = form.has('sendApplianceId');
+    body.sendCustomFields = form.has('sendCustomFields');
+  }
   const errors: FieldErrors = {};
   if (events.length === 0) errors.events = 'Events to Send: choose at least one event type';
   const parsedHeaders = headerLines(form.get('headers') ?? '');
@@ -178,6 +196,11 @@ function read(form: Form, current: Recipient | undefined, now: number) {
     alertContacts: contacts ?? valuesOf(current).alertContacts,
     alertAfterSeconds: form.get('alertAfterSeconds') ?? valuesOf(current).alertAfterSeconds,
     resendAlertsSeconds: form.get('resendAlertsSeconds') ?? valuesOf(current).resendAlertsSeconds,
+    repSurveyEventName: wire
+      ? String(body.repSurveyEventName)
+      : valuesOf(current).repSurveyEventName,
+    sendApplianceId: wire ? form.has('sendApplianceId') : valuesOf(current).sendApplianceId,
+    sendCustomFields: wire ? form.has('sendCustomFields') : valuesOf(current).sendCustomFields,
   };
   return { body, errors, values };
 }

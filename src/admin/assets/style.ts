@@ -92,6 +92,10 @@ form.panel, section.panel, dl.panel { background: #fff; border: 1px solid var(--
 /* The box beside its name, which wraps under itself (event names are long for a phone). */
 .checks label { display: flex; align-items: baseline; gap: .2rem; font-weight: normal;
   overflow-wrap: anywhere; }
+/* The recipient form's "Wire compatibility" options; min-width 0 lets it narrow on a phone. */
+fieldset.wire { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 .9rem;
+  padding: .5rem .9rem; min-width: 0; }
+fieldset.wire legend { font-weight: 600; padding: 0 .3rem; }
 .notice { background: #e6f4ea; border: 1px solid #a8d5b5; padding: .5rem .8rem; margin-bottom: 1rem;
   border-radius: 4px; }
 .alert { background: #fdecea; border: 1px solid #f1b0aa; padding: .5rem .8rem; margin-bottom: 1rem;

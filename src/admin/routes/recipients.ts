@@ -152,5 +152,13 @@ function fromInput(form: ReturnType<typeof formOf>) {
     alertContacts: form.get('alertContacts') ?? '',
     alertAfterSeconds: form.get('alertAfterSeconds') ?? '',
     resendAlertsSeconds: form.get('resendAlertsSeconds') ?? '',
+    // The wire options only when their fieldset was posted (else as stored).
+    ...(form.has('repSurveyEventName')
+      ? {
+          repSurveyEventName: form.get('repSurveyEventName') ?? '',
+          sendApplianceId: form.has('sendApplianceId'),
+          sendCustomFields: form.has('sendCustomFields'),
+        }
+      : {}),
   };
 }

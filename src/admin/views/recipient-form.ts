@@ -24,6 +24,34 @@ function field(
 const input = (name: string, value: string, type = 'text', extra: HtmlValue = '') =>
   html`<input type="${type}" id="${name}" name="${name}" value="${value}"${extra}>`;
 
+/**
+ * Options for receivers written against deployed appliances rather than the guide; each says
+ * which receiver behaviour it exists for. All off: the guide's byte-exact body.
+ */
+function wireFieldset(values: RecipientFormValues, errors: FieldErrors): SafeHtml {
+  const checked = (on: boolean) => (on ? html` checked` : '');
+  const survey = ([value, label]: readonly [string, string]) =>
+    html`<label><input type="radio" name="repSurveyEventName" value="${value}"${checked(values.repSurveyEventName === value)}> ${label}</label>`;
+  const error = errors.repSurveyEventName;
+  return html`<fieldset class="wire" data-fieldset="wire"><legend>Wire compatibility</legend>
+<div class="hint">For receivers written for the appliance rather than the guide. All off: the guide's body, byte for byte.</div>
+<div class="field${error ? ' invalid' : ''}" data-field-name="repSurveyEventName"><span class="label">Representative exit survey event name</span>
+  <div class="checks">${REP_SURVEY_NAMES.map(survey)}</div>
+  <div class="hint">Some integrations (ServiceNow's) know the survey only by the appliance's name, and drop the guide's with a 200.</div>
+  ${error && html`<div class="error" role="alert">${error}</div>`}
+</div>
+<div class="field" data-field-name="sendApplianceId"><div class="checks"><label><input type="checkbox" name="sendApplianceId" value="on"${checked(values.sendApplianceId)}> Send appliance id</label></div>
+  <div class="hint">Adds appliance_id (this installation's id, on the Settings page), for receivers that require it and match it against the appliance they expect.</div></div>
+<div class="field" data-field-name="sendCustomFields"><div class="checks"><label><input type="checkbox" name="sendCustomFields" value="on"${checked(values.sendCustomFields)}> Send custom fields</label></div>
+  <div class="hint">Adds the session's custom fields, named by code name, for receivers keyed on them (the appliance's "Send Custom Fields").</div></div>
+</fieldset>`;
+}
+
+const REP_SURVEY_NAMES = [
+  ['guide', "The guide's: support_conference_representative_exit_survey_completed"],
+  ['rep', "Deployed appliances': support_conference_rep_exit_survey_completed"],
+] as const;
+
 export function recipientFormPage(options: {
   session: WebSession;
   /** Undefined for a new recipient. */
@@ -77,6 +105,7 @@ ${field(
   ${values.secretMasked && html`<div class="hint">Current: ${values.secretMasked}. Leave empty to keep it. <label><input type="checkbox" name="removeSecret" value="on"> Remove it</label></div>`}`,
   'Standard Webhooks secret (whsec_ and base64). Shown masked once saved.',
 )}
+${wireFieldset(values, errors)}
 <div class="actions"><button class="primary" type="submit">Save</button>
   <a class="button" href="${id === undefined ? '/admin/recipients' : `/admin/recipients/${id}`}">Cancel</a></div>
 </form>`,

@@ -61,6 +61,16 @@ function alertSummary(r: Recipient): string {
   return `${r.alertContacts.join(', ')}: alert after ${r.alertAfterMs / 1000} s of failing, ${resend}`;
 }
 
+/** The recipient's wire options, in the words of its form's "Wire compatibility". */
+function wireSummary(r: Recipient): string {
+  const on = [
+    r.repSurveyEventName === 'rep' ? 'survey as support_conference_rep_exit_survey_completed' : '',
+    r.sendApplianceId ? 'sends appliance_id' : '',
+    r.sendCustomFields ? 'sends custom fields' : '',
+  ].filter(Boolean);
+  return on.length === 0 ? "the guide's body" : on.join('; ');
+}
+
 function actionButton(
   session: WebSession,
   id: number,
@@ -98,6 +108,7 @@ export function recipientPage(
     r.retryDurationMs === 0 ? 'forever' : `set aside after ${r.retryDurationMs / 1000} s`
   }</dd>
   <dt>Email Contact</dt><dd data-field="alertContacts">${alertSummary(r)}</dd>
+  <dt>Wire compatibility</dt><dd data-field="wireOptions">${wireSummary(r)}</dd>
 </dl>
 <div class="actions">
   ${
