@@ -1,5 +1,6 @@
 import { type AuditLog, recordAudit } from '../audit/index.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { VARIABLES } from '../events/index.js';
 import { CODE_NAME, checkShort } from '../sessions/index.js';
 import type { CustomField } from '../store/custom-field-store.js';
 import type { OperationsContext } from './context.js';
@@ -37,6 +38,13 @@ export async function findCustomField(ctx: Ctx, codeName: string): Promise<Custo
   return field;
 }
 
+/**
+ * Code names a custom field may not take: a recipient with sendCustomFields sends each field as
+ * a variable named by its code name after the guide's, so one of these would put a second
+ * `lsid` (or `event`, `appliance_id`, …) in the body, and receivers read one or the other.
+ */
+const SHADOWED: ReadonlySet<string> = new Set([...Object.keys(VARIABLES), 'appliance_id']);
+
 /** Checks a code name: lower case, as integrations send `session.custom.<code_name>`. */
 export function checkCodeName(value: unknown): string {
   if (typeof value !== 'string' || !CODE_NAME.test(value)) {
@@ -48,6 +56,12 @@ export function checkCodeName(value: unknown): string {
   if (value === 'external_key') {
     throw new InvalidInputError(
       "code_name external_key is the session's external key, not a custom field",
+      'code_name',
+    );
+  }
+  if (SHADOWED.has(value)) {
+    throw new InvalidInputError(
+      `code_name ${value} is a variable of the outbound event; a custom field sent with events may not shadow it`,
       'code_name',
     );
   }
