@@ -10,6 +10,7 @@ import { DestinationPolicy } from './delivery/destination-policy.js';
 import { Dispatcher, HttpSender } from './delivery/index.js';
 import { KindSender } from './delivery/kind-sender.js';
 import { Ingest } from './operations/ingest.js';
+import { type InstallationId, loadInstallationId } from './operations/installation.js';
 import { TokenAuth } from './operations/tokens.js';
 import { buildApp } from './server.js';
 import { leasingCluster } from './store/lane-leasing.js';
@@ -30,6 +31,8 @@ export class Service {
   private readonly alerter: Alerter;
   private readonly sender: KindSender;
   private readonly retention: Retention;
+  /** Read from the store in start(), before anything is served or sent. */
+  private installation: InstallationId = { id: '', overridden: false };
   private ready = false;
   private stopping: Promise<void> | null = null;
 
@@ -50,9 +53,10 @@ export class Service {
       allow: config.destinationAllow,
       deny: config.destinationDeny,
     });
+    const applianceId = () => this.installation.id;
     this.sender = new KindSender({
-      http: new HttpSender({ destinations: { policy: destinations } }),
-      email: new MailSender(this.mail),
+      http: new HttpSender({ destinations: { policy: destinations }, applianceId }),
+      email: new MailSender(this.mail, applianceId),
     });
     // Error alerts follow each recipient's Email Contact fields, off the delivery path.
     this.alerter = new Alerter({
@@ -121,6 +125,7 @@ export class Service {
         isReady: () => this.ready,
         destinations,
         legacyApiAuth: config.legacyApiAuth,
+        installation: () => this.installation,
       },
       {
         bodyLimitBytes: config.bodyLimitBytes,
@@ -157,6 +162,11 @@ export class Service {
   async start(): Promise<string> {
     this.watchStorage();
     await this.store.migrate();
+    this.installation = await loadInstallationId(
+      this.store.settings,
+      this.config.applianceId ?? null,
+      Date.now(),
+    );
     const address = await this.app.listen({ port: this.config.port, host: this.config.host });
     await this.dispatcher.start();
     this.alerter.start();

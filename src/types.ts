@@ -93,6 +93,11 @@ export interface NewEvent {
   body: string;
   /** A test event: queued for this recipient only, whatever it subscribes to. */
   onlyRecipientId?: number;
+  /**
+   * The session's custom attributes when a session step emitted the event (code name →
+   * value); absent or empty: none. Sent only to recipients with sendCustomFields.
+   */
+  customFields?: Record<string, string>;
 }
 
 export interface StoredEvent extends Omit<NewEvent, 'onlyRecipientId'> {
@@ -115,6 +120,11 @@ export interface PendingDelivery {
   eventUid: string;
   eventName: EventName;
   body: string;
+  /**
+   * events.custom_fields as stored (JSON text, null when none): parsed only when the
+   * recipient sends custom fields, so the hot path stays free of it.
+   */
+  customFieldsJson?: string | null;
   acceptedAt: number;
   attempts: number;
   /** Time of the first failed attempt of this delivery: the retry duration counts from it. */

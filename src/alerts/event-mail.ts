@@ -24,12 +24,14 @@ const LABELS: Readonly<Record<string, string>> = {
   display_name: 'Display name',
   user_id: 'User id',
   username: 'Username',
+  appliance_id: 'Appliance id',
 };
 
 /**
  * An email recipient's mail for one event: its variables in readable form, one per line, in
- * the order of the guide, with the time in UTC. Built from the exact body sent to HTTP
- * recipients, so both always say the same.
+ * the order of the guide, with the time in UTC, then what the recipient's wire options add
+ * (`appliance_id`, custom fields by code name) in body order. Built from the exact body sent
+ * to HTTP recipients with the same options, so both always say the same.
  */
 export function eventMail(
   name: EventName,
@@ -38,10 +40,14 @@ export function eventMail(
 ): { to: string[]; subject: string; text: string } {
   const fields = formFields(body);
   const lines: string[] = [];
-  for (const field of fieldsOf(name)) {
+  const guide = fieldsOf(name);
+  for (const field of guide) {
     const value = fields[field];
     if (value === undefined) continue;
     lines.push(`${LABELS[field] ?? field}: ${field === 'timestamp' ? readableTime(value) : value}`);
+  }
+  for (const [field, value] of Object.entries(fields)) {
+    if (!guide.includes(field)) lines.push(`${LABELS[field] ?? field}: ${value}`);
   }
   const session = fields.lsid === undefined ? '' : ` (session ${fields.lsid})`;
   return {

@@ -1,5 +1,6 @@
 import type { DeliveryErrorCode } from '../delivery/errors.js';
 import type { Sender, SendResult, WriteGate } from '../delivery/sender.js';
+import { deliveryWireBody } from '../delivery/wire-body.js';
 import { canonicalEventName, formFields } from '../events/index.js';
 import type { PendingDelivery, Recipient } from '../types.js';
 import { eventMail } from './event-mail.js';
@@ -14,11 +15,15 @@ export const MAILTO = 'mailto:';
  * lane like an HTTP failure, so mails arrive in order and none is skipped.
  */
 export class MailSender implements Sender {
-  constructor(private readonly relay: MailRelay) {}
+  /** `applianceId`: this installation's id, for recipients with sendApplianceId. */
+  constructor(
+    private readonly relay: MailRelay,
+    private readonly applianceId: () => string = () => '',
+  ) {}
 
   async send(
     recipient: Recipient,
-    delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+    delivery: Pick<PendingDelivery, 'eventUid' | 'body' | 'customFieldsJson'>,
     mayWrite?: WriteGate,
   ): Promise<SendResult> {
     const at = Date.now();
@@ -37,7 +42,9 @@ export class MailSender implements Sender {
     if (name === undefined || !recipient.url.startsWith(MAILTO)) {
       return result(`cannot mail event ${delivery.eventUid} to ${recipient.url}`);
     }
-    const mail = eventMail(name, delivery.body, [recipient.url.slice(MAILTO.length)]);
+    // The variables an HTTP recipient with the same options would be sent, decided now.
+    const body = deliveryWireBody(delivery, recipient, this.applianceId());
+    const mail = eventMail(name, body, [recipient.url.slice(MAILTO.length)]);
     const lost = () =>
       result('this process no longer drives the lane: the mail was not sent', 'LANE_LOST');
     if (mayWrite !== undefined && !mayWrite()) return lost();

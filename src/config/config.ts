@@ -65,6 +65,12 @@ export interface Config {
    * URLs. Default false (env OUTBOUND_LEGACY_API_AUTH=true).
    */
   legacyApiAuth: boolean;
+  /**
+   * The `appliance_id` sent to recipients with sendApplianceId, instead of this installation's
+   * generated GUID: for a site replacing an appliance whose GUID its receivers check. 1–255
+   * printable characters. Default none: the generated id (env OUTBOUND_APPLIANCE_ID).
+   */
+  applianceId: string | null;
 }
 
 export const DEFAULTS = {
@@ -84,6 +90,7 @@ export const DEFAULTS = {
   trustProxy: false,
   metricsToken: null,
   legacyApiAuth: false,
+  applianceId: null,
 } satisfies Config;
 
 const ENV: Record<keyof Config, string> = {
@@ -103,6 +110,7 @@ const ENV: Record<keyof Config, string> = {
   trustProxy: 'OUTBOUND_TRUST_PROXY',
   metricsToken: 'OUTBOUND_METRICS_TOKEN',
   legacyApiAuth: 'OUTBOUND_LEGACY_API_AUTH',
+  applianceId: 'OUTBOUND_APPLIANCE_ID',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -181,6 +189,20 @@ function coerce(key: keyof Config, value: unknown): unknown {
   }
   if (text === '') throw new ConfigError(`${where} must not be empty`);
   if (key === 'publicUrl') return publicUrl(text, where);
+  if (key === 'applianceId') return applianceId(text, where);
+  return text;
+}
+
+/**
+ * A receiver compares the id with what it knows (a GUID, a host name): control characters or
+ * spaces at either end would only make it not match, and 255 bounds every body it is added to.
+ */
+function applianceId(text: string, where: string): string {
+  if (text.length > 255 || /\p{Cc}/u.test(text) || text.trim() !== text) {
+    throw new ConfigError(
+      `${where} must be 1–255 printable characters without spaces at either end (e.g. the appliance's GUID), got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}"`,
+    );
+  }
   return text;
 }
 

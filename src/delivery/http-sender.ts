@@ -14,6 +14,7 @@ import {
 } from './http-target.js';
 import type { Sender, SendResult, WriteGate } from './sender.js';
 import { signDelivery } from './signature.js';
+import { deliveryWireBody, sendsStoredBody } from './wire-body.js';
 
 /** A request ended on purpose (`abort`); never stored, the lane records nothing for it. */
 const OUTBOUND_CUT = 'OUTBOUND_ERR_CUT';
@@ -29,6 +30,11 @@ export interface HttpSenderOptions {
   clock?: () => number;
   /** Where connections may go (destination-policy.ts). Default: the built-in refusals only. */
   destinations?: TargetConnection;
+  /**
+   * This installation's id, sent as `appliance_id` to recipients with sendApplianceId; read at
+   * each send (operations/installation.ts). Default: none (an empty value).
+   */
+  applianceId?: () => string;
 }
 
 /**
@@ -44,11 +50,13 @@ export class HttpSender implements Sender {
   /** Each recipient's request in flight: a shortened time-out or an abort reaches it. */
   private readonly inFlight = new Map<number, HttpAttempt>();
   private readonly destinations: TargetConnection | undefined;
+  private readonly applianceId: () => string;
   private closed = false;
 
   constructor(options: HttpSenderOptions = {}) {
     this.userAgent = options.userAgent ?? 'Outbound/0.1';
     this.destinations = options.destinations;
+    this.applianceId = options.applianceId ?? (() => '');
     const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
     this.limits = {
       maxResponseBytes,
@@ -59,7 +67,7 @@ export class HttpSender implements Sender {
 
   send(
     recipient: Recipient,
-    delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+    delivery: Pick<PendingDelivery, 'eventUid' | 'body' | 'customFieldsJson'>,
     mayWrite?: WriteGate,
   ): Promise<SendResult> {
     const at = this.limits.clock();
@@ -115,12 +123,17 @@ export class HttpSender implements Sender {
     target: HttpTarget,
     client: Client,
     recipient: Recipient,
-    delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+    delivery: Pick<PendingDelivery, 'eventUid' | 'body' | 'customFieldsJson'>,
     at: number,
     startedAt: number,
     mayWrite: WriteGate | undefined,
   ): Promise<SendResult> {
     const timestamp = String(Math.floor(at / 1000));
+    // The recipient's wire options as set now (a queued event, a replay, a re-send after a
+    // restart alike); the signature signs exactly these bytes.
+    const body = sendsStoredBody(recipient)
+      ? delivery.body
+      : deliveryWireBody(delivery, recipient, this.applianceId());
     const headers = [
       'content-type',
       FORM_CONTENT_TYPE,
@@ -132,10 +145,10 @@ export class HttpSender implements Sender {
       timestamp,
     ];
     if (target.key !== null) {
-      let signature = signDelivery(target.key, delivery.eventUid, timestamp, delivery.body);
+      let signature = signDelivery(target.key, delivery.eventUid, timestamp, body);
       // During a rotation both secrets sign: a receiver with either one accepts.
       if (target.previousKey !== null && at < target.previousUntil) {
-        signature += ` ${signDelivery(target.previousKey, delivery.eventUid, timestamp, delivery.body)}`;
+        signature += ` ${signDelivery(target.previousKey, delivery.eventUid, timestamp, body)}`;
       }
       headers.push('webhook-signature', signature);
     }
@@ -158,10 +171,7 @@ export class HttpSender implements Sender {
       );
       this.inFlight.set(id, attempt);
       try {
-        client.dispatch(
-          { path: target.path, method: 'POST', headers, body: delivery.body },
-          attempt,
-        );
+        client.dispatch({ path: target.path, method: 'POST', headers, body }, attempt);
       } catch (err) {
         // undici hands its own errors to the handler; this keeps `send` from ever rejecting.
         attempt.onResponseError(undefined, err as Error);

@@ -11,7 +11,7 @@ export class KindSender implements Sender {
 
   send(
     recipient: Recipient,
-    delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+    delivery: Pick<PendingDelivery, 'eventUid' | 'body' | 'customFieldsJson'>,
     mayWrite?: WriteGate,
   ): Promise<SendResult> {
     return this.senders[recipient.kind].send(recipient, delivery, mayWrite);

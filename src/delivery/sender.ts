@@ -19,7 +19,7 @@ export type WriteGate = () => boolean;
 export interface Sender {
   send(
     recipient: Recipient,
-    delivery: Pick<PendingDelivery, 'eventUid' | 'body'>,
+    delivery: Pick<PendingDelivery, 'eventUid' | 'body' | 'customFieldsJson'>,
     mayWrite?: WriteGate,
   ): Promise<SendResult>;
   /** Drops the recipient's connections (its settings changed or it was deleted). */

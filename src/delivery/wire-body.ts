@@ -1,4 +1,5 @@
-import type { Recipient } from '../types.js';
+import { VARIABLES } from '../events/schema.js';
+import type { PendingDelivery, Recipient } from '../types.js';
 
 /**
  * What a recipient is sent for one event: the stored body (the guide's byte-exact form), plus
@@ -9,6 +10,12 @@ import type { Recipient } from '../types.js';
 
 const GUIDE_SURVEY = 'event=support_conference_representative_exit_survey_completed';
 const DEPLOYED_SURVEY = 'event=support_conference_rep_exit_survey_completed';
+
+/**
+ * Names a custom field never takes on the wire: the guide's variables and appliance_id. New
+ * definitions may not use them; one saved before that rule is left out rather than sent twice.
+ */
+const RESERVED: ReadonlySet<string> = new Set([...Object.keys(VARIABLES), 'appliance_id']);
 
 /** What of the stored event the wire options need. */
 export interface WireEvent {
@@ -56,9 +63,25 @@ export function wireBody(
   if (recipient.sendApplianceId) extra.append('appliance_id', applianceId);
   if (recipient.sendCustomFields && event.customFields != null) {
     for (const [codeName, value] of Object.entries(event.customFields)) {
-      extra.append(codeName, value);
+      if (!RESERVED.has(codeName)) extra.append(codeName, value);
     }
   }
   const added = extra.toString();
   return added === '' ? out : `${out}&${added}`;
+}
+
+/**
+ * wireBody for a delivery as the lanes read it: the stored custom fields (JSON text) are only
+ * parsed for a recipient that sends them. With every option off this is three property reads
+ * and the stored string itself: the hot path allocates nothing more.
+ */
+export function deliveryWireBody(
+  delivery: Pick<PendingDelivery, 'body' | 'customFieldsJson'>,
+  recipient: WireOptions,
+  applianceId: string,
+): string {
+  if (sendsStoredBody(recipient)) return delivery.body;
+  const json = recipient.sendCustomFields ? delivery.customFieldsJson : null;
+  const customFields = json == null ? null : (JSON.parse(json) as Record<string, string>);
+  return wireBody(delivery.body, { customFields }, recipient, applianceId);
 }

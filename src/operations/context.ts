@@ -3,6 +3,7 @@ import type { DestinationPolicy } from '../delivery/destination-policy.js';
 import type { Dispatcher } from '../delivery/index.js';
 import type { Store } from '../store/store.js';
 import type { Ingest } from './ingest.js';
+import type { InstallationId } from './installation.js';
 import type { TokenAuth } from './tokens.js';
 
 /** What the use cases work with: the API and the admin interface both hand it over. */
@@ -24,4 +25,6 @@ export interface OperationsContext {
    * parameters, if an administrator also turns it on (API Configuration). Default false.
    */
   legacyApiAuth?: boolean;
+  /** This installation's id, sent as `appliance_id` (operations/installation.ts). */
+  installation?: () => InstallationId;
 }

@@ -10,6 +10,7 @@ import {
   sessionNotFound,
 } from '../sessions/index.js';
 import type { SessionChangeResult } from '../store/store.js';
+import type { NewEvent } from '../types.js';
 import type { OperationsContext } from './context.js';
 import { toNewEvent } from './new-event.js';
 
@@ -36,10 +37,28 @@ function change(
     lsid,
     (current) => {
       const { state, events, memberId } = outcome(current, timestamp);
-      return { state, events: events.map((e) => toNewEvent(e, now)), result: memberId };
+      // Each event keeps the custom attributes of this moment: a recipient that sends custom
+      // fields (decided at send time) sends what the session had when the event happened.
+      const customFields = snapshot(state.customAttributes);
+      return {
+        state,
+        events: events.map((e) => withCustomFields(toNewEvent(e, now), customFields)),
+        result: memberId,
+      };
     },
     now,
   );
+}
+
+/** A copy of the attributes, undefined when there are none (stored as NULL). */
+function snapshot(attributes: Record<string, string>): Record<string, string> | undefined {
+  const keys = Object.keys(attributes);
+  return keys.length === 0 ? undefined : { ...attributes };
+}
+
+function withCustomFields(event: NewEvent, customFields: Record<string, string> | undefined) {
+  if (customFields !== undefined) event.customFields = customFields;
+  return event;
 }
 
 /**

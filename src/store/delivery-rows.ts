@@ -16,10 +16,12 @@ export interface EventRow {
   timestamp: number;
   body: string;
   accepted_at: number;
+  /** Absent from queries that do not need it (event search). */
+  custom_fields?: string | null;
 }
 
 export function toEvent(row: EventRow): StoredEvent {
-  return {
+  const event: StoredEvent = {
     id: row.id,
     uid: row.uid,
     name: row.name as EventName,
@@ -29,6 +31,15 @@ export function toEvent(row: EventRow): StoredEvent {
     body: row.body,
     acceptedAt: row.accepted_at,
   };
+  if (row.custom_fields != null) event.customFields = JSON.parse(row.custom_fields);
+  return event;
+}
+
+/** events.custom_fields: the session's custom attributes as JSON, NULL when there are none. */
+export function customFieldsColumn(fields: Record<string, string> | undefined): string | null {
+  if (fields === undefined) return null;
+  for (const _ in fields) return JSON.stringify(fields);
+  return null;
 }
 
 export interface PendingRow {
@@ -38,6 +49,7 @@ export interface PendingRow {
   uid: string;
   name: string;
   body: string;
+  custom_fields: string | null;
   accepted_at: number;
   attempts: number;
   first_failed_at: number | null;
@@ -52,6 +64,7 @@ export function toPending(row: PendingRow): PendingDelivery {
     eventUid: row.uid,
     eventName: row.name as EventName,
     body: row.body,
+    customFieldsJson: row.custom_fields,
     acceptedAt: row.accepted_at,
     attempts: row.attempts,
     firstFailedAt: row.first_failed_at,

@@ -8,4 +8,9 @@ export interface SettingsStore {
   get(key: string): Promise<unknown>;
   /** Replaces the value, in one durable transaction. */
   put(key: string, value: unknown, now: number): Promise<void>;
+  /**
+   * Saves `value` only when the key has none yet, and returns the value the key holds after:
+   * of several processes racing to create it, all see the one that was saved first.
+   */
+  putIfAbsent(key: string, value: unknown, now: number): Promise<unknown>;
 }

@@ -3,7 +3,12 @@
  * combinations: what a receiver written for a deployed appliance reads from its POST.
  */
 import { describe, expect, it } from 'vitest';
-import { sendsStoredBody, type WireOptions, wireBody } from '../../src/delivery/wire-body.js';
+import {
+  deliveryWireBody,
+  sendsStoredBody,
+  type WireOptions,
+  wireBody,
+} from '../../src/delivery/wire-body.js';
 import { decodeFormBody, encodeEvent, validateEvent } from '../../src/events/index.js';
 
 const APPLIANCE = '3f1c9a52-7d0e-4b8e-9a41-2c5d6e7f8a90';
@@ -107,6 +112,28 @@ describe('wireBody: what the options leave alone', () => {
   it('an appliance id with reserved characters is form-encoded', () => {
     expect(wireBody(begin, {}, options(false, true, false), 'host a&b=c')).toBe(
       `${begin}&appliance_id=host+a%26b%3Dc`,
+    );
+  });
+});
+
+describe('wireBody: custom fields never shadow the guide', () => {
+  it('a field named like a guide variable (defined before the rule) is left out', () => {
+    const fields = { type: 'x', appliance_id: 'forged', lsid: 'other', ticket: '1' };
+    expect(wireBody(begin, { customFields: fields }, options(false, true, true), 'id-1')).toBe(
+      `${begin}&appliance_id=id-1&ticket=1`,
+    );
+  });
+
+  it('deliveryWireBody parses the stored JSON only for a recipient that sends custom fields', () => {
+    const delivery = { body: begin, customFieldsJson: '{"ticket":"7"}' };
+    expect(deliveryWireBody(delivery, options(false, false, true), 'id')).toBe(`${begin}&ticket=7`);
+    // Not JSON at all: never read while the recipient does not ask for custom fields.
+    const broken = { body: begin, customFieldsJson: '{' };
+    expect(Object.is(deliveryWireBody(broken, options(false, false, false), 'id'), begin)).toBe(
+      true,
+    );
+    expect(deliveryWireBody(broken, options(true, true, false), 'id')).toBe(
+      `${begin}&appliance_id=id`,
     );
   });
 });

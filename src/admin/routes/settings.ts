@@ -48,6 +48,7 @@ export function settingsRoutes(app: FastifyInstance, admin: AdminContext): void 
       fields: fieldsOf(stored),
       passwordSet: stored?.password != null,
       status: await mail.status(),
+      installation: api.installation?.(),
       ...options,
     };
   };

@@ -1,5 +1,6 @@
 import type { RelayStatus } from '../../alerts/mailer.js';
 import type { MailSettingsErrors, MailSettingsFields } from '../../alerts/relay-settings.js';
+import type { InstallationId } from '../../operations/installation.js';
 import type { WebSession } from '../../store/admin-store.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
 import { csrfField, page } from './layout.js';
@@ -14,6 +15,8 @@ export interface SettingsPageOptions {
   /** Where the test mail went, or why it did not. */
   test?: { to: string; error?: string };
   notice?: string;
+  /** This installation's id (sent as appliance_id to recipients that ask for it). */
+  installation?: InstallationId;
 }
 
 function field(
@@ -46,6 +49,7 @@ export function settingsPage(session: WebSession, options: SettingsPageOptions):
   return page(
     { title: 'Settings', session, section: 'settings', notice: options.notice },
     html`<h1>Settings</h1>
+${options.installation && installationPanel(options.installation)}
 <h2>Email</h2>
 <p data-relay-status class="${status.ok ? 'ok' : 'error-text'}">SMTP relay status: ${status.message}</p>
 <form class="panel" method="post" action="/admin/settings/email" novalidate>
@@ -87,4 +91,15 @@ ${field(
 <div class="actions"><button type="submit">Send test email</button></div>
 </form>`,
   );
+}
+
+/** The id a recipient with "Send appliance id" sends as appliance_id, and where it comes from. */
+function installationPanel({ id, overridden }: InstallationId): SafeHtml {
+  return html`<h2>Installation</h2>
+<p>Installation id: <code data-installation-id>${id}</code></p>
+<p class="hint">Sent as <code>appliance_id</code> to recipients with "Send appliance id" on. ${
+    overridden
+      ? 'Set by OUTBOUND_APPLIANCE_ID (the generated id is kept for when it is removed).'
+      : 'Generated at the first start; OUTBOUND_APPLIANCE_ID replaces it (e.g. with the GUID of the appliance this service replaces).'
+  }</p>`;
 }

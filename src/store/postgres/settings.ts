@@ -1,6 +1,6 @@
 import type { SettingsStore } from '../settings-store.js';
 import type { PostgresConnection } from './database.js';
-import { GET_SETTING, PUT_SETTING } from './sql/settings.js';
+import { GET_SETTING, PUT_SETTING, PUT_SETTING_IF_ABSENT } from './sql/settings.js';
 
 /** The settings table in the shared database: what one node saves, every node reads. */
 export class PostgresSettingsStore implements SettingsStore {
@@ -14,5 +14,10 @@ export class PostgresSettingsStore implements SettingsStore {
 
   async put(key: string, value: unknown, now: number): Promise<void> {
     await this.conn.pool().query(PUT_SETTING, [key, JSON.stringify(value), now]);
+  }
+
+  async putIfAbsent(key: string, value: unknown, now: number): Promise<unknown> {
+    await this.conn.pool().query(PUT_SETTING_IF_ABSENT, [key, JSON.stringify(value), now]);
+    return this.get(key);
   }
 }

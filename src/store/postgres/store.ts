@@ -20,6 +20,7 @@ import type { ClusterStore, LaneFence } from '../cluster-store.js';
 import type { CustomFieldStore } from '../custom-field-store.js';
 import {
   type AttemptRow,
+  customFieldsColumn,
   type DeliveryRow,
   type PendingRow,
   toAttempt,
@@ -224,6 +225,7 @@ export class PostgresStore implements Store {
       events.map((e) => e.body),
       now,
       events.map((e) => e.onlyRecipientId ?? null),
+      events.map((e) => customFieldsColumn(e.customFields)),
     ]);
     const recipientIds: number[] = [];
     const seqs: number[] = [];

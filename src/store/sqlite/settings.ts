@@ -1,6 +1,6 @@
 import type { SettingsStore } from '../settings-store.js';
 import type { SqliteConnection } from './database.js';
-import { GET_SETTING, PUT_SETTING } from './sql/settings.js';
+import { GET_SETTING, PUT_SETTING, PUT_SETTING_IF_ABSENT } from './sql/settings.js';
 
 /** The settings table in the SQLite file, on the store's one connection. */
 export class SqliteSettingsStore implements SettingsStore {
@@ -14,5 +14,11 @@ export class SqliteSettingsStore implements SettingsStore {
   async put(key: string, value: unknown, now: number): Promise<void> {
     const statement = this.conn.statement(PUT_SETTING);
     this.conn.transaction('FULL', () => statement.run(key, JSON.stringify(value), now));
+  }
+
+  async putIfAbsent(key: string, value: unknown, now: number): Promise<unknown> {
+    const statement = this.conn.statement(PUT_SETTING_IF_ABSENT);
+    this.conn.transaction('FULL', () => statement.run(key, JSON.stringify(value), now));
+    return this.get(key);
   }
 }

@@ -21,6 +21,7 @@ import { type BucketRow, toBucket } from '../bucket-rows.js';
 import type { CustomFieldStore } from '../custom-field-store.js';
 import {
   type AttemptRow,
+  customFieldsColumn,
   type DeliveryRow,
   type PendingRow,
   toAttempt,
@@ -234,6 +235,7 @@ export class SqliteStore implements Store {
           event.body,
           now,
           event.onlyRecipientId ?? null,
+          customFieldsColumn(event.customFields),
         ).lastInsertRowid,
       );
       ids.push(id);

@@ -7,10 +7,11 @@ export const NEXT_EVENT_IDS = `SELECT nextval('events_id_seq') AS id FROM genera
 
 export const INSERT_EVENTS = `
 INSERT INTO events (id, uid, name, lsid, external_key, timestamp, body, accepted_at,
-  only_recipient_id)
-SELECT id, uid, name, lsid, external_key, ts, body, $8, only_recipient_id
+  only_recipient_id, custom_fields)
+SELECT id, uid, name, lsid, external_key, ts, body, $8, only_recipient_id, custom_fields
 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
-  $7::text[], $9::bigint[]) AS e(id, uid, name, lsid, external_key, ts, body, only_recipient_id)`;
+  $7::text[], $9::bigint[], $10::text[])
+  AS e(id, uid, name, lsid, external_key, ts, body, only_recipient_id, custom_fields)`;
 
 /**
  * With the wake-up of the lanes that got work ($4, see cluster-signal.ts): sent on commit, so
@@ -24,4 +25,5 @@ WITH inserted AS (
 SELECT pg_notify('${CHANNEL}', $4)`;
 
 export const GET_EVENT = `
-SELECT id, uid, name, lsid, external_key, timestamp, body, accepted_at FROM events WHERE id = $1`;
+SELECT id, uid, name, lsid, external_key, timestamp, body, accepted_at, custom_fields
+FROM events WHERE id = $1`;

@@ -1,6 +1,6 @@
 export const PENDING_DELIVERIES = `
-SELECT d.recipient_id, d.seq, d.event_id, e.uid, e.name, e.body, d.accepted_at, d.attempts,
-  d.first_failed_at, d.next_attempt_at
+SELECT d.recipient_id, d.seq, d.event_id, e.uid, e.name, e.body, e.custom_fields, d.accepted_at,
+  d.attempts, d.first_failed_at, d.next_attempt_at
 FROM deliveries d
 JOIN events e ON e.id = d.event_id
 WHERE d.recipient_id = $1 AND d.state = 'pending' AND d.seq > $2
