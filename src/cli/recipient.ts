@@ -131,7 +131,14 @@ function body(flags: RecipientFlags, command: Command): Record<string, unknown> 
   if (flags.disabled) out.enabled = false;
   if (flags.enabled) out.enabled = true;
   if (command.getOptionValueSource('tlsVerify') === 'cli') out.tlsVerify = flags.tlsVerify;
-  if (flags.repSurveyEventName !== undefined) out.repSurveyEventName = flags.repSurveyEventName;
+  if (flags.repSurveyEventName !== undefined) {
+    if (flags.repSurveyEventName !== 'guide' && flags.repSurveyEventName !== 'rep') {
+      throw new UsageError(
+        `--rep-survey-event-name must be guide or rep, got "${flags.repSurveyEventName}"`,
+      );
+    }
+    out.repSurveyEventName = flags.repSurveyEventName;
+  }
   for (const key of ['sendApplianceId', 'sendCustomFields'] as const) {
     if (command.getOptionValueSource(key) === 'cli') out[key] = flags[key];
   }
