@@ -200,7 +200,7 @@ function coerce(key: keyof Config, value: unknown): unknown {
 function applianceId(text: string, where: string): string {
   if (text.length > 255 || /\p{Cc}/u.test(text) || text.trim() !== text) {
     throw new ConfigError(
-      `${where} must be 1–255 printable characters without spaces at either end (e.g. the appliance's GUID), got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}"`,
+      `${where} must be 1–255 printable characters without spaces at either end (e.g. the appliance's GUID), got ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`,
     );
   }
   return text;
