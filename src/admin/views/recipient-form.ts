@@ -34,7 +34,7 @@ function wireFieldset(values: RecipientFormValues, errors: FieldErrors): SafeHtm
     html`<label><input type="radio" name="repSurveyEventName" value="${value}"${checked(values.repSurveyEventName === value)}> ${label}</label>`;
   const error = errors.repSurveyEventName;
   return html`<fieldset class="wire" data-fieldset="wire"><legend>Wire compatibility</legend>
-<div class="hint">For receivers written for the appliance rather than the guide. All off: the guide's body, byte for byte.</div>
+<p class="muted">For receivers written for the appliance rather than the guide. All off: the guide's body, byte for byte.</p>
 <div class="field${error ? ' invalid' : ''}" data-field-name="repSurveyEventName"><span class="label">Representative exit survey event name</span>
   <div class="checks">${REP_SURVEY_NAMES.map(survey)}</div>
   <div class="hint">Some integrations (ServiceNow's) know the survey only by the appliance's name, and drop the guide's with a 200.</div>
