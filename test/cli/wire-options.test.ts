@@ -121,4 +121,15 @@ describe('outbound recipient: wire options', () => {
     expect(bad.code).toBe(2);
     expect(await options('a')).toEqual(OFF);
   });
+
+  it('custom-field add refuses a code name that is a variable of the outbound event', async () => {
+    for (const code of ['lsid', 'event', 'appliance_id']) {
+      const refused = await outbound('custom-field', 'add', code, '--display-name', 'Shadow');
+      expect(refused.code, code).toBe(2);
+      expect(refused.stderr).toBe(
+        `outbound: code_name ${code} is a variable of the outbound event; a custom field sent with events may not shadow it\n`,
+      );
+    }
+    expect((await outbound('custom-field', 'list')).stdout).toBe('');
+  });
 });
