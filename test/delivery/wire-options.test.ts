@@ -109,6 +109,35 @@ describe('the survey name is decided at send time', () => {
   });
 });
 
+describe('the test event', () => {
+  it('is sent with the recipient’s options, and refuses appliance_id in its body', async () => {
+    const r = await receiver();
+    const svc = await service();
+    const recipient = await addRecipient(svc, {
+      name: 'tested',
+      url: r.url,
+      repSurveyEventName: 'rep',
+      sendApplianceId: true,
+      sendCustomFields: true,
+    });
+    const survey = makeEvent('representative_exit_survey_completed');
+    const sent = await svc.api('POST', `/api/v1/recipients/${recipient.id}/test`, survey);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    await acceptedCount(r, 1);
+    const id = await storedInstallationId(svc);
+    // Not from a session: no custom fields to add.
+    expect(r.accepted).toEqual([
+      `${wire(survey).replace(GUIDE_SURVEY, REP_SURVEY)}&appliance_id=${id}`,
+    ]);
+    const forged = await svc.api('POST', `/api/v1/recipients/${recipient.id}/test`, {
+      ...makeEvent('begin'),
+      appliance_id: 'forged',
+    });
+    expect(forged.status).toBe(400);
+    expect(JSON.stringify(forged.body)).toContain('appliance_id');
+  });
+});
+
 describe('OUTBOUND_APPLIANCE_ID and signing', () => {
   it('the override is sent as appliance_id, and the signature verifies on the body as sent', async () => {
     const r = await receiver();
