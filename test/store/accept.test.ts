@@ -53,6 +53,7 @@ for (const backend of BACKENDS) {
         eventUid: events[0]?.uid,
         eventName: BEGIN,
         body: events[0]?.body,
+        customFieldsJson: null,
         acceptedAt: 1_000,
         attempts: 0,
         firstFailedAt: null,
