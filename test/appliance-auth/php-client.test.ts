@@ -3,23 +3,15 @@
  * token with HTTP Basic and fetches a session's report with it. Without PHP the test fails
  * saying what to install: it never skips.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_LOG } from '../../src/audit/index.js';
 import { createApiAccount } from '../../src/operations/api-accounts.js';
+import { requirePhp } from '../support/php.js';
 import { startService, type TestService } from '../support/service.js';
 
 const CLIENT = fileURLToPath(new URL('./php/oauth-client.php', import.meta.url));
-
-function requirePhp(): void {
-  const probe = spawnSync('php', ['-r', 'exit(class_exists("DOMDocument") ? 0 : 3);']);
-  if (probe.error !== undefined || probe.status !== 0) {
-    throw new Error(
-      'PHP with DOM is required by the OAuth2 client test: apt-get install -y php-cli php-xml (.ci/run installs them)',
-    );
-  }
-}
 
 function php(...args: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -37,7 +29,7 @@ afterAll(() => svc?.stop());
 
 describe('a PHP OAuth2 client', () => {
   it('gets a token with HTTP Basic and reads a session report with it', async () => {
-    requirePhp();
+    requirePhp('the OAuth2 client test');
     const started = await svc.api('POST', '/api/v1/sessions', {});
     expect(started.status).toBe(201);
     const lsid = started.body.lsid as string;

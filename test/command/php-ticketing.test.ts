@@ -5,26 +5,23 @@
  * support_conference_begin, and sees that key on the next event it receives. Needs Debian's
  * php-cli and php-xml (.ci/run installs them); without them the test fails saying so.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
+import { jsonLines, type PhpServer, requirePhp, startPhpServer } from '../support/php.js';
 import { waitUntil } from '../support/wait.js';
 import { COMMAND_NS, type CommandFixture, startCommandFixture } from './support.js';
 
 const PLUGIN = fileURLToPath(new URL('./php/ticketing-plugin.php', import.meta.url));
-const MISSING =
-  'PHP with DOM is required by the Command API end-to-end test: apt-get install -y php-cli php-xml (.ci/run installs them)';
 
 let fixture: CommandFixture | undefined;
-let php: ChildProcess | undefined;
+let php: PhpServer | undefined;
 let dir: string | undefined;
 
 afterEach(async () => {
-  php?.kill();
+  php?.stop();
   php = undefined;
   await fixture?.stop();
   fixture = undefined;
@@ -32,63 +29,27 @@ afterEach(async () => {
   dir = undefined;
 });
 
-function requirePhp(): void {
-  const probe = spawnSync('php', ['-r', 'exit(class_exists("DOMDocument") ? 0 : 3);']);
-  if (probe.error !== undefined || probe.status !== 0) throw new Error(MISSING);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 interface LogEntry {
   event: Record<string, string>;
   command?: { ticket: string; status: string; root?: string; namespace?: string; text?: string };
 }
 
 it('a PHP ticketing plugin sets the external key on begin and sees it on the next event', async () => {
-  requirePhp();
+  requirePhp('the Command API end-to-end test');
   const f = await startCommandFixture();
   fixture = f;
   dir = mkdtempSync(join(tmpdir(), 'outbound-php-ticketing-'));
   const log = join(dir, 'events.jsonl');
-  const port = await freePort();
-  php = spawn('php', ['-S', `127.0.0.1:${port}`, PLUGIN], {
-    env: {
-      ...process.env,
-      TICKETING_LOG: log,
-      OUTBOUND_URL: f.svc.url,
-      OUTBOUND_TOKEN: f.tokens.full,
-    },
-    stdio: 'ignore',
+  php = await startPhpServer(PLUGIN, {
+    TICKETING_LOG: log,
+    OUTBOUND_URL: f.svc.url,
+    OUTBOUND_TOKEN: f.tokens.full,
   });
-  const pluginUrl = `http://127.0.0.1:${port}/bomgar-events.php`;
-  await waitUntil(
-    () =>
-      fetch(pluginUrl).then(
-        (r) => r.status === 405,
-        () => false,
-      ),
-    'the PHP built-in server',
-  );
+  const pluginUrl = php.url;
   // The fixture's Node receiver is replaced by the PHP plugin.
   await f.ok(200, 'PATCH', `/recipients/${f.recipientId}`, { url: pluginUrl });
 
-  const entries = (): LogEntry[] => {
-    try {
-      return readFileSync(log, 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as LogEntry);
-    } catch {
-      return [];
-    }
-  };
+  const entries = () => jsonLines<LogEntry>(log);
 
   const { lsid } = await f.ok(201, 'POST', '/sessions', {});
   await waitUntil(() => entries().length >= 2, 'begin and owner_changed at the PHP plugin');

@@ -6,27 +6,25 @@
  * Needs Debian's php-cli and php-xml (.ci/run installs them); without them the test fails
  * saying so.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { NO_LOG } from '../../src/audit/index.js';
 import { createApiAccount } from '../../src/operations/api-accounts.js';
+import { jsonLines, type PhpServer, requirePhp, startPhpServer } from '../support/php.js';
 import { startService, type TestService } from '../support/service.js';
 import { waitUntil } from '../support/wait.js';
-import { requirePhp } from './php.js';
 
 const HANDLER = fileURLToPath(new URL('./php/session-end-handler.php', import.meta.url));
 
 let svc: TestService | undefined;
-let php: ChildProcess | undefined;
+let php: PhpServer | undefined;
 let dir: string | undefined;
 
 afterEach(async () => {
-  php?.kill();
+  php?.stop();
   php = undefined;
   await svc?.stop();
   svc = undefined;
@@ -34,22 +32,13 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 interface Entry {
   event: Record<string, string>;
   report?: Record<string, unknown>;
 }
 
 it('a PHP handler fetches the report on support_conference_end and finds it complete', async () => {
-  requirePhp();
+  requirePhp('the reporting tests');
   svc = await startService();
   const s = svc;
   const { account, clientSecret } = await createApiAccount(
@@ -59,26 +48,13 @@ it('a PHP handler fetches the report on support_conference_end and finds it comp
   );
   dir = mkdtempSync(join(tmpdir(), 'outbound-php-report-'));
   const log = join(dir, 'events.jsonl');
-  const port = await freePort();
-  php = spawn('php', ['-S', `127.0.0.1:${port}`, HANDLER], {
-    env: {
-      ...process.env,
-      HANDLER_LOG: log,
-      OUTBOUND_URL: s.url,
-      CLIENT_ID: account.clientId,
-      CLIENT_SECRET: clientSecret,
-    },
-    stdio: 'ignore',
+  php = await startPhpServer(HANDLER, {
+    HANDLER_LOG: log,
+    OUTBOUND_URL: s.url,
+    CLIENT_ID: account.clientId,
+    CLIENT_SECRET: clientSecret,
   });
-  const handlerUrl = `http://127.0.0.1:${port}/bomgar-events.php`;
-  await waitUntil(
-    () =>
-      fetch(handlerUrl).then(
-        (r) => r.status === 405,
-        () => false,
-      ),
-    'the PHP built-in server',
-  );
+  const handlerUrl = php.url;
   const ok = async (method: string, path: string, body?: unknown) => {
     const res = await s.api(method, `/api/v1${path}`, body);
     expect(res.status, `${method} ${path}: ${JSON.stringify(res.body).slice(0, 300)}`).toBeLessThan(
@@ -115,16 +91,7 @@ it('a PHP handler fetches the report on support_conference_end and finds it comp
   });
   await ok('POST', `/sessions/${lsid}/end`);
 
-  const entries = (): Entry[] => {
-    try {
-      return readFileSync(log, 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Entry);
-    } catch {
-      return [];
-    }
-  };
+  const entries = () => jsonLines<Entry>(log);
   await waitUntil(
     () => entries().some((e) => e.event.event === 'support_conference_end'),
     'support_conference_end at the PHP handler',

@@ -2,23 +2,16 @@
  * PHP for the reporting tests: Debian's php-cli with php-xml (DOM, and libxml2's XML Schema
  * validation). .ci/run installs both; without them the tests fail saying so, never skip.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { requirePhp as requirePhpFor } from '../support/php.js';
 
 export const XSD_PATH = fileURLToPath(
   new URL('../../src/reporting/reporting.xsd', import.meta.url),
 );
 
-const MISSING =
-  'PHP with DOM is required by the reporting tests: apt-get install -y php-cli php-xml (.ci/run installs them)';
-
 /** Throws with what to install when php or its DOM extension is missing. */
-export function requirePhp(): void {
-  const probe = spawnSync('php', ['-r', 'exit(class_exists("DOMDocument") ? 0 : 3);'], {
-    encoding: 'utf8',
-  });
-  if (probe.error !== undefined || probe.status !== 0) throw new Error(MISSING);
-}
+export const requirePhp = (): void => requirePhpFor('the reporting tests');
 
 /** Runs `php -r code` with `input` on stdin; its stdout. */
 export function runPhp(code: string, input: string): Promise<string> {
