@@ -1,30 +1,11 @@
+import { CREDENTIAL_NAMES, maskUrl } from '../recipients/url-mask.js';
+
 /** Keys whose values never reach the audit log in clear. */
 const SECRET_KEYS = /^(secret|previousSecret|password|passwordHash|token)$/i;
-
-/** Header and query parameter names that carry credentials (`X-Api-Key`, `?outbound_event_token=`). */
-const CREDENTIAL_NAMES = /auth|key|token|secret|pass|cookie|signature|sig$/i;
 
 function maskString(value: string): string {
   if (value.startsWith('whsec_…')) return value;
   return value.startsWith('whsec_') ? `whsec_…${value.slice(-4)}` : '•••';
-}
-
-/** The URL with the values of credential-like query parameters masked. */
-function maskUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return value;
-  }
-  let masked = false;
-  for (const name of [...url.searchParams.keys()]) {
-    if (CREDENTIAL_NAMES.test(name)) {
-      url.searchParams.set(name, '•••');
-      masked = true;
-    }
-  }
-  return masked ? url.toString().replaceAll(encodeURIComponent('•••'), '•••') : value;
 }
 
 /**

@@ -11,4 +11,5 @@ export { MAX_HEADER_NAME_LENGTH, MAX_HEADER_VALUE_LENGTH, MAX_HEADERS } from './
 export { isReservedHeader, RESERVED_HEADERS } from './reserved-headers.js';
 export { maskSecret } from './secret.js';
 export { MAX_TIMEOUT_MS, MAX_TIMEOUT_SECONDS } from './timeout-limit.js';
+export { maskUrl } from './url-mask.js';
 export { checkIntervals, parseRecipientInput, parseRecipientPatch } from './validate.js';

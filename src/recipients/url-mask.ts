@@ -1,0 +1,33 @@
+/** Header and query parameter names that carry credentials (`X-Api-Key`, `?outbound_event_token=`). */
+export const CREDENTIAL_NAMES = /auth|key|token|secret|pass|cookie|signature|sig$|^code$/i;
+
+const MASK = '•••';
+
+/**
+ * The URL as it may be shown once saved: the password of its user-info and the values of
+ * credential-like query parameters replaced by •••. Anything that does not parse as a URL is
+ * returned as given (it was refused on the way in, or is not a URL at all).
+ */
+export function maskUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return value;
+  }
+  let masked = false;
+  if (url.password !== '') {
+    url.password = 'MASKED';
+    masked = true;
+  }
+  for (const name of [...new Set(url.searchParams.keys())]) {
+    if (CREDENTIAL_NAMES.test(name)) {
+      const count = url.searchParams.getAll(name).length;
+      url.searchParams.delete(name);
+      for (let i = 0; i < count; i++) url.searchParams.append(name, MASK);
+      masked = true;
+    }
+  }
+  if (!masked) return value;
+  return url.toString().replace(':MASKED@', `:${MASK}@`).replaceAll(encodeURIComponent(MASK), MASK);
+}
