@@ -20,13 +20,13 @@ export function maskUrl(value: string): string {
     url.password = 'MASKED';
     masked = true;
   }
-  for (const name of [...new Set(url.searchParams.keys())]) {
-    if (CREDENTIAL_NAMES.test(name)) {
-      const count = url.searchParams.getAll(name).length;
-      url.searchParams.delete(name);
-      for (let i = 0; i < count; i++) url.searchParams.append(name, MASK);
-      masked = true;
-    }
+  const params = [...url.searchParams];
+  if (params.some(([name]) => CREDENTIAL_NAMES.test(name))) {
+    // Rebuilt in place so that the parameters keep their order.
+    url.search = new URLSearchParams(
+      params.map(([name, v]) => [name, CREDENTIAL_NAMES.test(name) ? MASK : v]),
+    ).toString();
+    masked = true;
   }
   if (!masked) return value;
   return url.toString().replace(':MASKED@', `:${MASK}@`).replaceAll(encodeURIComponent(MASK), MASK);

@@ -10,7 +10,7 @@ describe('maskUrl', () => {
 
   it('masks every value of a credential-like query parameter, keeping the others', () => {
     const masked = maskUrl('https://h.example/in?token=abc&x=1&api_key=k1&api_key=k2&sig=zz');
-    expect(masked).toBe('https://h.example/in?x=1&token=•••&api_key=•••&api_key=•••&sig=•••');
+    expect(masked).toBe('https://h.example/in?token=•••&x=1&api_key=•••&api_key=•••&sig=•••');
     for (const secret of ['abc', 'k1', 'k2', 'zz']) expect(masked).not.toContain(secret);
   });
 
