@@ -24,7 +24,7 @@ export function maskUrl(value: string): string {
   if (params.some(([name]) => CREDENTIAL_NAMES.test(name))) {
     // Rebuilt in place so that the parameters keep their order.
     url.search = new URLSearchParams(
-      params.map(([name, v]) => [name, CREDENTIAL_NAMES.test(name) ? MASK : v]),
+      params.map(([name, v]): [string, string] => [name, CREDENTIAL_NAMES.test(name) ? MASK : v]),
     ).toString();
     masked = true;
   }
