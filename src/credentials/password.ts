@@ -30,11 +30,17 @@ export function passwordProblem(password: string): string | undefined {
   return undefined;
 }
 
-/** `scrypt$N$r$p$salt$key`, salt and key in base64url. */
-export async function hashPassword(password: string): Promise<string> {
+/** Parameters of a hash; the defaults are the ones every password is set with. */
+export type HashParams = typeof PARAMS;
+
+/**
+ * `scrypt$N$r$p$salt$key`, salt and key in base64url. `params` other than the defaults only
+ * for tests, which sign in hundreds of times: a check reads the parameters stored with the hash.
+ */
+export async function hashPassword(password: string, params: HashParams = PARAMS): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS);
-  const { N, r, p } = PARAMS;
+  const key = await derive(password, salt, params);
+  const { N, r, p } = params;
   return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 

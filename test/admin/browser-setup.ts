@@ -4,8 +4,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { hashPassword } from '../../src/credentials/password.js';
 import { launchChromium } from '../support/browser.js';
+import { quickPasswordHash } from '../support/password.js';
 import { TestReceiver } from '../support/receiver.js';
 import { startService, type TestService } from '../support/service.js';
 import { PASSWORD } from './client.js';
@@ -23,7 +23,11 @@ export function useAdminInChromium(): AdminInChromium {
     rig.browser = await launchChromium();
     rig.svc = await startService({ sweepIntervalMs: 200 });
     rig.receiver = await TestReceiver.start();
-    await rig.svc.service.store.admin.createUser('admin', await hashPassword(PASSWORD), Date.now());
+    await rig.svc.service.store.admin.createUser(
+      'admin',
+      await quickPasswordHash(PASSWORD),
+      Date.now(),
+    );
   });
   afterAll(async () => {
     await rig.browser?.close();

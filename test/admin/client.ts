@@ -1,5 +1,5 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { hashPassword } from '../../src/credentials/password.js';
+import { quickPasswordHash } from '../support/password.js';
 import type { TestService } from '../support/service.js';
 
 export const PASSWORD = 'correct horse battery';
@@ -123,7 +123,7 @@ export function passwordFields(username: string, password = PASSWORD): Record<st
 
 /** An administrator named `name` with PASSWORD in the service's store. */
 export async function addUser(svc: TestService, name: string): Promise<void> {
-  await svc.service.store.admin.createUser(name, await hashPassword(PASSWORD), Date.now());
+  await svc.service.store.admin.createUser(name, await quickPasswordHash(PASSWORD), Date.now());
 }
 
 /** An administrator in the service's store, and a client signed in as it. */

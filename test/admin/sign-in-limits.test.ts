@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/credentials/password.js';
 import { SIGN_IN_DEFAULTS, SignIn, type SignInResult } from '../../src/credentials/sign-in.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { quickPasswordHash } from '../support/password.js';
 import { startService, type TestService } from '../support/service.js';
 import { AdminClient, addUser, PASSWORD } from './client.js';
 
@@ -19,7 +19,7 @@ describe('sign-in slowdown (a real store, a test clock)', () => {
   beforeEach(async () => {
     store = openStore('sqlite::memory:');
     await store.migrate();
-    await store.admin.createUser('alice', await hashPassword(PASSWORD), 0);
+    await store.admin.createUser('alice', await quickPasswordHash(PASSWORD), 0);
     now = 1_000_000;
     signIn = new SignIn(store.admin, () => now);
   });

@@ -5,11 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMAND_NS } from '../../src/appliance-api/xml-reply.js';
-import { hashPassword } from '../../src/credentials/password.js';
 import { SIGN_IN_DEFAULTS } from '../../src/credentials/sign-in.js';
 import { setLegacyApiAuth, setUserApiGrants } from '../../src/operations/api-accounts.js';
 import { BACKENDS } from '../store/backends.js';
 import { freshStore } from '../store/harness.js';
+import { quickPasswordHash } from '../support/password.js';
 import { BY, call, type Harness, startHarness } from './harness.js';
 
 const PASSWORD = 'correct horse battery';
@@ -22,7 +22,7 @@ for (const backend of BACKENDS) {
 
     async function start(env: boolean, setting: boolean) {
       h = await startHarness(fresh.store, { legacyApiAuth: env });
-      await fresh.store.admin.createUser('alice', await hashPassword(PASSWORD), 0);
+      await fresh.store.admin.createUser('alice', await quickPasswordHash(PASSWORD), 0);
       await setUserApiGrants(h.ctx, 'alice', { reporting: true }, BY);
       if (setting) await setLegacyApiAuth(h.ctx, true, BY);
       return h;

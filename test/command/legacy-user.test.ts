@@ -5,8 +5,8 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { NO_LOG } from '../../src/audit/index.js';
-import { hashPassword } from '../../src/credentials/password.js';
 import { setLegacyApiAuth, setUserApiGrants } from '../../src/operations/api-accounts.js';
+import { quickPasswordHash } from '../support/password.js';
 import { startService, type TestService } from '../support/service.js';
 import { COMMAND_NS, DECL, xmlSuccess } from './support.js';
 
@@ -18,7 +18,7 @@ beforeEach(async () => {
   const ctx = { store: svc.service.store, clock: () => Date.now() };
   const by = { actor: 'test', log: NO_LOG };
   for (const name of ['alice', 'bob']) {
-    await svc.service.store.admin.createUser(name, await hashPassword(PASSWORD), 0);
+    await svc.service.store.admin.createUser(name, await quickPasswordHash(PASSWORD), 0);
   }
   await setUserApiGrants(ctx, 'alice', { command: true }, by);
   await setUserApiGrants(ctx, 'bob', { reporting: true }, by);
