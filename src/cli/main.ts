@@ -3,6 +3,7 @@ import { apiAccountCommands } from './api-account.js';
 import { customFieldCommands } from './custom-field.js';
 import { listenCommand } from './listen.js';
 import { migrateCommand } from './migrate.js';
+import { packageVersion } from './package-version.js';
 import { recipientCommands } from './recipient.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
@@ -13,7 +14,7 @@ const program = new Command('outbound')
   .description(
     'Outbound: durable, ordered delivery of schema-1 support-session events to HTTP recipients',
   )
-  .version('0.1.0')
+  .version(packageVersion())
   // Usage errors exit 2 like ours (store-command.ts), in commander's one line (no help text
   // after it to bury it; `--help` gives it).
   .exitOverride();
