@@ -9,6 +9,8 @@ import type { Config } from './config/config.js';
 import { DestinationPolicy } from './delivery/destination-policy.js';
 import { Dispatcher, HttpSender } from './delivery/index.js';
 import { KindSender } from './delivery/kind-sender.js';
+import { observeAll } from './delivery/lane-observer.js';
+import { LifecycleLog } from './delivery/lifecycle-log.js';
 import { Ingest } from './operations/ingest.js';
 import { type InstallationId, loadInstallationId } from './operations/installation.js';
 import { TokenAuth } from './operations/tokens.js';
@@ -43,6 +45,8 @@ export class Service {
       clock?: () => number;
       /** Delivery cannot go on (another process took the SQLite file over). Default: stop. */
       onFatal?: (error: Error) => void;
+      /** Where the JSON log lines go instead of stdout (tests read them). */
+      logStream?: { write(line: string): void };
     } = {},
   ) {
     const clock = options.clock ?? Date.now;
@@ -71,14 +75,22 @@ export class Service {
       onError: (error, recipientId) =>
         this.app.log.error({ err: error, recipientId }, 'alert mail failed'),
     });
-    const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
+    const logger =
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, ...(options.logStream && { stream: options.logStream }) };
+    // Recipients failing, recovering, events set aside, lanes moving: a line per transition.
+    const lifecycle = new LifecycleLog({
+      info: (fields, message) => this.app.log.info(fields, message),
+      warn: (fields, message) => this.app.log.warn(fields, message),
+    });
     // Single-writer (SQLite): the writer lock gives this process every lane; else leases.
     const cluster = leasingCluster(this.store);
     this.dispatcher = new Dispatcher(this.store, this.sender, {
       concurrency: config.concurrency,
       sweepIntervalMs: config.sweepIntervalMs,
       clock,
-      observer: this.alerter,
+      observer: observeAll([this.alerter, lifecycle]),
       onError: (error, recipientId) =>
         this.app.log.error({ err: error, recipientId }, 'delivery error'),
       writer: {

@@ -1,7 +1,7 @@
 import { DeliveryMetrics } from '../metrics/delivery-metrics.js';
 import type { ClusterSignal, ClusterStore } from '../store/cluster-store.js';
 import type { Store } from '../store/store.js';
-import type { Recipient } from '../types.js';
+import type { PendingDelivery, Recipient } from '../types.js';
 import { timeoutOf } from './http-target.js';
 import { Lane, type LaneStatus } from './lane.js';
 import type { LaneObserver } from './lane-observer.js';
@@ -269,6 +269,7 @@ export class Dispatcher {
       );
       this.lanes.set(recipient.id, created);
       created.wake();
+      if (this.options.cluster !== undefined) this.moved('taken', recipient);
       return;
     }
     if (lane.config.updatedAt !== recipient.updatedAt) {
@@ -304,6 +305,40 @@ export class Dispatcher {
     this.lanes.delete(recipientId);
     lane.abandon();
     void this.sender.abort(recipientId);
+    this.moved('lost', lane.config);
+  }
+
+  /** Tells the observer a lane came to this node or left it (leased lanes only). */
+  private moved(kind: 'taken' | 'handed-over' | 'lost', recipient: Recipient): void {
+    const observer = this.options.observer;
+    if (observer?.laneMoved === undefined) return;
+    if (kind !== 'taken') {
+      observer.laneMoved({ kind, recipient, node: this.ownership.describe().node });
+      return;
+    }
+    const fence = this.ownership.fenceFor(recipient.id);
+    if (fence !== undefined) observer.laneMoved({ kind, recipient, fence });
+  }
+
+  /**
+   * An operator set this recipient's head aside (operations/recipient-actions.ts): told to the
+   * observer like a set-aside the lane made, off the caller's path.
+   */
+  setAsideByOperator(recipientId: number, delivery: PendingDelivery): void {
+    const observer = this.options.observer;
+    if (observer?.setAsideByOperator === undefined) return;
+    const now = this.clock();
+    const known = this.lanes.get(recipientId)?.config;
+    if (known !== undefined) {
+      observer.setAsideByOperator(known, delivery, now);
+      return;
+    }
+    void this.store
+      .getRecipient(recipientId)
+      .then((recipient) => {
+        if (recipient !== undefined) observer.setAsideByOperator?.(recipient, delivery, now);
+      })
+      .catch((error) => this.options.onError?.(error, recipientId));
   }
 
   /** Hands a lane to the node that should drive it, once its request in flight ended. */
@@ -316,7 +351,11 @@ export class Dispatcher {
       await lane?.stop(timeoutOf(lane.config) + 1000);
       // Whatever is still in flight is cut off before another node may send.
       await this.sender.abort(recipientId);
+      const node = this.ownership.describe().node;
       await this.ownership.release([recipientId]);
+      if (lane !== undefined) {
+        this.options.observer?.laneMoved?.({ kind: 'handed-over', recipient: lane.config, node });
+      }
       await this.announce({ kind: 'nodes' });
     } finally {
       this.releasing.delete(recipientId);

@@ -314,7 +314,7 @@ export class Lane {
       await this.ctx.store.markDelivered(head, result, this.fence);
       this.buffer.shift();
       this.lastSuccessAt = now;
-      this.ctx.observer?.delivered(recipient, head, now);
+      this.ctx.observer?.delivered(recipient, head, now, result);
       this.ctx.metrics.attempts.inc(this.deliveredLabels);
       this.ctx.metrics.deliveryLatency.observe(labels, Math.max(0, now - head.acceptedAt) / 1000);
       return;

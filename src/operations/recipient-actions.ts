@@ -149,6 +149,7 @@ export async function setHeadAside(ctx: Ctx, id: number, by?: ChangedBy): Promis
       const [head] = await ctx.store.pendingDeliveries(id, 1);
       if (head === undefined) return null;
       await ctx.store.setAside(id, head.seq, ctx.clock());
+      ctx.dispatcher.setAsideByOperator(id, head);
       return head.seq;
     },
     { cutInFlight: true },
