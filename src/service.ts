@@ -11,6 +11,7 @@ import { Dispatcher, HttpSender } from './delivery/index.js';
 import { KindSender } from './delivery/kind-sender.js';
 import { observeAll } from './delivery/lane-observer.js';
 import { LifecycleLog } from './delivery/lifecycle-log.js';
+import { installAccessLog } from './http/access-log.js';
 import { Ingest } from './operations/ingest.js';
 import { type InstallationId, loadInstallationId } from './operations/installation.js';
 import { TokenAuth } from './operations/tokens.js';
@@ -146,6 +147,8 @@ export class Service {
         trustProxy: config.trustProxy,
       },
     );
+    // Off: no hook at all. Root hooks reach the routes of every plugin, loaded at listen.
+    if (config.accessLog) installAccessLog(this.app);
   }
 
   /** Says in the log when storage starts failing, recovers, or is lost. */

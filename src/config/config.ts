@@ -66,6 +66,12 @@ export interface Config {
    */
   legacyApiAuth: boolean;
   /**
+   * A JSON line per HTTP request once answered: method, route, path (credential-like query
+   * values masked), status, time, client address, bytes. Never headers or bodies. Default
+   * false (env OUTBOUND_ACCESS_LOG=true).
+   */
+  accessLog: boolean;
+  /**
    * The `appliance_id` sent to recipients with sendApplianceId, instead of this installation's
    * generated GUID: for a site replacing an appliance whose GUID its receivers check. 1–255
    * printable characters. Default none: the generated id (env OUTBOUND_APPLIANCE_ID).
@@ -90,6 +96,7 @@ export const DEFAULTS = {
   trustProxy: false,
   metricsToken: null,
   legacyApiAuth: false,
+  accessLog: false,
   applianceId: null,
 } satisfies Config;
 
@@ -110,6 +117,7 @@ const ENV: Record<keyof Config, string> = {
   trustProxy: 'OUTBOUND_TRUST_PROXY',
   metricsToken: 'OUTBOUND_METRICS_TOKEN',
   legacyApiAuth: 'OUTBOUND_LEGACY_API_AUTH',
+  accessLog: 'OUTBOUND_ACCESS_LOG',
   applianceId: 'OUTBOUND_APPLIANCE_ID',
 };
 
