@@ -5,7 +5,7 @@
  * hashes, so that a copy of the database does not let anyone sign in.
  */
 
-import type { Delivery, StoredEvent } from '../types.js';
+import type { Delivery, DeliveryState, StoredEvent } from '../types.js';
 
 export interface AdminUser {
   id: number;
@@ -65,6 +65,8 @@ export interface EventSearch {
   from?: number;
   /** Accepted at or before (ms). */
   to?: number;
+  /** Events with at least one delivery in this state (the Events page's status filter). */
+  deliveryState?: DeliveryState;
   /** Newest first (default), or in acceptance order (a session's timeline). */
   order?: 'newest' | 'oldest';
   /** Paging: events with ids below this (newest first) or above it (oldest first). */

@@ -63,6 +63,8 @@ export interface DeliveryQuery {
   state?: DeliveryState;
   /** Deliveries with seq below this, for paging back from the newest. */
   beforeSeq?: number;
+  /** Deliveries with seq above this, oldest first: the next page of the pending queue. */
+  afterSeq?: number;
   limit: number;
 }
 

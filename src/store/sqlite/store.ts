@@ -491,11 +491,13 @@ export class SqliteStore implements Store {
     const params: Record<string, unknown> = { recipient_id: recipientId, limit: query.limit };
     if (query.state !== undefined) params.state = query.state;
     if (query.beforeSeq !== undefined) params.before = query.beforeSeq;
+    if (query.afterSeq !== undefined) params.after = query.afterSeq;
     const paged = query.beforeSeq !== undefined;
     const text = listDeliveries(
       query.state !== undefined,
       paged,
-      query.state === 'pending' && !paged,
+      (query.state === 'pending' && !paged) || query.afterSeq !== undefined,
+      query.afterSeq !== undefined,
     );
     return (this.sql(text).all(params) as DeliveryRow[]).map(toDelivery);
   }

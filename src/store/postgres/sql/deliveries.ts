@@ -10,7 +10,9 @@ export function listDeliveries(recipientId: number, query: DeliveryQuery): Query
   const where = ['d.recipient_id = $1'];
   if (query.state !== undefined) where.push(`d.state = $${values.push(query.state)}`);
   if (query.beforeSeq !== undefined) where.push(`d.seq < $${values.push(query.beforeSeq)}`);
-  const fromHead = query.state === 'pending' && query.beforeSeq === undefined;
+  if (query.afterSeq !== undefined) where.push(`d.seq > $${values.push(query.afterSeq)}`);
+  const fromHead =
+    (query.state === 'pending' && query.beforeSeq === undefined) || query.afterSeq !== undefined;
   return {
     text: `
 SELECT d.recipient_id, d.seq, d.event_id, e.uid, e.name, e.lsid, d.state, d.attempts,

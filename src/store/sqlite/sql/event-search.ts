@@ -18,6 +18,11 @@ export function searchEvents(search: EventSearch): {
   add('name = @name', 'name', search.name);
   add('accepted_at >= @from', 'from', search.from);
   add('accepted_at <= @to', 'to', search.to);
+  add(
+    'EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state = @state)',
+    'state',
+    search.deliveryState,
+  );
   add(oldest ? 'id > @after' : 'id < @after', 'after', search.afterId);
   return {
     text: `
