@@ -1,6 +1,7 @@
 import type { Dispatcher } from '../delivery/index.js';
 import { type GroupCommitOptions, GroupCommitter } from '../store/group-commit.js';
-import type { SessionChangeResult, SessionUpdate, Store } from '../store/store.js';
+import type { KeyToRemember } from '../store/idempotency-store.js';
+import type { RememberChange, SessionChangeResult, SessionUpdate, Store } from '../store/store.js';
 import type { NewEvent } from '../types.js';
 
 /**
@@ -22,9 +23,12 @@ export class Ingest {
     });
   }
 
-  /** Resolves with the events' ids once they are durably stored. All or nothing. */
-  submit(events: NewEvent[]): Promise<number[]> {
-    return this.committer.submit(events);
+  /**
+   * Resolves with the events' ids once they are durably stored, in the same transaction as
+   * the request's Idempotency-Key `key` when given. All or nothing.
+   */
+  submit(events: NewEvent[], key?: KeyToRemember): Promise<number[]> {
+    return this.committer.submit(events, key);
   }
 
   /** One step of a session, committed with its events in one transaction. */
@@ -32,8 +36,9 @@ export class Ingest {
     lsid: string,
     update: SessionUpdate<T>,
     now: number,
+    remember?: RememberChange<T>,
   ): Promise<SessionChangeResult<T>> {
-    const done = await this.store.changeSession(lsid, update, now);
+    const done = await this.store.changeSession(lsid, update, now, remember);
     this.wake(done.recipientIds);
     return done;
   }

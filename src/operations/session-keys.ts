@@ -9,7 +9,7 @@ import {
   checkAttributeValues,
   ownerOfQueue,
 } from './session-commands.js';
-import { startSession } from './sessions.js';
+import { type RememberStep, startSession } from './sessions.js';
 
 /*
  * The Command API's generate_session_key, and the session later started with such a key
@@ -119,6 +119,7 @@ export async function startSessionWithKey(
   ctx: Ctx,
   key: string,
   input: NewSession,
+  remember?: RememberStep,
 ): Promise<string> {
   if (!SESSION_KEY.test(key)) throw refused('must be the seven digits generate_session_key gave');
   const hash = hashSessionKey(key);
@@ -128,7 +129,7 @@ export async function startSessionWithKey(
   const fromKey: NewSession = { owner: ownerOfQueue(claim.key.queue) };
   if (claim.key.externalKey !== null) fromKey.externalKey = claim.key.externalKey;
   try {
-    return await startSession(ctx, { ...fromKey, ...input }, lsid);
+    return await startSession(ctx, { ...fromKey, ...input }, lsid, remember);
   } catch (error) {
     await ctx.store.sessionKeys.release(hash, lsid).catch(() => {});
     throw error;

@@ -9,7 +9,7 @@ import {
   type SessionRecord,
   sessionNotFound,
 } from '../sessions/index.js';
-import type { SessionChangeResult } from '../store/store.js';
+import type { RememberChange, SessionChangeResult } from '../store/store.js';
 import type { NewEvent } from '../types.js';
 import type { OperationsContext } from './context.js';
 import { toNewEvent } from './new-event.js';
@@ -30,6 +30,7 @@ function change(
   ctx: Ctx,
   lsid: string,
   outcome: (current: SessionRecord | undefined, timestamp: number) => SessionOutcome,
+  remember?: RememberStep,
 ): Promise<SessionChangeResult<number | undefined>> {
   const now = ctx.clock();
   const timestamp = Math.floor(now / 1000);
@@ -47,8 +48,12 @@ function change(
       };
     },
     now,
+    remember,
   );
 }
+
+/** The Idempotency-Key a step stores with its change (operations/idempotency.ts). */
+export type RememberStep = RememberChange<number | undefined>;
 
 /** A copy of the attributes, undefined when there are none (stored as NULL). */
 function snapshot(attributes: Record<string, string>): Record<string, string> | undefined {
@@ -69,12 +74,18 @@ export async function startSession(
   ctx: Ctx,
   input: NewSession,
   lsid: string = newLsid(),
+  remember?: RememberStep,
 ): Promise<string> {
-  await change(ctx, lsid, (current, timestamp) => {
-    // 122 random bits do not collide; if they ever did, fail rather than merge sessions.
-    if (current !== undefined) throw new Error(`lsid ${lsid} is taken`);
-    return createSession(lsid, input, timestamp);
-  });
+  await change(
+    ctx,
+    lsid,
+    (current, timestamp) => {
+      // 122 random bits do not collide; if they ever did, fail rather than merge sessions.
+      if (current !== undefined) throw new Error(`lsid ${lsid} is taken`);
+      return createSession(lsid, input, timestamp);
+    },
+    remember,
+  );
   return lsid;
 }
 
@@ -86,12 +97,18 @@ export async function stepSession(
   ctx: Ctx,
   lsid: string,
   action: SessionAction,
+  remember?: RememberStep,
 ): Promise<SessionChangeResult<number | undefined>> {
   if (action.kind === 'attributes') await checkDefined(ctx, Object.keys(action.values));
-  return change(ctx, lsid, (current, timestamp) => {
-    if (current === undefined) throw sessionNotFound(lsid);
-    return applyAction(current.state, action, timestamp);
-  });
+  return change(
+    ctx,
+    lsid,
+    (current, timestamp) => {
+      if (current === undefined) throw sessionNotFound(lsid);
+      return applyAction(current.state, action, timestamp);
+    },
+    remember,
+  );
 }
 
 export async function findSession(ctx: Ctx, lsid: string): Promise<SessionRecord> {

@@ -1,9 +1,12 @@
 import type { AcceptResult, NewEvent } from '../types.js';
+import type { KeyToRemember } from './idempotency-store.js';
 import { isStorageUnavailable } from './storage-health.js';
 import type { Store } from './store.js';
 
 interface Waiting {
   events: NewEvent[];
+  /** The request's Idempotency-Key, committed with its events. */
+  key: KeyToRemember | undefined;
   resolve: (ids: number[]) => void;
   reject: (error: unknown) => void;
 }
@@ -42,10 +45,13 @@ export class GroupCommitter {
     this.maxBatch = options.maxBatch ?? 1000;
   }
 
-  /** Resolves with the events' ids once they are durably stored. All or nothing. */
-  submit(events: NewEvent[]): Promise<number[]> {
+  /**
+   * Resolves with the events' ids once they are durably stored, with `key` when given. All or
+   * nothing: a key already live (IdempotencyKeyTakenError) fails only its own submission.
+   */
+  submit(events: NewEvent[], key?: KeyToRemember): Promise<number[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
+      this.queue.push({ events, key, resolve, reject });
       this.schedule();
     });
   }
@@ -108,7 +114,9 @@ export class GroupCommitter {
 
   private async commit(batch: Waiting[]): Promise<void> {
     const events = batch.flatMap((w) => w.events);
-    const result = await this.store.acceptEvents(events, (this.options.clock ?? Date.now)());
+    const keys = batch.flatMap((w) => (w.key === undefined ? [] : [w.key]));
+    const now = (this.options.clock ?? Date.now)();
+    const result = await this.store.acceptEvents(events, now, keys);
     let offset = 0;
     for (const waiting of batch) {
       waiting.resolve(result.ids.slice(offset, offset + waiting.events.length));

@@ -1,3 +1,4 @@
+import { KEY_LIFETIME_MS } from './idempotency-store.js';
 import type { PruneReport, Store } from './store.js';
 
 export interface RetentionOptions {
@@ -27,7 +28,7 @@ export class Retention {
   ) {}
 
   start(): void {
-    if (this.options.retentionMs <= 0) return;
+    // Runs even when history is kept for ever: Idempotency-Keys last 24 h whatever it says.
     this.timer = setInterval(() => {
       if (this.running === null) {
         this.running = this.runOnce().finally(() => {
@@ -43,7 +44,10 @@ export class Retention {
   async runOnce(): Promise<PruneReport> {
     const total: PruneReport = { deliveries: 0, attempts: 0, events: 0, sessions: 0 };
     const batchSize = this.options.batchSize ?? 500;
-    const cutoff = (this.options.clock ?? Date.now)() - this.options.retentionMs;
+    const now = (this.options.clock ?? Date.now)();
+    await this.store.idempotency.prune(now - KEY_LIFETIME_MS);
+    if (this.options.retentionMs <= 0) return total;
+    const cutoff = now - this.options.retentionMs;
     while (!this.stopped) {
       const report = await this.store.pruneBatch(cutoff, batchSize);
       total.deliveries += report.deliveries;

@@ -30,6 +30,7 @@ import type { AdminStore } from './admin-store.js';
 import type { ApiAccountStore } from './api-account-store.js';
 import type { ClusterStore, LaneFence } from './cluster-store.js';
 import type { CustomFieldStore } from './custom-field-store.js';
+import type { IdempotencyStore, KeyToRemember } from './idempotency-store.js';
 import type { SessionKeyStore } from './session-key-store.js';
 import type { SessionReportQuery } from './session-report-query.js';
 import type { SessionSearch, SessionSummary } from './session-search.js';
@@ -111,6 +112,12 @@ export interface SessionChangeResult<T> extends AcceptResult {
 }
 
 /**
+ * The Idempotency-Key to store with a session change, and its answer, made from the change's
+ * outcome inside its transaction (so the key and the change are committed together).
+ */
+export type RememberChange<T> = (done: { session: SessionRecord; result: T }) => KeyToRemember;
+
+/**
  * The one storage interface. Every method is one transaction; the delivery logic sees only
  * this, never which backend it has. Times are milliseconds since the epoch.
  */
@@ -130,6 +137,8 @@ export interface Store {
   readonly customFields: CustomFieldStore;
   /** Keys of the Command API's generate_session_key, hashed; each starts one session. */
   readonly sessionKeys: SessionKeyStore;
+  /** The API's Idempotency-Keys with their first answers (written by acceptEvents, changeSession). */
+  readonly idempotency: IdempotencyStore;
   /**
    * Whether writes go through: failing (disk full, connection lost) until a write succeeds
    * again, or lost for good (the SQLite file was deleted or replaced under the process).
@@ -145,9 +154,14 @@ export interface Store {
 
   /**
    * Stores the events, and one pending delivery for each enabled recipient subscribed to each
-   * event's type, in one durable transaction.
+   * event's type, in one durable transaction, with the Idempotency-Keys `keys` (none stored
+   * when one of them is live already: IdempotencyKeyTakenError).
    */
-  acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult>;
+  acceptEvents(
+    events: NewEvent[],
+    now: number,
+    keys?: readonly KeyToRemember[],
+  ): Promise<AcceptResult>;
   getEvent(id: number): Promise<StoredEvent | undefined>;
 
   getSession(lsid: string): Promise<SessionRecord | undefined>;
@@ -164,12 +178,14 @@ export interface Store {
    * was none) with the events it returns, in one durable transaction: the change and its
    * events are kept together or not at all. Changes to one session are serialized: `update`
    * runs under the write lock, so it must be synchronous and do no I/O. When it throws,
-   * nothing is stored and the error is rethrown.
+   * nothing is stored and the error is rethrown. `remember` gives the Idempotency-Key stored
+   * in the same transaction (IdempotencyKeyTakenError, and nothing stored, when it is live).
    */
   changeSession<T>(
     lsid: string,
     update: SessionUpdate<T>,
     now: number,
+    remember?: RememberChange<T>,
   ): Promise<SessionChangeResult<T>>;
 
   createRecipient(input: RecipientInput, now: number): Promise<Recipient>;

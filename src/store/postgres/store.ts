@@ -29,6 +29,7 @@ import {
   toPending,
 } from '../delivery-rows.js';
 import { FanOut, type SubscriberRow, Subscriptions } from '../fan-out.js';
+import type { KeyToRemember } from '../idempotency-store.js';
 import { type LaneStatsRow, toLaneStats } from '../lane-stats.js';
 import { patchedRecipient, type RecipientRow, toRecipient } from '../recipient-rows.js';
 import type { SessionKeyStore } from '../session-key-store.js';
@@ -56,6 +57,7 @@ import type {
   DeliveryQuery,
   MigrationReport,
   PruneReport,
+  RememberChange,
   SessionChangeResult,
   SessionUpdate,
   Store,
@@ -69,6 +71,7 @@ import { PostgresCluster } from './cluster.js';
 import { encodeSignal } from './cluster-signal.js';
 import { PostgresCustomFieldStore } from './custom-fields.js';
 import { PostgresConnection, prepared, type Queryable } from './database.js';
+import { PostgresIdempotencyStore } from './idempotency.js';
 import { laneWrite } from './lane-write.js';
 import { migrate } from './migrate.js';
 import { asNameTaken } from './name-taken.js';
@@ -141,6 +144,7 @@ export class PostgresStore implements Store {
   readonly apiAccounts: ApiAccountStore;
   readonly customFields: CustomFieldStore;
   readonly sessionKeys: SessionKeyStore;
+  readonly idempotency: PostgresIdempotencyStore;
   /** Lanes' acks, many to a statement (ack-batcher.ts). */
   readonly acks: AckBatcher;
   /** Failing while the acceptance path cannot reach the server; never lost. */
@@ -156,6 +160,7 @@ export class PostgresStore implements Store {
     this.apiAccounts = new PostgresApiAccountStore(this.conn);
     this.customFields = new PostgresCustomFieldStore(this.conn);
     this.sessionKeys = new PostgresSessionKeyStore(this.conn);
+    this.idempotency = new PostgresIdempotencyStore(this.conn);
     this.acks = new AckBatcher(this.conn);
   }
 
@@ -193,11 +198,16 @@ export class PostgresStore implements Store {
     return result;
   }
 
-  async acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult> {
-    if (events.length === 0) return { ids: [], recipientIds: [] };
+  async acceptEvents(
+    events: NewEvent[],
+    now: number,
+    keys: readonly KeyToRemember[] = [],
+  ): Promise<AcceptResult> {
+    if (events.length === 0 && keys.length === 0) return { ids: [], recipientIds: [] };
     return this.accepting(() =>
       this.conn.transaction('on', async (client) => {
         await client.query(LOCK, [ACCEPTANCE_LOCK]);
+        await this.idempotency.rememberIn(client, keys, now);
         return this.insertEvents(client, events, now);
       }),
     );
@@ -281,14 +291,16 @@ export class PostgresStore implements Store {
     lsid: string,
     update: SessionUpdate<T>,
     now: number,
+    remember?: RememberChange<T>,
   ): Promise<SessionChangeResult<T>> {
-    return this.accepting(() => this.changeSessionIn(lsid, update, now));
+    return this.accepting(() => this.changeSessionIn(lsid, update, now, remember));
   }
 
   private changeSessionIn<T>(
     lsid: string,
     update: SessionUpdate<T>,
     now: number,
+    remember?: RememberChange<T>,
   ): Promise<SessionChangeResult<T>> {
     return this.conn.transaction('on', async (client) => {
       // The acceptance lock first: it serializes this change with every other session change
@@ -307,6 +319,10 @@ export class PostgresStore implements Store {
         if ((await client.query(UPDATE_SESSION, values)).rowCount !== 1) {
           throw concurrentChange(lsid);
         }
+      }
+      if (remember !== undefined) {
+        const key = remember({ session: step.session, result: decided.result });
+        await this.idempotency.rememberIn(client, [key], now);
       }
       const accepted = await this.insertEvents(client, decided.events, now);
       return { ...accepted, session: step.session, result: decided.result };

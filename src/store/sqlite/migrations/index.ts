@@ -8,6 +8,7 @@ import * as recipientKind from './0007-recipient-kind.js';
 import * as writerLock from './0008-writer-lock.js';
 import * as applianceApis from './0009-appliance-apis.js';
 import * as wireOptions from './0010-wire-options.js';
+import * as idempotencyKeys from './0011-idempotency-keys.js';
 
 export interface Migration {
   version: number;
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   writerLock,
   applianceApis,
   wireOptions,
+  idempotencyKeys,
 ].map((m, i) => ({
   version: i + 1,
   name: m.name,
