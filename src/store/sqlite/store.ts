@@ -30,6 +30,7 @@ import {
   toPending,
 } from '../delivery-rows.js';
 import { FanOut, type SubscriberRow, Subscriptions } from '../fan-out.js';
+import type { KeyToRemember } from '../idempotency-store.js';
 import { type LaneStatsRow, toLaneStats } from '../lane-stats.js';
 import { patchedRecipient, type RecipientRow, toRecipient } from '../recipient-rows.js';
 import type { SessionKeyStore } from '../session-key-store.js';
@@ -57,6 +58,7 @@ import type {
   DeliveryQuery,
   MigrationReport,
   PruneReport,
+  RememberChange,
   SessionChangeResult,
   SessionUpdate,
   Store,
@@ -70,6 +72,7 @@ import { SqliteAdminStore } from './admin.js';
 import { SqliteApiAccountStore } from './api-accounts.js';
 import { SqliteCustomFieldStore } from './custom-fields.js';
 import { SqliteConnection } from './database.js';
+import { SqliteIdempotencyStore } from './idempotency.js';
 import { migrate } from './migrate.js';
 import { asNameTaken } from './name-taken.js';
 import { recipientParams } from './recipient-params.js';
@@ -134,6 +137,7 @@ export class SqliteStore implements Store {
   readonly apiAccounts: ApiAccountStore;
   readonly customFields: CustomFieldStore;
   readonly sessionKeys: SessionKeyStore;
+  readonly idempotency: SqliteIdempotencyStore;
   readonly writerLock: WriterLock;
   readonly health: StorageHealth;
   private readonly conn: SqliteConnection;
@@ -157,6 +161,7 @@ export class SqliteStore implements Store {
     this.apiAccounts = new SqliteApiAccountStore(this.conn);
     this.customFields = new SqliteCustomFieldStore(this.conn);
     this.sessionKeys = new SqliteSessionKeyStore(this.conn);
+    this.idempotency = new SqliteIdempotencyStore(this.conn);
     // The ack log belongs to the lock's holder: it recovers and empties the log on taking the
     // lock, and one that lost the lock leaves the log alone.
     this.writerLock = new SqliteWriterLock(this.conn, {
@@ -211,8 +216,19 @@ export class SqliteStore implements Store {
     else this.conn.db.prepare('SELECT 1').get();
   }
 
-  async acceptEvents(events: NewEvent[], now: number): Promise<AcceptResult> {
-    return this.conn.transaction('FULL', () => this.insertEvents(events, now), PROVES_RECOVERY);
+  async acceptEvents(
+    events: NewEvent[],
+    now: number,
+    keys: readonly KeyToRemember[] = [],
+  ): Promise<AcceptResult> {
+    return this.conn.transaction(
+      'FULL',
+      () => {
+        this.idempotency.rememberIn(keys, now);
+        return this.insertEvents(events, now);
+      },
+      PROVES_RECOVERY,
+    );
   }
 
   /** The events and their deliveries; inside a transaction. */
@@ -273,6 +289,7 @@ export class SqliteStore implements Store {
     lsid: string,
     update: SessionUpdate<T>,
     now: number,
+    remember?: RememberChange<T>,
   ): Promise<SessionChangeResult<T>> {
     // IMMEDIATE: the read below already holds the write lock, so no other change to the
     // session (from this process or another) can slip in between read and write.
@@ -294,6 +311,9 @@ export class SqliteStore implements Store {
           throw concurrentChange(lsid);
         }
         const { session } = step;
+        if (remember !== undefined) {
+          this.idempotency.rememberIn([remember({ session, result: decided.result })], now);
+        }
         return { ...this.insertEvents(decided.events, now), session, result: decided.result };
       },
       PROVES_RECOVERY,
