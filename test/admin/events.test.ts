@@ -102,7 +102,9 @@ describe('admin interface: events', () => {
 
     const timeline = await client.get(`/admin/sessions/${lsid}`);
     const steps = [
-      ...timeline.text.matchAll(/<li><span class="muted">[^<]*<\/span> ([^·]*) ·/g),
+      ...timeline.text.matchAll(
+        /<li><span class="muted">(?:<time[^>]*>[^<]*<\/time>|[^<]*)<\/span> ([^·]*) ·/g,
+      ),
     ].map((m) => m[1]!.trim());
     expect(steps).toEqual([
       'Session began, external key INC-7',

@@ -308,7 +308,7 @@ describe('admin interface: changes', () => {
     // The page shows what changed; the log keeps the whole before and after.
     expect((entry!.after as any).tlsVerify).toBe(true);
     const row =
-      /<tr><td[^>]*>[^<]*<\/td><td[^>]*>admin<\/td><td[^>]*>recipient\.update<\/td>[\s\S]*?<\/tr>/.exec(
+      /<tr><td[^>]*>(?:<time[^>]*>[^<]*<\/time>|[^<]*)<\/td><td[^>]*>admin<\/td><td[^>]*>recipient\.update<\/td>[\s\S]*?<\/tr>/.exec(
         (await client.get('/admin/audit')).text,
       )?.[0];
     expect(row).toContain('&quot;name&quot;: &quot;crm2&quot;');

@@ -1,8 +1,8 @@
 import type { WebSession } from '../../store/admin-store.js';
 import type { ApiAccount, ApiUserGrants } from '../../store/api-account-store.js';
 import type { CustomField } from '../../store/custom-field-store.js';
-import { formatTime } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
+import { timeTag } from '../time-tag.js';
 import { csrfField, page } from './layout.js';
 
 export interface ApiConfigurationView {
@@ -47,7 +47,7 @@ function accountRow(session: WebSession, a: ApiAccount, live: number): SafeHtml 
   <label>Command API ${commandSelect(a.command, `command-${a.id}`)}</label>
   <button type="submit">Save</button></form></td>
 <td data-label="Live tokens">${live}</td>
-<td data-label="Changed">${formatTime(a.updatedAt)}</td>
+<td data-label="Changed">${timeTag(a.updatedAt)}</td>
 <td>${
     a.enabled
       ? button(
@@ -125,7 +125,7 @@ ${csrfField(session)}
       (
         f,
       ) => html`<tr data-custom-field="${f.codeName}"><td data-label="Code name"><code>${f.codeName}</code></td><td data-label="Display name">${f.displayName}</td>
-<td data-label="Created">${formatTime(f.createdAt)}</td>
+<td data-label="Created">${timeTag(f.createdAt)}</td>
 <td><form method="post" action="/admin/api-configuration/custom-fields/${encodeURIComponent(f.codeName)}/remove" data-confirm="Remove custom field ${f.codeName}? Values already set stay in their sessions.">${csrfField(session)}<button class="danger" type="submit">Remove</button></form></td></tr>`,
     )}</tbody></table></div>`,
   );

@@ -1,6 +1,6 @@
 import type { AuditEntry, WebSession } from '../../store/admin-store.js';
-import { formatTime } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
+import { timeTag } from '../time-tag.js';
 import { page } from './layout.js';
 
 const json = (value: unknown) =>
@@ -30,7 +30,7 @@ export function auditPage(session: WebSession, entries: AuditEntry[], more?: num
 <div class="table-box stack"><table data-audit><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Before</th><th>After</th></tr></thead>
 <tbody>${entries.map((e) => {
       const [before, after] = changed(e.before, e.after);
-      return html`<tr><td data-label="When">${formatTime(e.at)}</td><td data-label="Who">${e.actor}</td><td data-label="Action">${e.action}</td><td data-label="Target">${e.target}</td>
+      return html`<tr><td data-label="When">${timeTag(e.at)}</td><td data-label="Who">${e.actor}</td><td data-label="Action">${e.action}</td><td data-label="Target">${e.target}</td>
 <td data-label="Before">${json(before)}</td><td data-label="After">${json(after)}</td></tr>`;
     })}</tbody></table></div>
 ${more !== undefined && html`<p><a href="/admin/audit?before=${more}">Older entries</a></p>`}`,

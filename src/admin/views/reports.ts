@@ -7,9 +7,9 @@ import {
 } from '../../sessions/index.js';
 import type { WebSession } from '../../store/admin-store.js';
 import type { SessionSummary } from '../../store/session-search.js';
-import { formatTime } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { hms, typedText } from '../report-text.js';
+import { timeTag } from '../time-tag.js';
 import { page } from './layout.js';
 
 /** The search form as typed; `errors` by field. */
@@ -69,7 +69,7 @@ export function sessionReportsPage(
     const customer = primaryCustomer(state);
     const rep = primaryRep(state);
     return html`<tr data-lsid="${state.lsid}">
-<td data-label="Started">${formatTime(record.createdAt)}</td>
+<td data-label="Started">${timeTag(record.createdAt)}</td>
 <td data-label="Session"><a href="${reportPath(state.lsid)}">${state.lsid}</a> <span class="muted">#${record.lseq}</span></td>
 <td data-label="Duration">${sessionDuration(record, now)}</td>
 <td data-label="Status" data-kind="${state.ended ? 'disabled' : 'ok'}">${state.ended ? 'Ended' : 'Open'}</td>

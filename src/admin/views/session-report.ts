@@ -16,6 +16,7 @@ import { describeEvent } from '../event-story.js';
 import { formatTime } from '../format.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
 import { fileSize, typedText } from '../report-text.js';
+import { timeTag } from '../time-tag.js';
 import { page } from './layout.js';
 import { sessionDuration } from './reports.js';
 
@@ -139,7 +140,7 @@ function timeline(entries: TimelineEntry[], cut: boolean, lsid: string) {
   if (entries.length === 0) return none('No event of this session is stored (any more).');
   return html`<ol class="timeline" data-timeline>${entries.map(
     ({ event: e, deliveries }) =>
-      html`<li><span class="muted">${formatTime(e.acceptedAt)}</span> ${describeEvent(e)} · <a href="/admin/events/${e.id}">${e.name}</a>
+      html`<li><span class="muted">${timeTag(e.acceptedAt)}</span> ${describeEvent(e)} · <a href="/admin/events/${e.id}">${e.name}</a>
 <div class="deliveries">${
         deliveries.length === 0
           ? html`<span class="muted">not queued for any recipient</span>`
@@ -181,8 +182,8 @@ export function sessionReportPage(
 <dl class="panel" data-report>
   <dt>lseq</dt><dd data-field="lseq">${record.lseq}</dd>
   <dt>External key</dt><dd data-field="externalKey">${state.externalKey === null ? html`<span class="muted">none</span>` : typedText(state.externalKey)}</dd>
-  <dt>Started</dt><dd data-field="start">${formatTime(record.createdAt)}</dd>
-  <dt>Ended</dt><dd data-field="end">${record.endedAt === null ? html`<span class="muted">still open</span>` : formatTime(record.endedAt)}</dd>
+  <dt>Started</dt><dd data-field="start">${timeTag(record.createdAt)}</dd>
+  <dt>Ended</dt><dd data-field="end">${record.endedAt === null ? html`<span class="muted">still open</span>` : timeTag(record.endedAt)}</dd>
   <dt>Duration</dt><dd data-field="duration">${sessionDuration(record, options.now)}</dd>
   <dt>Owner</dt><dd data-field="owner">${typedText(state.owner.conference_name)} <span class="muted">(${state.owner.conference_id})</span></dd>
   <dt>Primary customer</dt><dd data-field="primaryCustomer">${customer ? html`${typedText(customer.member.display_name)} <span class="muted">(gsnumber ${customer.id})</span>` : '—'}</dd>

@@ -1,7 +1,7 @@
 import type { WebSession } from '../../store/admin-store.js';
 import type { ApiToken } from '../../types.js';
-import { formatTime } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
+import { timeTag } from '../time-tag.js';
 import { csrfField, page } from './layout.js';
 
 export function tokensPage(
@@ -31,8 +31,8 @@ ${csrfField(session)}
 <tbody>${tokens.map(
       (
         t,
-      ) => html`<tr data-token-id="${t.id}"><td data-label="Id">${t.id}</td><td data-label="Name">${t.name}</td><td data-label="Created">${formatTime(t.createdAt)}</td>
-<td data-label="Last used">${formatTime(t.lastUsedAt)}</td><td data-label="State">${t.revokedAt === null ? 'active' : `revoked ${formatTime(t.revokedAt)}`}</td>
+      ) => html`<tr data-token-id="${t.id}"><td data-label="Id">${t.id}</td><td data-label="Name">${t.name}</td><td data-label="Created">${timeTag(t.createdAt)}</td>
+<td data-label="Last used">${timeTag(t.lastUsedAt)}</td><td data-label="State">${t.revokedAt === null ? 'active' : html`revoked ${timeTag(t.revokedAt)}`}</td>
 <td>${
         t.revokedAt === null &&
         html`<form method="post" action="/admin/tokens/${t.id}/revoke" data-confirm="Revoke token ${t.name}? Programs using it stop working.">${csrfField(session)}<button class="danger" type="submit">Revoke</button></form>`

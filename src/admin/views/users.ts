@@ -1,6 +1,6 @@
 import type { AdminUser, WebSession } from '../../store/admin-store.js';
-import { formatTime } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
+import { timeTag } from '../time-tag.js';
 import { csrfField, page } from './layout.js';
 
 export interface NewUserForm {
@@ -27,7 +27,7 @@ export function usersPage(
 <tbody>${users.map(
       (
         u,
-      ) => html`<tr data-user="${u.name}"><td data-label="Name">${u.name}</td><td data-label="Created">${formatTime(u.createdAt)}</td><td data-label="Last sign-in">${formatTime(u.lastSignInAt)}</td>
+      ) => html`<tr data-user="${u.name}"><td data-label="Name">${u.name}</td><td data-label="Created">${timeTag(u.createdAt)}</td><td data-label="Last sign-in">${timeTag(u.lastSignInAt)}</td>
 <td><form method="post" action="/admin/users/${encodeURIComponent(u.name)}/remove" data-confirm="Remove administrator ${u.name}? Their sessions end at once.">${csrfField(session)}<button class="danger" type="submit">Remove</button></form></td></tr>`,
     )}</tbody></table></div>
 <h2>Add an administrator</h2>
