@@ -3,6 +3,7 @@ import {
   checkIntervals,
   RECIPIENT_DEFAULTS as D,
   maskSecret,
+  maskUrl,
   parseRecipientInput,
   parseRecipientPatch,
   RecipientSettingsError,
@@ -85,6 +86,27 @@ export function valuesOf(r: Recipient | undefined): RecipientFormValues {
   };
 }
 
+/** The mask maskUrl puts in place of a secret. */
+export const URL_MASK = '•••';
+
+/**
+ * The URL a form posted. The edit form shows the saved URL masked until "Show" is pressed: the
+ * masked value posted back untouched means "keep the saved URL"; any other value still holding
+ * the mask is refused, so that a mask is never saved as part of a URL.
+ */
+export function postedUrl(
+  posted: string,
+  current: Recipient | undefined,
+): { value: string; error?: string } {
+  if (current !== undefined && posted === maskUrl(current.url)) return { value: current.url };
+  if (posted.includes(URL_MASK))
+    return {
+      value: posted,
+      error: `URL: still holds a masked part (${URL_MASK}): press Show and edit the full URL`,
+    };
+  return { value: posted };
+}
+
 /** "Name: value" lines into an object; undefined values mark a malformed line. */
 function headerLines(text: string): { headers: Record<string, string> } | { error: string } {
   // No prototype: a `__proto__: x` line reaches the headers check (and is refused), not dropped.
@@ -131,9 +153,10 @@ export type RecipientFormResult<T> =
  */
 function read(form: Form, current: Recipient | undefined, now: number) {
   const events = form.all('events');
+  const url = postedUrl((form.get('url') ?? '').trim(), current);
   const body: Record<string, unknown> = {
     name: form.get('name') ?? '',
-    url: (form.get('url') ?? '').trim(),
+    url: url.value,
     enabled: form.has('enabled'),
     tlsVerify: form.has('tlsVerify'),
     events: events.length === EVENT_NAMES.length ? 'all' : events,
@@ -156,6 +179,7 @@ function read(form: Form, current: Recipient | undefined, now: number) {
     body.sendCustomFields = form.has('sendCustomFields');
   }
   const errors: FieldErrors = {};
+  if (url.error !== undefined) errors.url = url.error;
   if (events.length === 0) errors.events = 'Events to Send: choose at least one event type';
   const parsedHeaders = headerLines(form.get('headers') ?? '');
   if ('error' in parsedHeaders) errors.headers = `Extra headers: ${parsedHeaders.error}`;
@@ -174,6 +198,7 @@ function read(form: Form, current: Recipient | undefined, now: number) {
     body.retryMaxIntervalSeconds = Math.max(cap, interval);
   }
   for (const [key, value] of Object.entries(body)) {
+    if (key === 'url' && url.error !== undefined) continue;
     try {
       parseRecipientPatch({ [key]: value }, current, now);
     } catch (error) {

@@ -1,8 +1,9 @@
 import type { OperationsContext } from '../operations/context.js';
 import { type RecipientStatus, recipientStatus } from '../operations/recipient-status.js';
+import { maskUrl } from '../recipients/index.js';
 import type { Recipient } from '../types.js';
 import type { DeliveryRate } from './delivery-rate.js';
-import { formatAge, formatTime } from './format.js';
+import { formatAge, formatRelative, formatTime } from './format.js';
 
 export type StatusKind = 'ok' | 'retrying' | 'sending' | 'queued' | 'paused' | 'disabled';
 
@@ -11,6 +12,7 @@ export interface RecipientRow {
   id: number;
   name: string;
   disabled: 'Yes' | 'No';
+  /** Masked (maskUrl): the full URL is shown on the edit form only, when asked. */
   url: string;
   events: string;
   status: string;
@@ -18,7 +20,11 @@ export interface RecipientRow {
   queued: number;
   failed: number;
   oldestPending: string;
+  /** Relative ("2 min ago"), or — when there was none. */
   lastSuccess: string;
+  /** The exact time, for the <time> element's datetime and title. */
+  lastSuccessAt: string | null;
+  lastSuccessTitle: string | null;
   lastError: string;
   /** Delivered per minute, over the last minute. */
   rate: string;
@@ -81,7 +87,7 @@ export async function recipientRows(
         id: r.id,
         name: r.name,
         disabled: r.enabled ? 'No' : 'Yes',
-        url: r.url,
+        url: maskUrl(r.url),
         events: eventsLabel(r.events),
         status: label,
         statusKind: kind,
@@ -89,7 +95,12 @@ export async function recipientRows(
         failed: status.failed,
         oldestPending: formatAge(status.oldestPendingAgeSeconds),
         lastSuccess:
-          status.lastSuccessAt === null ? '—' : formatTime(Date.parse(status.lastSuccessAt)),
+          status.lastSuccessAt === null
+            ? '—'
+            : formatRelative(Date.parse(status.lastSuccessAt), now),
+        lastSuccessAt: status.lastSuccessAt,
+        lastSuccessTitle:
+          status.lastSuccessAt === null ? null : formatTime(Date.parse(status.lastSuccessAt)),
         lastError: status.lastError ?? '',
         rate: perMinute(rates.get(r.id)),
       } satisfies RecipientRow;

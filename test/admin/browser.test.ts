@@ -98,7 +98,11 @@ describe('admin interface in chromium', () => {
     await sendEvent('e2e-1');
     await waitUntil(() => rig.receiver.accepted.length === 1, 'the first event at the receiver');
     expect(rig.receiver.accepted[0]).toContain('lsid=e2e-1');
-    await shows(row.locator('[data-field="lastSuccess"]'), /UTC/);
+    // Relative, the exact time on hover.
+    await shows(row.locator('[data-field="lastSuccess"] time'), /^(just now|\d+ s ago)$/);
+    expect(await row.locator('[data-field="lastSuccess"] time').getAttribute('title')).toMatch(
+      / UTC$/,
+    );
     await shows(status, /^OK$/);
 
     // The receiver goes down: the status turns to retrying, the queue grows.

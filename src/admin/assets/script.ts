@@ -1,7 +1,8 @@
 /**
  * The one script of the admin pages, served from /admin/assets/admin.js (the CSP allows no
  * inline script). It keeps the recipients' status live from the server-sent events of
- * /admin/recipients/stream, and asks before destructive actions.
+ * /admin/recipients/stream, asks before destructive actions, generates signing secrets and
+ * selects every row of the events list.
  */
 export const SCRIPT = `'use strict';
 (function () {
@@ -24,6 +25,18 @@ export const SCRIPT = `'use strict';
       root.querySelectorAll('[data-field="' + field + '"]').forEach(function (el) {
         var target = el.querySelector('a') || el;
         var text = row[field] === null || row[field] === undefined ? '' : String(row[field]);
+        if (field === 'lastSuccess' && row.lastSuccessAt) {
+          // A <time>: relative, the exact time on hover.
+          var time = el.querySelector('time');
+          if (!time) {
+            time = document.createElement('time');
+            el.textContent = '';
+            el.appendChild(time);
+          }
+          time.setAttribute('datetime', row.lastSuccessAt);
+          time.title = row.lastSuccessTitle || '';
+          target = time;
+        }
         if (target.textContent !== text) target.textContent = text;
         if (field === 'status') el.setAttribute('data-kind', row.statusKind);
       });
@@ -66,6 +79,22 @@ export const SCRIPT = `'use strict';
       if (indicator) { indicator.textContent = 'reconnecting…'; indicator.setAttribute('data-kind', 'retrying'); }
     });
   }
+
+  // The recipient form's Generate: a Standard Webhooks secret of 32 random bytes. Hidden
+  // without this script, which is the only thing that can fill it in.
+  document.querySelectorAll('[data-generate-secret]').forEach(function (button) {
+    var input = document.getElementById('secret');
+    if (!input || !window.crypto || !window.crypto.getRandomValues) return;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      var bytes = window.crypto.getRandomValues(new Uint8Array(32));
+      var binary = '';
+      for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+      input.value = 'whsec_' + window.btoa(binary);
+      input.focus();
+      input.select();
+    });
+  });
 
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
     form.addEventListener('submit', function (event) {

@@ -107,6 +107,15 @@ dl.panel dt { font-weight: 600; color: var(--muted); }
 dl.panel dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 pre { white-space: pre-wrap; word-break: break-all; margin: 0; font-size: .8rem; }
 .muted { color: var(--muted); }
+/* A time reads on one line ("5 min ago"; the exact time on hover). */
+time { white-space: nowrap; }
+/* An input with its button (Show, Generate) beside it, narrowing together on a phone. */
+.with-button { display: flex; gap: .4rem; align-items: center; max-width: 40rem; }
+.with-button input { flex: 1; min-width: 0; }
+.field .with-button input[type="text"] { max-width: none; }
+.pager { align-items: center; }
+/* The style above gives buttons a display; a hidden one stays hidden. */
+button[hidden] { display: none; }
 /* As specific as form.panel, whose max-width it replaces. */
 form.panel.login { max-width: 22rem; margin: 8vh auto; }
 .login h1 { text-align: center; }

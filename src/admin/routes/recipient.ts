@@ -42,13 +42,35 @@ const NOTICES: Record<string, string> = {
 /** Most attempts shown per delivery: the first ones and the cause are what matter. */
 const ATTEMPTS_SHOWN = 10;
 
+/** Pending deliveries shown per page. */
+const PENDING_PAGE = 50;
+
+/** Where in the pending queue the page starts: after seq `after`, `offset` rows from the head. */
+interface PendingPosition {
+  after?: number;
+  offset: number;
+}
+
+function pendingPosition(query: { after?: string; offset?: string }): PendingPosition {
+  const after = /^\d{1,15}$/.test(query.after ?? '') ? Number(query.after) : undefined;
+  // The offset only numbers the rows; without `after` the page is the head's.
+  const offset =
+    after !== undefined && /^\d{1,9}$/.test(query.offset ?? '') ? Number(query.offset) : 0;
+  return after === undefined ? { offset: 0 } : { after, offset };
+}
+
 async function withAttempts(
   api: OperationsContext,
   id: number,
   state: 'pending' | 'failed',
   limit: number,
+  afterSeq?: number,
 ) {
-  const deliveries = await api.store.listDeliveries(id, { state, limit });
+  const deliveries = await api.store.listDeliveries(id, {
+    state,
+    limit,
+    ...(afterSeq === undefined ? {} : { afterSeq }),
+  });
   const out: DeliveryWithAttempts[] = [];
   for (const delivery of deliveries) {
     const attempts =
@@ -67,22 +89,39 @@ async function showRecipient(
   recipient: Recipient,
   messages: { notice?: string | undefined; alert?: string | undefined },
   status = 200,
+  position: PendingPosition = { offset: 0 },
 ) {
   const { api } = admin;
   const [rows, pending, failed, delivered, charts] = await Promise.all([
     recipientRows(api, admin.rate),
-    withAttempts(api, recipient.id, 'pending', 50),
+    withAttempts(api, recipient.id, 'pending', PENDING_PAGE + 1, position.after),
     withAttempts(api, recipient.id, 'failed', 50),
     api.store.listDeliveries(recipient.id, { state: 'delivered', limit: 20 }),
     loadDeliveryCharts(api.store, recipient, api.clock()),
   ]);
   const row = rows.find((r) => r.id === recipient.id);
   if (row === undefined) throw new HttpError(404, `no recipient with id ${recipient.id}`);
+  const shown = pending.slice(0, PENDING_PAGE);
+  const lastSeq = shown.at(-1)?.delivery.seq;
+  const offset = position.offset;
+  const next =
+    pending.length > PENDING_PAGE && lastSeq !== undefined
+      ? `/admin/recipients/${recipient.id}?after=${lastSeq}&offset=${offset + shown.length}#pending`
+      : undefined;
+  // The total counts the whole queue; a delivery sent since the count is not shown twice.
+  const total = Math.max(row.queued, offset + shown.length);
   return sendPage(
     reply,
     recipientPage(
       admin.sessions.of(request),
-      { recipient, row, pending, failed, delivered, charts: deliveryCharts(charts) },
+      {
+        recipient,
+        row,
+        pending: { rows: shown, offset, total, next },
+        failed,
+        delivered,
+        charts: deliveryCharts(charts),
+      },
       messages,
     ),
     status,
@@ -106,7 +145,12 @@ export function recipientRoutes(app: FastifyInstance, admin: AdminContext): void
 
   app.get('/admin/recipients/:id', async (request, reply) => {
     const recipient = await loadRecipient(api, request.params);
-    const query = request.query as { notice?: string; warning?: string };
+    const query = request.query as {
+      notice?: string;
+      warning?: string;
+      after?: string;
+      offset?: string;
+    };
     const notice = NOTICES[query.notice ?? ''];
     // After a save whose URL the destination policy refuses now (routes/recipients.ts).
     const warnings =
@@ -114,7 +158,15 @@ export function recipientRoutes(app: FastifyInstance, admin: AdminContext): void
         ? await destinationWarnings(api.destinations ?? DestinationPolicy.DEFAULT, recipient.url)
         : [];
     const alert = warnings.length === 0 ? undefined : `Saved, but ${warnings.join('; ')}.`;
-    return showRecipient(admin, request, reply, recipient, { notice, alert });
+    return showRecipient(
+      admin,
+      request,
+      reply,
+      recipient,
+      { notice, alert },
+      200,
+      pendingPosition(query),
+    );
   });
 
   /**

@@ -4,6 +4,7 @@ import { destinationWarnings } from '../../delivery/destination-warning.js';
 import { OutboundError } from '../../errors.js';
 import { loadRecipient } from '../../operations/load-recipient.js';
 import { createRecipient, updateRecipient } from '../../operations/recipient-actions.js';
+import { maskUrl } from '../../recipients/index.js';
 import type { Recipient } from '../../types.js';
 import type { AdminContext } from '../context.js';
 import { formOf } from '../form.js';
@@ -83,6 +84,7 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
         session: sessions.of(request),
         id: recipient.id,
         values: valuesOf(recipient),
+        showUrl: (request.query as { show?: string }).show === 'url',
       }),
     );
   });
@@ -101,6 +103,7 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
           id: current.id,
           values: result.values,
           errors: result.errors,
+          showUrl: shownInFull(form, current),
         }),
         400,
       );
@@ -123,6 +126,7 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
           id: current.id,
           values: { ...valuesOf(current), ...fromInput(form) },
           errors: { [error.field]: error.message },
+          showUrl: shownInFull(form, current),
         }),
         error.status,
       );
@@ -136,6 +140,13 @@ async function pageAfterSave(admin: AdminContext, r: Recipient, notice: string):
   const refused = (await destinationWarnings(policy, r.url)).length > 0;
   return `/admin/recipients/${r.id}?notice=${notice}${refused ? '&warning=destination' : ''}`;
 }
+
+/**
+ * Whether the form posted the URL in full (typed, or after "Show"): shown again as it was.
+ * Posted masked, it stays masked.
+ */
+const shownInFull = (form: ReturnType<typeof formOf>, current: Recipient): boolean =>
+  (form.get('url') ?? '').trim() !== maskUrl(current.url);
 
 /** The typed values to show again when the store refused an otherwise valid form. */
 function fromInput(form: ReturnType<typeof formOf>) {

@@ -1,5 +1,5 @@
 import { EVENT_NAMES } from '../../events/index.js';
-import { MAX_ALERT_CONTACTS, MAX_TIMEOUT_SECONDS } from '../../recipients/index.js';
+import { MAX_ALERT_CONTACTS, MAX_TIMEOUT_SECONDS, maskUrl } from '../../recipients/index.js';
 import type { WebSession } from '../../store/admin-store.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
 import type { FieldErrors, RecipientFormValues } from '../recipient-form.js';
@@ -47,6 +47,31 @@ function wireFieldset(values: RecipientFormValues, errors: FieldErrors): SafeHtm
 </fieldset>`;
 }
 
+/**
+ * The URL. A saved one is shown masked (its password and credential-like query values as •••)
+ * until "Show" asks for the page again with it in full; posted back untouched, the masked value
+ * keeps the saved URL (recipient-form.ts).
+ */
+function urlField(
+  id: number | undefined,
+  url: string,
+  show: boolean,
+  errors: FieldErrors,
+): SafeHtml {
+  const masked = maskUrl(url);
+  const hidden = id !== undefined && !show && masked !== url;
+  const hint = 'http:// or https://, used exactly as given, query string included.';
+  if (!hidden) return field('url', 'URL', errors, input('url', url, 'url', html` required`), hint);
+  return field(
+    'url',
+    'URL',
+    errors,
+    html`<div class="with-button">${input('url', masked, 'text', html` required data-masked`)}
+  <a class="button" href="/admin/recipients/${id}/edit?show=url#url" data-show-url>Show</a></div>`,
+    `${hint} Its secret parts are masked (•••); saved as shown, they stay as they are.`,
+  );
+}
+
 const REP_SURVEY_NAMES = [
   ['guide', "The guide's: support_conference_representative_exit_survey_completed"],
   ['rep', "Deployed appliances': support_conference_rep_exit_survey_completed"],
@@ -58,6 +83,8 @@ export function recipientFormPage(options: {
   id?: number;
   values: RecipientFormValues;
   errors?: FieldErrors;
+  /** The saved URL in full (after "Show"); otherwise its secret parts are masked. */
+  showUrl?: boolean;
 }): SafeHtml {
   const { values, id } = options;
   const errors = options.errors ?? {};
@@ -73,7 +100,7 @@ ${csrfField(options.session)}
 <div class="field"><label><input type="checkbox" name="enabled" value="on"${checked(values.enabled)}> Enabled</label>
   <div class="hint">A disabled recipient is queued nothing.</div></div>
 ${field('name', 'Name', errors, input('name', values.name, 'text', html` required maxlength="200"`), 'Unique.')}
-${field('url', 'URL', errors, input('url', values.url, 'url', html` required`), 'http:// or https://, used exactly as given, query string included.')}
+${urlField(options.id, values.url, options.showUrl === true, errors)}
 ${field(
   'caCertificate',
   'CA certificate',
@@ -101,9 +128,10 @@ ${field(
   'secret',
   'Signing secret',
   errors,
-  html`<input type="text" id="secret" name="secret" value="" autocomplete="off" placeholder="${values.secretMasked ?? 'whsec_…'}">
+  html`<div class="with-button"><input type="text" id="secret" name="secret" value="" autocomplete="off" spellcheck="false" placeholder="${values.secretMasked ?? 'whsec_…'}">
+  <button type="button" data-generate-secret hidden>Generate</button></div>
   ${values.secretMasked && html`<div class="hint">Current: ${values.secretMasked}. Leave empty to keep it. <label><input type="checkbox" name="removeSecret" value="on"> Remove it</label></div>`}`,
-  'Standard Webhooks secret (whsec_ and base64). Shown masked once saved.',
+  'Standard Webhooks secret (whsec_ and base64); Generate makes a random one. Copy it for the receiver before saving: once saved it is shown masked.',
 )}
 ${wireFieldset(values, errors)}
 <div class="actions"><button class="primary" type="submit">Save</button>

@@ -1,19 +1,31 @@
 import type { WebSession } from '../../store/admin-store.js';
 import type { Attempt, Delivery, Recipient } from '../../types.js';
-import { formatTime } from '../format.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
 import type { RecipientRow } from '../recipient-rows.js';
+import { timeTag } from '../time-tag.js';
 import { csrfField, page } from './layout.js';
+import { lastSuccessHtml } from './recipients.js';
 
 export interface DeliveryWithAttempts {
   delivery: Delivery;
   attempts: Attempt[];
 }
 
+/** One page of the pending queue, head first. */
+export interface PendingPage {
+  rows: DeliveryWithAttempts[];
+  /** Rows before this page (0 on the head's page). */
+  offset: number;
+  /** Every pending delivery of the recipient. */
+  total: number;
+  /** The link to the next page, when there is one. */
+  next?: string | undefined;
+}
+
 export interface RecipientPageData {
   recipient: Recipient;
   row: RecipientRow;
-  pending: DeliveryWithAttempts[];
+  pending: PendingPage;
   delivered: Delivery[];
   failed: DeliveryWithAttempts[];
   /** Deliveries and latency over the last hour and day (views/delivery-chart.ts). */
@@ -24,33 +36,68 @@ function attemptsList(attempts: Attempt[]): HtmlValue {
   if (attempts.length === 0) return '';
   return html`<ol class="attempts">${attempts.map(
     (a) =>
-      html`<li value="${a.n}">${formatTime(a.at)}: ${a.status === null ? '' : `HTTP ${a.status} `}${a.errorCode ?? ''}${a.error ? ` — ${a.error}` : ''} (${a.latencyMs} ms)</li>`,
+      html`<li value="${a.n}">${timeTag(a.at)}: ${a.status === null ? '' : `HTTP ${a.status} `}${a.errorCode ?? ''}${a.error ? ` — ${a.error}` : ''} (${a.latencyMs} ms)</li>`,
   )}</ol>`;
 }
 
+/**
+ * When the delivery is tried next. Only the head is ever tried: the others wait for it (their
+ * stored time is when they were queued), and a paused lane tries nothing.
+ */
+function nextAttempt(recipient: Recipient, d: Delivery, head: boolean, now: number): HtmlValue {
+  if (!head) return html`<span class="muted">after the head</span>`;
+  if (recipient.paused) return html`<span class="muted">paused</span>`;
+  if (d.nextAttemptAt === null || d.nextAttemptAt <= now) return 'due now';
+  return timeTag(d.nextAttemptAt, now);
+}
+
 function queueTable(
+  recipient: Recipient,
   rows: DeliveryWithAttempts[],
   empty: string,
   kind: 'pending' | 'failed',
+  offset = 0,
 ): HtmlValue {
   if (rows.length === 0) return html`<p class="muted">${empty}</p>`;
+  const now = Date.now();
   return html`<div class="table-box stack"><table data-deliveries="${kind}">
 <thead><tr><th>Seq</th><th>Event</th><th>lsid</th><th>Accepted</th><th>Attempts</th>${
     kind === 'pending' ? html`<th>Next attempt</th>` : html`<th>Set aside</th>`
   }<th>Errors</th></tr></thead>
 <tbody>${rows.map(
     ({ delivery: d, attempts }, i) => html`<tr data-seq="${d.seq}">
-  <td data-label="Seq">${d.seq}${kind === 'pending' && i === 0 ? html` <strong>(head)</strong>` : ''}</td>
-  <td data-label="Event">${d.eventName}</td><td data-label="lsid">${d.lsid}</td><td data-label="Accepted">${formatTime(d.acceptedAt)}</td>
+  <td data-label="Seq">${d.seq}${kind === 'pending' && offset + i === 0 ? html` <strong>(head)</strong>` : ''}</td>
+  <td data-label="Event">${d.eventName}</td><td data-label="lsid">${d.lsid}</td><td data-label="Accepted">${timeTag(d.acceptedAt)}</td>
   <td data-label="Attempts">${d.attempts}</td>
   ${
     kind === 'pending'
-      ? html`<td data-label="Next attempt">${formatTime(d.nextAttemptAt)}</td>`
-      : html`<td data-label="Set aside">${formatTime(d.failedAt)}</td>`
+      ? html`<td data-label="Next attempt" data-next-attempt>${nextAttempt(recipient, d, offset + i === 0, now)}</td>`
+      : html`<td data-label="Set aside">${timeTag(d.failedAt)}</td>`
   }
   <td data-label="Errors" class="error-text">${d.lastError ?? ''}${attemptsList(attempts)}</td>
 </tr>`,
   )}</tbody></table></div>`;
+}
+
+/** The pending queue a page at a time, with where the page is in it and the way on. */
+function pendingSection(recipient: Recipient, p: PendingPage): HtmlValue {
+  const { rows, offset, total } = p;
+  const where =
+    rows.length === 0
+      ? ''
+      : html`<p class="muted" data-pending-total="${total}">${
+          rows.length === total
+            ? `${total} pending`
+            : `${offset + 1}–${offset + rows.length} of ${total} pending`
+        }</p>`;
+  const nav = [
+    offset > 0 && html`<a href="/admin/recipients/${recipient.id}#pending">Back to the head</a>`,
+    p.next && html`<a href="${p.next}" rel="next">Next page</a>`,
+  ].filter(Boolean);
+  const empty = offset > 0 ? 'No more pending events.' : 'Nothing queued.';
+  return html`${where}${queueTable(recipient, rows, empty, 'pending', offset)}${
+    nav.length > 0 && html`<p class="actions pager">${nav}</p>`
+  }`;
 }
 
 /** The recipient's error-alert settings, in the words of its form. */
@@ -101,7 +148,7 @@ export function recipientPage(
   <dt>Queued Events</dt><dd data-field="queued">${row.queued}</dd>
   <dt>Failed (set aside)</dt><dd data-field="failed">${row.failed}</dd>
   <dt>Oldest pending</dt><dd data-field="oldestPending">${row.oldestPending}</dd>
-  <dt>Last success</dt><dd data-field="lastSuccess">${row.lastSuccess}</dd>
+  <dt>Last success</dt><dd data-field="lastSuccess">${lastSuccessHtml(row)}</dd>
   <dt>Last error</dt><dd data-field="lastError" class="error-text">${row.lastError}</dd>
   <dt>Delivered/min</dt><dd data-field="rate">${row.rate}</dd>
   <dt>Retry</dt><dd>every ${r.retryIntervalMs / 1000} s, doubling up to ${r.retryMaxIntervalMs / 1000} s; ${
@@ -134,10 +181,10 @@ ${
   html`<h2>Deliveries and latency</h2>
 ${data.charts}`
 }
-<h2>Pending (head first)</h2>
-${queueTable(data.pending, 'Nothing queued.', 'pending')}
+<h2 id="pending">Pending (head first)</h2>
+${pendingSection(r, data.pending)}
 <h2>Failed (set aside)</h2>
-${queueTable(data.failed, 'No failed event.', 'failed')}
+${queueTable(r, data.failed, 'No failed event.', 'failed')}
 <h2>Delivered (newest first)</h2>
 ${
   data.delivered.length === 0
@@ -145,7 +192,7 @@ ${
     : html`<div class="table-box stack"><table data-deliveries="delivered"><thead><tr><th>Seq</th><th>Event</th><th>lsid</th><th>Accepted</th><th>Delivered</th><th>Attempts</th></tr></thead>
 <tbody>${data.delivered.map(
         (d) =>
-          html`<tr data-seq="${d.seq}"><td data-label="Seq">${d.seq}</td><td data-label="Event">${d.eventName}</td><td data-label="lsid">${d.lsid}</td><td data-label="Accepted">${formatTime(d.acceptedAt)}</td><td data-label="Delivered">${formatTime(d.deliveredAt)}</td><td data-label="Attempts">${d.attempts}</td></tr>`,
+          html`<tr data-seq="${d.seq}"><td data-label="Seq">${d.seq}</td><td data-label="Event">${d.eventName}</td><td data-label="lsid">${d.lsid}</td><td data-label="Accepted">${timeTag(d.acceptedAt)}</td><td data-label="Delivered">${timeTag(d.deliveredAt)}</td><td data-label="Attempts">${d.attempts}</td></tr>`,
       )}</tbody></table></div>`
 }`,
   );

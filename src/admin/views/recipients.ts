@@ -18,6 +18,12 @@ export const RECIPIENT_COLUMNS: readonly (readonly [string, string])[] = [
   ['rate', 'Delivered/min'],
 ];
 
+/** The last success as a <time> (relative, exact on hover); the script rebuilds it live. */
+export const lastSuccessHtml = (row: RecipientRow): SafeHtml =>
+  row.lastSuccessAt === null
+    ? html`${row.lastSuccess}`
+    : html`<time datetime="${row.lastSuccessAt}" title="${row.lastSuccessTitle ?? ''}">${row.lastSuccess}</time>`;
+
 export function recipientRowHtml(row: RecipientRow): SafeHtml {
   return html`<tr data-recipient-id="${row.id}">
   <td data-field="name"><a href="/admin/recipients/${row.id}">${row.name}</a></td>
@@ -28,7 +34,7 @@ export function recipientRowHtml(row: RecipientRow): SafeHtml {
   <td data-field="queued">${row.queued}</td>
   <td data-field="failed">${row.failed}</td>
   <td data-field="oldestPending">${row.oldestPending}</td>
-  <td data-field="lastSuccess">${row.lastSuccess}</td>
+  <td data-field="lastSuccess">${lastSuccessHtml(row)}</td>
   <td data-field="lastError">${row.lastError}</td>
   <td data-field="rate">${row.rate}</td>
 </tr>`;
