@@ -282,10 +282,11 @@ describe('operational endpoints', () => {
     expect(sample(text, 'outbound_request_duration_seconds_count', recipient.id)).toBe(
       r.requests.length,
     );
-    // Every sample line is `name{labels} number` or `name number`.
+    // Every sample line is `name{labels} number` or `name number` (a name may hold digits:
+    // nodejs_eventloop_lag_p99_seconds).
     for (const line of text.trimEnd().split('\n')) {
       if (line.startsWith('#')) continue;
-      expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? -?[0-9.e+-]+$/);
+      expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? -?[0-9.e+-]+$/);
     }
 
     const openapi = await fetch(`${svc.url}/api/v1/openapi.json`);

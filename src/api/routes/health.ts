@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, renderMetrics } from '../../metrics/registry.js';
+import { renderRuntimeMetrics, runtimeMetrics } from '../../metrics/runtime-metrics.js';
 import type { OperationsContext } from '../../operations/context.js';
 import { describeRoute } from '../openapi/describe.js';
 import { HEALTH, METRICS, READY } from '../openapi/health.js';
@@ -33,6 +34,8 @@ export function healthRoutes(app: FastifyInstance, ctx: OperationsContext): void
     'Deliveries set aside as failed, per recipient.',
   );
   const inFlight = new Gauge('outbound_requests_in_flight', 'Delivery requests in flight.');
+  // Collecting from now on (GC, event-loop lag), not from the first scrape.
+  runtimeMetrics();
   const held = new Gauge(
     'outbound_lanes_held',
     'Lanes this process drives; with PostgreSQL, labelled with its node id.',
@@ -57,10 +60,17 @@ export function healthRoutes(app: FastifyInstance, ctx: OperationsContext): void
     inFlight.set([[{}, ctx.dispatcher.inFlight]]);
     const ownership = ctx.dispatcher.ownership.describe();
     held.set([[ownership.node === null ? {} : { node: ownership.node }, ownership.lanes]]);
+    const ours = renderMetrics([
+      queued,
+      oldest,
+      failed,
+      inFlight,
+      held,
+      ...ctx.dispatcher.metrics.all(),
+    ]);
+    // Ours are outbound_*, the runtime's process_* and nodejs_*: no name twice.
     return reply
       .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(
-        renderMetrics([queued, oldest, failed, inFlight, held, ...ctx.dispatcher.metrics.all()]),
-      );
+      .send(ours + (await renderRuntimeMetrics()));
   });
 }
