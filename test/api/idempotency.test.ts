@@ -14,7 +14,7 @@ import { Retention } from '../../src/store/retention.js';
 import { BACKENDS, type Backend, type TestDatabase } from '../store/backends.js';
 import { startService, type TestService } from '../support/service.js';
 
-const BEGIN = 'support_conference_begin';
+const BEGIN = 'support_conference_begin' as const;
 let counter = 0;
 const lsid = () => `${Date.now().toString(16)}${(counter++).toString(16).padStart(8, '0')}`;
 
