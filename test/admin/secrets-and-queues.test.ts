@@ -145,6 +145,25 @@ describe('a saved URL with a password and tokens', () => {
   });
 });
 
+describe('the audit log', () => {
+  it('masks an entry written before URLs were masked, as it shows it', async () => {
+    // As an older version wrote it: the URL in full.
+    await svc.service.store.admin.appendAudit({
+      at: Date.now(),
+      actor: 'admin',
+      action: 'recipient.update',
+      target: 'recipient 1 (old)',
+      before: { url: 'http://127.0.0.1:9/in', secret: null },
+      after: { url: SECRET_URL, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+    });
+    const audit = await client.get('/admin/audit');
+    expectNoSecret(audit.text, 'the audit log');
+    expect(audit.text).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    expect(fromHtml(audit.text)).toContain(MASKED_URL);
+    expect(audit.text).toContain('whsec_…LaSw');
+  });
+});
+
 /** The rows (by data-seq) of the recipient page's pending table. */
 const pendingRows = (page: string) =>
   [

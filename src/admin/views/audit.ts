@@ -1,4 +1,5 @@
 import type { AuditEntry, WebSession } from '../../store/admin-store.js';
+import { maskSecrets } from '../audit.js';
 import { html, type SafeHtml } from '../html.js';
 import { timeTag } from '../time-tag.js';
 import { page } from './layout.js';
@@ -29,7 +30,8 @@ export function auditPage(session: WebSession, entries: AuditEntry[], more?: num
 <p class="muted">Every change made by an administrator, newest first; for an edit, the fields that changed. Secrets are masked.</p>
 <div class="table-box stack"><table data-audit><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Before</th><th>After</th></tr></thead>
 <tbody>${entries.map((e) => {
-      const [before, after] = changed(e.before, e.after);
+      // Masked again as shown: entries written before a mask existed (URLs) hold it in full.
+      const [before, after] = changed(maskSecrets(e.before), maskSecrets(e.after));
       return html`<tr><td data-label="When">${timeTag(e.at)}</td><td data-label="Who">${e.actor}</td><td data-label="Action">${e.action}</td><td data-label="Target">${e.target}</td>
 <td data-label="Before">${json(before)}</td><td data-label="After">${json(after)}</td></tr>`;
     })}</tbody></table></div>
