@@ -51,7 +51,8 @@ export class Service {
     } = {},
   ) {
     const clock = options.clock ?? Date.now;
-    this.store = options.store ?? openStore(config.databaseUrl);
+    this.store =
+      options.store ?? openStore(config.databaseUrl, { sqliteDriver: config.sqliteDriver });
     this.mail = new MailRelay(new Mailer(), this.store.settings, clock);
     // Email recipients ride the same lanes as HTTP ones; only the last step differs.
     const destinations = DestinationPolicy.of({

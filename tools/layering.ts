@@ -8,7 +8,8 @@ import { cruise, type IForbiddenRuleType } from 'dependency-cruiser';
 /** A part of src/: a top-level folder, or a file directly under src/. */
 const partOf = (path: string) => /^src\/([^/]+?)(?:\.ts)?(?:\/|$)/.exec(path)?.[1];
 
-const SERVER = '^src/(?!events/|receiver/)';
+// src/sqlite/ (the narrow SQLite driver interface) imports nothing of ours: the SDK may use it.
+const SERVER = '^src/(?!events/|receiver/|sqlite/)';
 const BACKENDS = '^src/store/(sqlite|postgres)/';
 
 /** A rule against imports from `from` to `to`. */
@@ -64,8 +65,14 @@ const RULES: IForbiddenRuleType[] = [
   forbid(
     'no-upward-imports',
     'Data flows API/admin → operations → store → delivery: nothing below imports above.',
-    '^src/(store|delivery|events|sessions|recipients|operations|metrics|reporting|credentials)/',
+    '^src/(store|delivery|events|sessions|recipients|operations|metrics|reporting|credentials|sqlite)/',
     '^src/(api|admin|appliance-api|http|cli|server\\.ts|service\\.ts)',
+  ),
+  forbid(
+    'sqlite-driver-is-a-leaf',
+    'The SQLite driver interface sits under the store and the receiver SDK: it imports neither.',
+    '^src/sqlite/',
+    '^src/(?!sqlite/)',
   ),
   forbid(
     'sdk-imports-no-server',

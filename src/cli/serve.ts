@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { setupLinkIfNoAdmin } from '../admin/index.js';
 import { loadConfig } from '../config/config.js';
 import { Service } from '../service.js';
+import { loadSqliteDriver } from '../sqlite/index.js';
 import { sqliteFileOf } from '../store/open.js';
 import { databaseLabel, reportStartupFailure } from './startup-failure.js';
 import { action } from './store-command.js';
@@ -55,6 +56,14 @@ export function serveCommand(program: Command): void {
           process.exit(2);
         }
         if (created !== undefined) service.app.log.info(`created a new database at ${created}`);
+        if (config.databaseUrl.startsWith('sqlite:')) {
+          // Loaded already by the store (once per process): which one auto chose on this Node.
+          const driver = loadSqliteDriver(config.sqliteDriver);
+          service.app.log.info(
+            { sqliteDriver: driver.name, choice: config.sqliteDriver },
+            `SQLite driver: ${driver.description}`,
+          );
+        }
         service.app.log.info(
           { address, database: databaseLabel(config.databaseUrl) },
           'outbound serving',

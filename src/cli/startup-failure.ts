@@ -8,6 +8,7 @@ const SELF_EXPLAINED = new Set([
   'OUTBOUND_DATABASE_MISSING',
   'OUTBOUND_DATABASE_IN_USE',
   'OUTBOUND_STORAGE_LOST',
+  'OUTBOUND_SQLITE_DRIVER',
 ]);
 
 /** The database a URL names, as an operator would look for it (never its password). */

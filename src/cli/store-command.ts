@@ -12,7 +12,7 @@ export async function withStore<T>(
   options: { migrate?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig(databaseUrl === undefined ? {} : { databaseUrl });
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, { sqliteDriver: config.sqliteDriver });
   try {
     if (options.migrate !== false) await store.migrate();
     return await fn(store);
@@ -40,8 +40,11 @@ export function action<A extends unknown[]>(
         (error as { code?: string }).code === 'OUTBOUND_NAME_TAKEN' ||
         // A database URL the store cannot open names the setting, as a ConfigError does.
         (error as { code?: string }).code === 'OUTBOUND_DATABASE_URL' ||
-        // A database lost or missing, storage failing (read-only, full): the message says why.
-        /^OUTBOUND_(DATABASE_MISSING|STORAGE_)/.test(String((error as { code?: string }).code));
+        // A database lost or missing, storage failing (read-only, full), a SQLite driver that
+        // cannot load: the message says why.
+        /^OUTBOUND_(DATABASE_MISSING|STORAGE_|SQLITE_DRIVER)/.test(
+          String((error as { code?: string }).code),
+        );
       process.stderr.write(
         `outbound: ${expected ? (error as Error).message : String((error as Error).stack ?? error)}\n`,
       );

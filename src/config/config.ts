@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SQLITE_DRIVER_CHOICES, type SqliteDriverChoice } from '../sqlite/driver.js';
 import { DEFAULT_DATABASE_URL } from '../store/database-url.js';
 import { ConfigError } from './config-error.js';
 import { parseDestinationRanges } from './destination-ranges.js';
@@ -77,6 +78,13 @@ export interface Config {
    * printable characters. Default none: the generated id (env OUTBOUND_APPLIANCE_ID).
    */
   applianceId: string | null;
+  /**
+   * Which SQLite driver opens a sqlite: database: `node` (Node's built-in node:sqlite, nothing
+   * to compile), `better-sqlite3` (the compiled addon), or `auto`: node:sqlite where it needs no
+   * flag and prints no warning (Node ≥ 24.15), else better-sqlite3. Default auto (env
+   * OUTBOUND_SQLITE_DRIVER).
+   */
+  sqliteDriver: SqliteDriverChoice;
 }
 
 export const DEFAULTS = {
@@ -98,6 +106,7 @@ export const DEFAULTS = {
   legacyApiAuth: false,
   accessLog: false,
   applianceId: null,
+  sqliteDriver: 'auto' as SqliteDriverChoice,
 } satisfies Config;
 
 const ENV: Record<keyof Config, string> = {
@@ -119,6 +128,7 @@ const ENV: Record<keyof Config, string> = {
   legacyApiAuth: 'OUTBOUND_LEGACY_API_AUTH',
   accessLog: 'OUTBOUND_ACCESS_LOG',
   applianceId: 'OUTBOUND_APPLIANCE_ID',
+  sqliteDriver: 'OUTBOUND_SQLITE_DRIVER',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -196,6 +206,11 @@ function coerce(key: keyof Config, value: unknown): unknown {
     throw new ConfigError(`${where} must be one of ${LOG_LEVELS.join(', ')}`);
   }
   if (text === '') throw new ConfigError(`${where} must not be empty`);
+  if (key === 'sqliteDriver' && !(SQLITE_DRIVER_CHOICES as string[]).includes(text)) {
+    throw new ConfigError(
+      `${where} must be one of ${SQLITE_DRIVER_CHOICES.join(', ')}, got ${JSON.stringify(text)}`,
+    );
+  }
   if (key === 'publicUrl') return publicUrl(text, where);
   if (key === 'applianceId') return applianceId(text, where);
   return text;

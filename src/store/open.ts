@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { SqliteDriverChoice } from '../sqlite/index.js';
 import { DEFAULT_DATABASE_URL } from './database-url.js';
 import { StoreUrlError } from './errors.js';
 import { PostgresStore } from './postgres/store.js';
@@ -7,17 +8,24 @@ import { DatabaseMissingError } from './sqlite/database-files.js';
 import { SqliteStore } from './sqlite/store.js';
 import type { Store } from './store.js';
 
-/** Opens (but does not migrate) the store a database URL names; StoreUrlError when it cannot. */
-export function openStore(databaseUrl: string): Store {
+/**
+ * Opens (but does not migrate) the store a database URL names; StoreUrlError when it cannot.
+ * `sqliteDriver`: OUTBOUND_SQLITE_DRIVER, for a sqlite: URL (SqliteDriverError when unusable).
+ */
+export function openStore(
+  databaseUrl: string,
+  options: { sqliteDriver?: SqliteDriverChoice } = {},
+): Store {
+  const sqlite = { driver: options.sqliteDriver };
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (path === '')
       throw new StoreUrlError(
         'OUTBOUND_DATABASE_URL sqlite: needs a path, e.g. sqlite:./data/outbound.db',
       );
-    if (path === ':memory:') return new SqliteStore(path);
+    if (path === ':memory:') return new SqliteStore(path, sqlite);
     ensureFolder(resolve(path), databaseUrl === DEFAULT_DATABASE_URL);
-    return new SqliteStore(resolve(path));
+    return new SqliteStore(resolve(path), sqlite);
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return new PostgresStore(databaseUrl);
   throw new StoreUrlError(

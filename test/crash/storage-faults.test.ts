@@ -11,8 +11,8 @@ import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSqliteDriver } from '../../src/sqlite/index.js';
 import { cliArgs } from '../support/cli.js';
 import { TestReceiver } from '../support/receiver.js';
 import { freePort } from '../support/serve-process.js';
@@ -222,7 +222,7 @@ describe('storage faults under a running serve', () => {
   it('a database file replaced by another while serving: 503s, and a restart refuses', async () => {
     const { child, token } = await serving();
     const other = join(dir, 'other.db');
-    const db = new Database(other);
+    const db = loadSqliteDriver().open(other);
     db.exec('CREATE TABLE unrelated (x)');
     db.close();
     renameSync(other, path);

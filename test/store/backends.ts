@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { loadSqliteDriver } from '../../src/sqlite/index.js';
 import { migrate as migratePostgres } from '../../src/store/postgres/migrate.js';
 import { MIGRATIONS as POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations/index.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
@@ -59,7 +59,7 @@ function openSqlite(): TestDatabase {
       return another;
     },
     async schema() {
-      const db = new Database(path, { readonly: true });
+      const db = loadSqliteDriver().open(path, { readonly: true });
       try {
         const rows = db
           .prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name')
@@ -70,7 +70,7 @@ function openSqlite(): TestDatabase {
       }
     },
     async upgradeStepByStep() {
-      const db = new Database(path);
+      const db = loadSqliteDriver().open(path);
       try {
         db.pragma('journal_mode = WAL');
         db.pragma('foreign_keys = ON');

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { loadSqliteDriver } from '../../src/sqlite/index.js';
 import { DELIVERY_BUCKETS } from '../../src/store/sqlite/sql/delivery-chart.js';
 import { searchEvents } from '../../src/store/sqlite/sql/event-search.js';
 import type { Store } from '../../src/store/store.js';
@@ -103,7 +103,7 @@ describe('sqlite: the admin queries read by index', () => {
   const t = freshStore(BACKENDS.find((b) => b.name === 'sqlite')!);
 
   const plan = (text: string, params: Record<string, unknown>) => {
-    const db = new Database(t.db.url.slice('sqlite:'.length), { readonly: true });
+    const db = loadSqliteDriver().open(t.db.url.slice('sqlite:'.length), { readonly: true });
     try {
       const rows = db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(params) as { detail: string }[];
       return rows.map((p) => p.detail).join('\n');

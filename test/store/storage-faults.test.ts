@@ -9,11 +9,11 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendError } from '../../src/http/error-handler.js';
+import { loadSqliteDriver } from '../../src/sqlite/index.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { storageFaultOf } from '../../src/store/storage-health.js';
 import {
@@ -79,11 +79,11 @@ describe('storage faults on the acceptance path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'outbound-readonly-'));
     onCleanup(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'ro.db');
-    const writable = new Database(path);
+    const writable = loadSqliteDriver().open(path);
     writable.exec('CREATE TABLE t (x)');
     writable.close();
     // A real read-only connection: what a file on a read-only mount gives.
-    const db = new Database(path, { readonly: true });
+    const db = loadSqliteDriver().open(path, { readonly: true });
     onCleanup(() => {
       db.close();
     });

@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqliteStatement } from '../../sqlite/index.js';
 import type { Delivery, StoredEvent } from '../../types.js';
 import {
   type AuditRow,
@@ -48,7 +48,7 @@ export class SqliteAdminStore implements AdminStore {
     private readonly foldAcks: () => void = () => {},
   ) {}
 
-  private sql(text: string): BetterSqlite3.Statement {
+  private sql(text: string): SqliteStatement {
     return this.conn.statement(text);
   }
 

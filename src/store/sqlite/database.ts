@@ -1,6 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import {
+  loadSqliteDriver,
+  type SqliteDatabase,
+  type SqliteDriverChoice,
+  type SqliteRunResult,
+  type SqliteStatement,
+} from '../../sqlite/index.js';
 import { StorageHealth, storageFaultOf } from '../storage-health.js';
 import { DatabaseFiles, refuseLostDatabase } from './database-files.js';
 
@@ -17,19 +23,25 @@ export type SyncLevel = 'FULL' | 'NORMAL';
  * database's paths, and nothing is written once the database was found gone from under us.
  */
 export class SqliteConnection {
-  readonly db: Database.Database;
+  readonly db: SqliteDatabase;
   readonly health = new StorageHealth();
   private readonly files: DatabaseFiles | undefined;
   private level: SyncLevel = 'FULL';
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, SqliteStatement>();
 
-  constructor(readonly path: string) {
+  /** `driver`: which SQLite driver opens the file (OUTBOUND_SQLITE_DRIVER; see src/sqlite/). */
+  constructor(
+    readonly path: string,
+    driver: SqliteDriverChoice = 'auto',
+  ) {
+    // Loaded before anything is created: a driver that cannot load leaves no file behind.
+    const sqlite = loadSqliteDriver(driver);
     if (path !== ':memory:') {
       refuseLostDatabase(path);
       mkdirSync(dirname(path), { recursive: true });
       this.files = new DatabaseFiles(path);
     }
-    this.db = new Database(path);
+    this.db = sqlite.open(path);
     try {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
@@ -45,7 +57,7 @@ export class SqliteConnection {
   }
 
   /** The prepared statement for `text`, prepared once per connection. */
-  statement(text: string): Database.Statement {
+  statement(text: string): SqliteStatement {
     let statement = this.statements.get(text);
     if (statement === undefined) {
       statement = this.db.prepare(text);
@@ -71,14 +83,14 @@ export class SqliteConnection {
    * last use), which succeeds on a disk too full for anything else.
    */
   transaction<T>(level: SyncLevel, fn: () => T, proves = false): T {
-    return this.write(level, () => this.db.transaction(fn).immediate(), proves);
+    return this.write(level, () => this.db.immediate(fn), proves);
   }
 
   /**
    * Runs one statement as its own transaction (autocommit), at the given durability: what a
    * lane does per delivery, without the BEGIN and COMMIT round of `transaction`.
    */
-  run(level: SyncLevel, statement: Database.Statement, ...params: unknown[]): Database.RunResult {
+  run(level: SyncLevel, statement: SqliteStatement, ...params: unknown[]): SqliteRunResult {
     return this.write(level, () => statement.run(...params));
   }
 
@@ -123,7 +135,7 @@ export class SqliteConnection {
    * makes is gone after it.
    */
   probeWrite(): void {
-    const size = Number(this.db.pragma('page_size', { simple: true }));
+    const size = Number(this.db.pragmaValue('page_size'));
     this.transaction(
       'FULL',
       () => {
@@ -144,6 +156,6 @@ export class SqliteConnection {
 
   async close(): Promise<void> {
     this.statements.clear();
-    if (this.db.open) this.db.close();
+    this.db.close();
   }
 }

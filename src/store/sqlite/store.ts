@@ -1,6 +1,6 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { EventName } from '../../events/index.js';
 import type { SessionRecord } from '../../sessions/index.js';
+import type { SqliteDriverChoice, SqliteStatement } from '../../sqlite/index.js';
 import type {
   AcceptResult,
   ApiToken,
@@ -146,9 +146,13 @@ export class SqliteStore implements Store {
 
   constructor(
     path: string,
-    private readonly options: { onError?: (error: unknown) => void } = {},
+    private readonly options: {
+      onError?: (error: unknown) => void;
+      /** OUTBOUND_SQLITE_DRIVER: which driver opens the file (default auto). */
+      driver?: SqliteDriverChoice;
+    } = {},
   ) {
-    this.conn = new SqliteConnection(path);
+    this.conn = new SqliteConnection(path, options.driver);
     this.health = this.conn.health;
     this.acks = new AckJournal(
       this.conn,
@@ -188,11 +192,11 @@ export class SqliteStore implements Store {
    * SQLITE_FULL as a full disk does.
    */
   simulateFullDisk(full: boolean): void {
-    const pages = full ? Number(this.conn.db.pragma('page_count', { simple: true })) : 0xfffffffe;
+    const pages = full ? Number(this.conn.db.pragmaValue('page_count')) : 0xfffffffe;
     this.conn.db.pragma(`max_page_count = ${pages}`);
   }
 
-  private sql(text: string): BetterSqlite3.Statement {
+  private sql(text: string): SqliteStatement {
     return this.conn.statement(text);
   }
 
@@ -202,7 +206,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     try {
-      if (this.conn.db.open) this.acks.close();
+      if (this.conn.db.isOpen) this.acks.close();
     } finally {
       // A lost or failing database still lets go of its file.
       await this.conn.close();

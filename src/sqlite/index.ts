@@ -1,0 +1,12 @@
+export { autoDriverName, loadSqliteDriver, nodeSqliteIsStable } from './choose.js';
+export type {
+  SqliteDatabase,
+  SqliteDriver,
+  SqliteDriverChoice,
+  SqliteDriverName,
+  SqliteOpenOptions,
+  SqliteRunResult,
+  SqliteStatement,
+} from './driver.js';
+export { SQLITE_DRIVER_CHOICES } from './driver.js';
+export { SqliteDriverError, SqliteError } from './errors.js';
