@@ -1,8 +1,8 @@
-import type Database from 'better-sqlite3';
 import {
   createHandler,
   type OutboundEvent,
   type OutboundHandler,
+  type SqliteDatabase,
   SqliteSeenStore,
 } from '../../src/receiver/index.js';
 import { Tickets } from './tickets.js';
@@ -19,7 +19,7 @@ export interface TicketReceiverOptions {
  * it. Tickets and the seen-store share one database file.
  */
 export function createTicketReceiver(
-  db: Database.Database,
+  db: SqliteDatabase,
   options: TicketReceiverOptions = {},
 ): OutboundHandler {
   const tickets = new Tickets(db);

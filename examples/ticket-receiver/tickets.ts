@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from '../../src/receiver/index.js';
 
 export interface Ticket {
   lsid: string;
@@ -18,7 +18,7 @@ export interface Ticket {
  * seen-store's record would replay the event.
  */
 export class Tickets {
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqliteDatabase) {
     db.exec(`CREATE TABLE IF NOT EXISTS tickets (
       lsid TEXT PRIMARY KEY,
       external_key TEXT,
@@ -62,6 +62,14 @@ export class Tickets {
 
   /** Runs `fn` in one transaction, so an event's changes land together or not at all. */
   transaction(fn: () => void): void {
-    this.db.transaction(fn)();
+    // Plain SQL, so that node:sqlite's DatabaseSync and better-sqlite3's Database both do.
+    this.db.exec('BEGIN');
+    try {
+      fn();
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
   }
 }

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../examples/express-receiver/app.js';
 import { createTicketReceiver } from '../../examples/ticket-receiver/receiver.js';
 import { Tickets } from '../../examples/ticket-receiver/tickets.js';
 import { encodeEvent, type OutboundEvent } from '../../src/events/index.js';
+import { type RawDatabase, rawDrivers, requiredDriver } from '../support/sqlite-drivers.js';
 import { deliver, newId, post, SECRET, signed, TOKEN } from './requests.js';
 import { Servers, serveNode } from './servers.js';
 
@@ -25,8 +25,12 @@ function tempDir(): string {
   return dir;
 }
 
-function openDb(path: string): Database.Database {
-  const db = new Database(path);
+/** The database as an integrator on this Node opens it (node:sqlite from 24.15). */
+const driver = rawDrivers().find((d) => d.name === requiredDriver());
+
+function openDb(path: string): RawDatabase {
+  if (driver === undefined) throw new Error(`no ${requiredDriver()} on Node ${process.version}`);
+  const db = driver.open(path);
   cleanup.push(() => db.close());
   return db;
 }

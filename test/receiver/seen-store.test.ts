@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   MemorySeenStore,
@@ -9,17 +8,27 @@ import {
   type SeenStoreOptions,
   SqliteSeenStore,
 } from '../../src/receiver/index.js';
+import { type RawDatabase, rawDrivers, requiredDriver } from '../support/sqlite-drivers.js';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const fn of cleanup.splice(0)) fn();
 });
 
+/**
+ * The SDK takes the database an integrator opened: better-sqlite3's `Database` or node:sqlite's
+ * `DatabaseSync`, each that loads on this Node (asserted below: none is skipped silently).
+ */
+const DRIVERS = rawDrivers();
+
 /** A fresh database file per test, removed afterwards. */
-function tempDatabase(): { path: string; open(): Database.Database } {
+function tempDatabase(driver = DRIVERS[0] as (typeof DRIVERS)[number]): {
+  path: string;
+  open(): RawDatabase;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'outbound-seen-'));
   const path = join(dir, 'receiver.db');
-  const opened: Database.Database[] = [];
+  const opened: RawDatabase[] = [];
   cleanup.push(() => {
     for (const db of opened) db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -27,7 +36,7 @@ function tempDatabase(): { path: string; open(): Database.Database } {
   return {
     path,
     open() {
-      const db = new Database(path);
+      const db = driver.open(path);
       opened.push(db);
       return db;
     },
@@ -36,8 +45,17 @@ function tempDatabase(): { path: string; open(): Database.Database } {
 
 const BACKENDS: Record<string, (options: SeenStoreOptions) => SeenStore> = {
   memory: (options) => new MemorySeenStore(options),
-  sqlite: (options) => new SqliteSeenStore(tempDatabase().open(), options),
+  ...Object.fromEntries(
+    DRIVERS.map((driver) => [
+      `sqlite (${driver.name})`,
+      (options: SeenStoreOptions) => new SqliteSeenStore(tempDatabase(driver).open(), options),
+    ]),
+  ),
 };
+
+it(`runs the SQLite seen-store on this Node's driver (${requiredDriver()}) at least`, () => {
+  expect(DRIVERS.map((d) => d.name)).toContain(requiredDriver());
+});
 
 for (const [backend, create] of Object.entries(BACKENDS)) {
   describe(`${backend} seen-store`, () => {
@@ -114,40 +132,45 @@ describe('MemorySeenStore bounds', () => {
   });
 });
 
-describe('SqliteSeenStore', () => {
-  it('survives a restart: a new connection to the file still knows the handled ids', () => {
-    const file = tempDatabase();
-    const first = new SqliteSeenStore(file.open());
-    first.claim('a');
-    first.complete('a');
-    first.claim('b'); // in flight when the process "died"
-    const second = new SqliteSeenStore(file.open(), { leaseMs: 60_000 });
-    expect(second.claim('a')).toBe('seen');
-    expect(second.claim('b')).toBe('busy');
-  });
+for (const driver of DRIVERS) {
+  describe(`SqliteSeenStore on ${driver.name}`, () => {
+    it('survives a restart: a new connection to the file still knows the handled ids', () => {
+      const file = tempDatabase(driver);
+      const first = new SqliteSeenStore(file.open());
+      first.claim('a');
+      first.complete('a');
+      first.claim('b'); // in flight when the process "died"
+      const second = new SqliteSeenStore(file.open(), { leaseMs: 60_000 });
+      expect(second.claim('a')).toBe('seen');
+      expect(second.claim('b')).toBe('busy');
+    });
 
-  it('two connections to one file: exactly one wins a claim', () => {
-    const file = tempDatabase();
-    const a = new SqliteSeenStore(file.open());
-    const b = new SqliteSeenStore(file.open());
-    const results = ['x', 'y', 'z'].flatMap((id) => [a.claim(id), b.claim(id)]);
-    expect(results).toEqual(['claimed', 'busy', 'claimed', 'busy', 'claimed', 'busy']);
-  });
+    it('two connections to one file: exactly one wins a claim', () => {
+      const file = tempDatabase(driver);
+      const a = new SqliteSeenStore(file.open());
+      const b = new SqliteSeenStore(file.open());
+      const results = ['x', 'y', 'z'].flatMap((id) => [a.claim(id), b.claim(id)]);
+      expect(results).toEqual(['claimed', 'busy', 'claimed', 'busy', 'claimed', 'busy']);
+    });
 
-  it('uses the table it is given, and prunes expired rows', () => {
-    const db = tempDatabase().open();
-    let clock = 0;
-    const store = new SqliteSeenStore(db, { table: 'my_seen', ttlMs: 1000, now: () => clock });
-    store.claim('old');
-    store.complete('old');
-    clock = 120_000;
-    store.claim('new');
-    const ids = db.prepare('SELECT id FROM my_seen ORDER BY id').pluck().all();
-    expect(ids).toEqual(['new']);
-  });
+    it('uses the table it is given, and prunes expired rows', () => {
+      const db = tempDatabase(driver).open();
+      let clock = 0;
+      const store = new SqliteSeenStore(db, { table: 'my_seen', ttlMs: 1000, now: () => clock });
+      store.claim('old');
+      store.complete('old');
+      clock = 120_000;
+      store.claim('new');
+      const ids = db
+        .prepare('SELECT id FROM my_seen ORDER BY id')
+        .all()
+        .map((row) => (row as { id: string }).id);
+      expect(ids).toEqual(['new']);
+    });
 
-  it('refuses a table name that is not an identifier', () => {
-    const db = tempDatabase().open();
-    expect(() => new SqliteSeenStore(db, { table: 'x; DROP TABLE y' })).toThrow(TypeError);
+    it('refuses a table name that is not an identifier', () => {
+      const db = tempDatabase(driver).open();
+      expect(() => new SqliteSeenStore(db, { table: 'x; DROP TABLE y' })).toThrow(TypeError);
+    });
   });
-});
+}

@@ -8,8 +8,9 @@ import {
 } from './store.js';
 
 /**
- * The subset of a better-sqlite3 `Database` this store needs, so that the receiver SDK does
- * not depend on the driver: pass `new Database('receiver.db')`.
+ * The subset of a SQLite database this store needs, so that the receiver SDK depends on no
+ * driver: pass node:sqlite's `new DatabaseSync('receiver.db')` (Node ≥ 24.15, nothing to
+ * compile) or better-sqlite3's `new Database('receiver.db')`; both fit.
  */
 export interface SqliteDatabase {
   exec(source: string): unknown;
