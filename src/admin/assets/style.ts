@@ -116,6 +116,11 @@ time { white-space: nowrap; }
 .pager { align-items: center; }
 /* The style above gives buttons a display; a hidden one stays hidden. */
 button[hidden] { display: none; }
+td[data-next-attempt] { white-space: nowrap; }
+/* On a wide screen the errors keep room to be read; on a phone the rows are stacked. */
+@media (min-width: 40.01rem) {
+  table[data-deliveries] td.error-text { min-width: 18rem; }
+}
 /* As specific as form.panel, whose max-width it replaces. */
 form.panel.login { max-width: 22rem; margin: 8vh auto; }
 .login h1 { text-align: center; }
