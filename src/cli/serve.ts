@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { setupLinkIfNoAdmin } from '../admin/index.js';
 import { loadConfig } from '../config/config.js';
 import { Service } from '../service.js';
-import { loadSqliteDriver } from '../sqlite/index.js';
+import { loadSqliteDriver, useBetterSqlite3Addon } from '../sqlite/index.js';
 import { sqliteFileOf } from '../store/open.js';
 import { databaseLabel, reportStartupFailure } from './startup-failure.js';
 import { action } from './store-command.js';
@@ -35,6 +35,7 @@ export function serveCommand(program: Command): void {
           process.env,
           flags.config ?? process.env.OUTBOUND_CONFIG,
         );
+        useBetterSqlite3Addon(config.betterSqlite3Addon ?? undefined);
         // Said once started: a path that was meant to name an existing database shows here.
         const file = sqliteFileOf(config.databaseUrl);
         const created = file !== undefined && !existsSync(file) ? file : undefined;

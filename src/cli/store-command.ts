@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../config/config.js';
+import { useBetterSqlite3Addon } from '../sqlite/index.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 
@@ -12,6 +13,7 @@ export async function withStore<T>(
   options: { migrate?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig(databaseUrl === undefined ? {} : { databaseUrl });
+  useBetterSqlite3Addon(config.betterSqlite3Addon ?? undefined);
   const store = openStore(config.databaseUrl, { sqliteDriver: config.sqliteDriver });
   try {
     if (options.migrate !== false) await store.migrate();

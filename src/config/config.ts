@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SQLITE_DRIVER_CHOICES, type SqliteDriverChoice } from '../sqlite/driver.js';
 import { DEFAULT_DATABASE_URL } from '../store/database-url.js';
 import { ConfigError } from './config-error.js';
@@ -85,6 +85,12 @@ export interface Config {
    * OUTBOUND_SQLITE_DRIVER).
    */
   sqliteDriver: SqliteDriverChoice;
+  /**
+   * The better-sqlite3 addon file (…/build/Release/better_sqlite3.node) to load instead of the
+   * one in node_modules: one built for another Node, as `npm run bench` uses to measure both
+   * drivers on one Node. Default none (env OUTBOUND_BETTER_SQLITE3_ADDON).
+   */
+  betterSqlite3Addon: string | null;
 }
 
 export const DEFAULTS = {
@@ -107,6 +113,7 @@ export const DEFAULTS = {
   accessLog: false,
   applianceId: null,
   sqliteDriver: 'auto' as SqliteDriverChoice,
+  betterSqlite3Addon: null,
 } satisfies Config;
 
 const ENV: Record<keyof Config, string> = {
@@ -129,6 +136,7 @@ const ENV: Record<keyof Config, string> = {
   accessLog: 'OUTBOUND_ACCESS_LOG',
   applianceId: 'OUTBOUND_APPLIANCE_ID',
   sqliteDriver: 'OUTBOUND_SQLITE_DRIVER',
+  betterSqlite3Addon: 'OUTBOUND_BETTER_SQLITE3_ADDON',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -212,6 +220,9 @@ function coerce(key: keyof Config, value: unknown): unknown {
     );
   }
   if (key === 'publicUrl') return publicUrl(text, where);
+  if (key === 'betterSqlite3Addon' && !existsSync(text)) {
+    throw new ConfigError(`${where} names no file: ${text}`);
+  }
   if (key === 'applianceId') return applianceId(text, where);
   return text;
 }

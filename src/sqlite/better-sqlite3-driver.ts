@@ -53,7 +53,7 @@ export function loadBetterSqlite3Driver(nativeBinding?: string): SqliteDriver {
   probe.close();
   return {
     name: 'better-sqlite3',
-    description: `better-sqlite3 ${version} (SQLite ${sqlite})`,
+    description: `better-sqlite3 ${version} (SQLite ${sqlite})${nativeBinding === undefined ? '' : `, addon ${nativeBinding}`}`,
     open: (path: string, open: SqliteOpenOptions = {}) =>
       new BetterSqlite3Database(
         new Database(path, { ...options, readonly: open.readonly === true }),

@@ -19,6 +19,18 @@ export function autoDriverName(version: string = process.versions.node): SqliteD
 }
 
 const loaded = new Map<SqliteDriverName, SqliteDriver>();
+let betterSqlite3Addon: string | undefined;
+
+/**
+ * The better-sqlite3 addon file (better_sqlite3.node) to load instead of node_modules' own:
+ * one built for another Node, as the bench does to run both drivers on one Node
+ * (OUTBOUND_BETTER_SQLITE3_ADDON). Set at start, before a store opens.
+ */
+export function useBetterSqlite3Addon(path: string | undefined): void {
+  if (path === betterSqlite3Addon) return;
+  betterSqlite3Addon = path;
+  loaded.delete('better-sqlite3');
+}
 
 /**
  * The driver a choice names, loaded once per process; SqliteDriverError (one line saying what
@@ -46,7 +58,7 @@ function tryNode(choice: SqliteDriverChoice): SqliteDriver {
 
 function tryBetterSqlite3(choice: SqliteDriverChoice): SqliteDriver {
   try {
-    return loadBetterSqlite3Driver();
+    return loadBetterSqlite3Driver(betterSqlite3Addon);
   } catch (error) {
     const why =
       choice === 'auto'

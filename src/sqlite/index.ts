@@ -1,4 +1,9 @@
-export { autoDriverName, loadSqliteDriver, nodeSqliteIsStable } from './choose.js';
+export {
+  autoDriverName,
+  loadSqliteDriver,
+  nodeSqliteIsStable,
+  useBetterSqlite3Addon,
+} from './choose.js';
 export type {
   SqliteDatabase,
   SqliteDriver,

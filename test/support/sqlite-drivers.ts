@@ -2,7 +2,8 @@
  * The SQLite drivers that load on the Node running the tests, each tried for real: on Node 20
  * only better-sqlite3 (there is no node:sqlite); on Node 24 and 26 node:sqlite, and
  * better-sqlite3 too only when its addon in node_modules was built for that Node (CI builds it
- * for the machine's Node only). The tests assert which ones ran: nothing is skipped silently.
+ * for the machine's Node only; OUTBOUND_BETTER_SQLITE3_ADDON may name one built for this Node).
+ * The tests assert which ones ran: nothing is skipped silently.
  */
 import { createRequire } from 'node:module';
 import {
@@ -10,6 +11,7 @@ import {
   nodeSqliteIsStable,
   type SqliteDriver,
   type SqliteDriverName,
+  useBetterSqlite3Addon,
 } from '../../src/sqlite/index.js';
 
 export interface LoadedDrivers {
@@ -19,6 +21,7 @@ export interface LoadedDrivers {
 }
 
 export function loadableDrivers(): LoadedDrivers {
+  useBetterSqlite3Addon(process.env.OUTBOUND_BETTER_SQLITE3_ADDON || undefined);
   const drivers: SqliteDriver[] = [];
   const missing: Partial<Record<SqliteDriverName, string>> = {};
   for (const name of ['node', 'better-sqlite3'] as const) {
@@ -61,7 +64,11 @@ export function rawDrivers(): { name: SqliteDriverName; open(path: string): RawD
       };
       return { name: driver.name, open: (path: string) => new DatabaseSync(path) };
     }
-    const Database = require('better-sqlite3') as new (path: string) => RawDatabase;
-    return { name: driver.name, open: (path: string) => new Database(path) };
+    const Database = require('better-sqlite3') as new (
+      path: string,
+      options: { nativeBinding?: string },
+    ) => RawDatabase;
+    const nativeBinding = process.env.OUTBOUND_BETTER_SQLITE3_ADDON || undefined;
+    return { name: driver.name, open: (path: string) => new Database(path, { nativeBinding }) };
   });
 }
