@@ -1,9 +1,11 @@
+import { maskUrl } from '../recipients/url-mask.js';
 import type { AlertDecision } from './alert-policy.js';
 import type { Mail } from './mail-settings.js';
 
 /** What an alert says about the recipient and its head. */
 export interface AlertContext {
   recipientName: string;
+  /** As saved; the mail shows it masked (maskUrl), as the admin pages do. */
   url: string;
   /** Pending deliveries, the head included. */
   queued: number;
@@ -24,7 +26,7 @@ export function alertMail(
   const minutes = Math.max(0, Math.round((now - decision.since) / 60_000));
   const where = [
     `Recipient: ${context.recipientName}`,
-    `URL: ${context.url}`,
+    `URL: ${maskUrl(context.url)}`,
     `Queued events: ${context.queued}`,
     ...(context.pageUrl === null ? [] : [`Details: ${context.pageUrl}`]),
   ];
@@ -51,6 +53,6 @@ export function setAsideMail(
   return {
     to,
     subject: `[Outbound] ${context.recipientName}: an event was set aside as failed`,
-    text: `The event ${event.uid} (${event.name}, session ${event.lsid}) failed for longer than the retry duration of ${context.recipientName} after ${event.attempts} attempts. It is kept and can be replayed; delivery has moved on to the next event.\n\nLast error: ${context.lastError ?? 'unknown'}\nRecipient: ${context.recipientName}\nURL: ${context.url}\n${context.pageUrl === null ? '' : `Details: ${context.pageUrl}\n`}`,
+    text: `The event ${event.uid} (${event.name}, session ${event.lsid}) failed for longer than the retry duration of ${context.recipientName} after ${event.attempts} attempts. It is kept and can be replayed; delivery has moved on to the next event.\n\nLast error: ${context.lastError ?? 'unknown'}\nRecipient: ${context.recipientName}\nURL: ${maskUrl(context.url)}\n${context.pageUrl === null ? '' : `Details: ${context.pageUrl}\n`}`,
   };
 }
