@@ -181,8 +181,10 @@ ${
   html`<h2>Deliveries and latency</h2>
 ${data.charts}`
 }
-<h2 id="pending">Pending (head first)</h2>
+<section id="pending" data-pending>
+<h2>Pending (head first)</h2>
 ${pendingSection(r, data.pending)}
+</section>
 <h2>Failed (set aside)</h2>
 ${queueTable(r, data.failed, 'No failed event.', 'failed')}
 <h2>Delivered (newest first)</h2>
