@@ -83,7 +83,7 @@ describe('the package npm would publish', () => {
         return true;
       }
     });
-    expect(stale).toEqual([]);
+    expect(stale, 'output of removed sources (rm -rf dist && npm run build)').toEqual([]);
   });
 
   it('holds every module the command and the exports import, and their types', () => {
