@@ -30,6 +30,7 @@ import type { AdminStore } from './admin-store.js';
 import type { ApiAccountStore } from './api-account-store.js';
 import type { ClusterStore, LaneFence } from './cluster-store.js';
 import type { CustomFieldStore } from './custom-field-store.js';
+import type { EventQueryStore } from './event-query-store.js';
 import type { IdempotencyStore, KeyToRemember } from './idempotency-store.js';
 import type { SessionKeyStore } from './session-key-store.js';
 import type { SessionReportQuery } from './session-report-query.js';
@@ -139,6 +140,8 @@ export interface Store {
   readonly sessionKeys: SessionKeyStore;
   /** The API's Idempotency-Keys with their first answers (written by acceptEvents, changeSession). */
   readonly idempotency: IdempotencyStore;
+  /** The API's event reads: an event by its public id, delivery counts of a page of events. */
+  readonly events: EventQueryStore;
   /**
    * Whether writes go through: failing (disk full, connection lost) until a write succeeds
    * again, or lost for good (the SQLite file was deleted or replaced under the process).

@@ -143,7 +143,7 @@ describe('the OpenAPI document', () => {
     const BEGIN = { event: 'support_conference_begin', lsid: '4242' };
     const ANN = { type: 'representative', display_name: 'Ann', user_id: '12', username: 'ann' };
     const ZOE = { type: 'customer', display_name: 'Zoë' };
-    const ids: { recipient?: number; lsid?: string } = {};
+    const ids: { recipient?: number; lsid?: string; event?: string } = {};
     const r = () => `/api/v1/recipients/${ids.recipient}`;
     const s = () => `/api/v1/sessions/${ids.lsid}`;
     // One valid call per route, in an order that gives each what it needs.
@@ -153,6 +153,8 @@ describe('the OpenAPI document', () => {
       ['GET /metrics', () => '/metrics'],
       ['GET /api/v1/openapi.json', () => '/api/v1/openapi.json'],
       ['POST /api/v1/events', () => '/api/v1/events', BEGIN],
+      ['GET /api/v1/events', () => '/api/v1/events?lsid=4242&limit=5'],
+      ['GET /api/v1/events/:id', () => `/api/v1/events/${ids.event}`],
       [
         'POST /api/v1/recipients',
         () => '/api/v1/recipients',
@@ -238,6 +240,7 @@ describe('the OpenAPI document', () => {
       answered.set(route, res.statusCode);
       if (route === 'POST /api/v1/recipients') ids.recipient = res.json().id;
       if (route === 'POST /api/v1/sessions') ids.lsid = res.json().lsid;
+      if (route === 'POST /api/v1/events') ids.event = res.json().ids[0];
     }
     expect(wrong).toEqual([]);
     // Every route was called: a new route needs a call here.

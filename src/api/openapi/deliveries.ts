@@ -1,4 +1,5 @@
 import { describeRoute, jsonBody, ref } from './describe.js';
+import { NEXT_CURSOR, pageQuery } from './events.js';
 
 const iso = { type: ['string', 'null'], format: 'date-time' };
 
@@ -45,12 +46,23 @@ export const LIST_DELIVERIES = describeRoute({
   query: {
     state: { enum: ['pending', 'delivered', 'failed'] },
     limit: { type: 'integer', default: 50, minimum: 1, maximum: 500 },
-    before: { type: 'integer', description: 'Page: seq below this' },
+    before: {
+      type: 'integer',
+      description:
+        'Page: seq below this, newest first (the older way to page; `cursor` is preferred)',
+    },
+    cursor: pageQuery({ default: 50, max: 500 }).cursor,
   },
   responses: {
     200: {
       description: 'Deliveries',
-      schema: { type: 'object', properties: { deliveries: { type: 'array', items: delivery } } },
+      schema: {
+        type: 'object',
+        properties: {
+          deliveries: { type: 'array', items: delivery },
+          next_cursor: NEXT_CURSOR,
+        },
+      },
     },
   },
   errors: [400, 401, 404],

@@ -19,9 +19,13 @@ export interface ResponseDescription {
 export interface RouteDescription {
   operationId: string;
   summary: string;
+  /** Longer text (CommonMark): rules a caller must know beyond the summary. */
+  description?: string;
   /** Path parameters' schemas; a parameter of the URL not named here is a string. */
   params?: Record<string, JsonSchema>;
   query?: Record<string, JsonSchema & { description?: string }>;
+  /** Request headers it reads (`Idempotency-Key`). */
+  headers?: Record<string, JsonSchema & { description?: string }>;
   /** The body's schema per media type (`application/json` when given as a plain schema). */
   body?: { required?: boolean; content: Record<string, JsonSchema> };
   /** The success answer(s): the first one is what a valid call answers. */

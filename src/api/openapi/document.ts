@@ -16,9 +16,10 @@ const ERRORS: Record<number, string> = {
   400: 'Bad input; `message` and `field` name what is wrong',
   401: 'Missing, unknown or revoked API token',
   404: 'No such resource',
-  409: 'A conflict: a name taken, a step that cannot happen (the session has ended…), a disabled recipient',
+  409: 'A conflict: a name taken, a step that cannot happen (the session has ended…), a disabled recipient; `idempotency_key_in_flight`: a request with the same Idempotency-Key is still being handled (retry once it has answered)',
   413: 'Body too large',
   415: 'Neither JSON nor a form',
+  422: '`idempotency_key_reused`: the Idempotency-Key was used within 24 h for a different request (method, path or body); `field` is `Idempotency-Key`',
   503: 'Not ready, or storage unavailable',
 };
 
@@ -46,6 +47,12 @@ function operation(names: string[], d: RouteDescription) {
       ...(description === undefined ? {} : { description }),
       schema,
     })),
+    ...Object.entries(d.headers ?? {}).map(([name, { description, ...schema }]) => ({
+      name,
+      in: 'header',
+      ...(description === undefined ? {} : { description }),
+      schema,
+    })),
   ];
   const responses: Record<string, object> = {};
   for (const [status, r] of Object.entries(d.responses)) {
@@ -62,6 +69,7 @@ function operation(names: string[], d: RouteDescription) {
   return {
     operationId: d.operationId,
     summary: d.summary,
+    ...(d.description === undefined ? {} : { description: d.description }),
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(d.body === undefined
       ? {}

@@ -1,4 +1,5 @@
 import { describeRoute, jsonBody, type RouteDescription, ref } from './describe.js';
+import { NEXT_CURSOR, pageQuery } from './events.js';
 
 const id = { id: { type: 'integer', minimum: 1 } };
 const recipient = ref('Recipient');
@@ -19,16 +20,27 @@ const action = (
     errors: body === undefined ? [401, 404] : [400, 401, 404],
   });
 
+/** How many recipients a page of GET /api/v1/recipients holds. */
+export const RECIPIENTS_PAGE = { default: 100, max: 500 };
+
 export const LIST_RECIPIENTS = describeRoute({
   operationId: 'listRecipients',
-  summary: 'List recipients with their delivery status',
+  summary: 'List recipients with their delivery status, in id order, a page at a time',
+  description: `Each \`url\` is masked: a user-info password and the values of credential-like query parameters (names containing auth, key, token, secret, pass, cookie, signature…) read \`•••\`, so that a list can be shown, logged or pasted safely. \`GET /api/v1/recipients/{id}\` gives the full URL (what an edit round trip needs). Cursor-paged: ${RECIPIENTS_PAGE.default} per page unless \`limit\` says otherwise (at most ${RECIPIENTS_PAGE.max}); \`next_cursor\` is null on the last page. A recipient added while you page comes on a later page; none is skipped or repeated.`,
+  query: pageQuery(RECIPIENTS_PAGE),
   responses: {
     200: {
-      description: 'Recipients',
-      schema: { type: 'object', properties: { recipients: { type: 'array', items: recipient } } },
+      description: 'Recipients, URLs masked',
+      schema: {
+        type: 'object',
+        properties: {
+          recipients: { type: 'array', items: recipient },
+          next_cursor: NEXT_CURSOR,
+        },
+      },
     },
   },
-  errors: [401],
+  errors: [400, 401],
 });
 
 export const CREATE_RECIPIENT = describeRoute({
@@ -41,7 +53,7 @@ export const CREATE_RECIPIENT = describeRoute({
 
 export const GET_RECIPIENT = describeRoute({
   operationId: 'getRecipient',
-  summary: 'One recipient',
+  summary: 'One recipient, with its full URL (the list masks it)',
   params: id,
   responses: { 200: { description: 'The recipient', schema: recipient } },
   errors: [401, 404],

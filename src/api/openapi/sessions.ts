@@ -1,4 +1,5 @@
 import { describeRoute, jsonBody, type RouteDescription, ref } from './describe.js';
+import { IDEMPOTENCY_KEY_HEADER } from './events.js';
 import {
   ATTRIBUTES_BODY,
   CHAT_BODY,
@@ -9,7 +10,8 @@ import {
 
 const session = ref('Session');
 const lsid = { lsid: { type: 'string' } };
-const ERRORS = [400, 401, 404, 409, 413];
+/** 409 and 422 also for an Idempotency-Key in flight or reused. */
+const ERRORS = [400, 401, 404, 409, 413, 422];
 
 /** A step that answers the session after it; nothing is emitted when refused. */
 const step = (
@@ -21,6 +23,7 @@ const step = (
     operationId,
     summary: `${summary}. Nothing is emitted when refused.`,
     params: lsid,
+    headers: IDEMPOTENCY_KEY_HEADER,
     ...extra,
     responses: { 200: { description: 'The session after the step', schema: session } },
     errors: ERRORS,
@@ -30,6 +33,7 @@ const step = (
 export const START_SESSION = describeRoute({
   operationId: 'startSession',
   summary: 'Start a session: emits begin, then owner_changed (to General unless `owner`)',
+  headers: IDEMPOTENCY_KEY_HEADER,
   body: jsonBody({
     type: 'object',
     properties: {
@@ -50,7 +54,7 @@ export const START_SESSION = describeRoute({
       schema: { type: 'object', properties: { lsid: { type: 'string' } } },
     },
   },
-  errors: [400, 401],
+  errors: [400, 401, 409, 422],
 });
 
 export const GET_SESSION = describeRoute({
@@ -91,6 +95,7 @@ export const ADD_MEMBER = describeRoute({
   summary:
     'A member joins: emits member_added; `details` (optional) is what the reports show of them. Nothing is emitted when refused.',
   params: lsid,
+  headers: IDEMPOTENCY_KEY_HEADER,
   body: jsonBody(ref('Member'), true),
   responses: {
     201: {

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../http/http-error.js';
 import type { OperationsContext } from '../../operations/context.js';
+import { listDeliveryPage } from '../../operations/delivery-pages.js';
 import { loadRecipient } from '../../operations/load-recipient.js';
 import { toNewEvent } from '../../operations/new-event.js';
 import { sendTestEvent } from '../../operations/recipient-actions.js';
 import type { Attempt, Delivery, DeliveryState } from '../../types.js';
 import { changedBy } from '../changed-by.js';
+import { type Query, queryText } from '../list-query.js';
 import { LIST_DELIVERIES, SEND_TEST_EVENT } from '../openapi/deliveries.js';
 
 const STATES: DeliveryState[] = ['pending', 'delivered', 'failed'];
@@ -45,7 +47,7 @@ function deliveryJson(d: Delivery, attempts: Attempt[]) {
 export function deliveryRoutes(app: FastifyInstance, ctx: OperationsContext): void {
   app.get('/api/v1/recipients/:id/deliveries', LIST_DELIVERIES, async (request) => {
     const recipient = await loadRecipient(ctx, request.params);
-    const q = request.query as Record<string, string | undefined>;
+    const q = request.query as Query & Record<string, string | undefined>;
     const state = q.state as DeliveryState | undefined;
     if (state !== undefined && !STATES.includes(state)) {
       throw badRequest(`state must be one of ${STATES.join(', ')}`, 'state');
@@ -56,17 +58,20 @@ export function deliveryRoutes(app: FastifyInstance, ctx: OperationsContext): vo
     const before = q.before === undefined ? undefined : Number(q.before);
     if (before !== undefined && !Number.isSafeInteger(before))
       throw badRequest('before must be a seq number', 'before');
-    const deliveries = await ctx.store.listDeliveries(recipient.id, {
-      limit,
-      ...(state ? { state } : {}),
-      ...(before !== undefined ? { beforeSeq: before } : {}),
-    });
+    const cursor = queryText(q, 'cursor');
+    if (cursor !== undefined && before !== undefined) {
+      throw badRequest(
+        'give cursor or before, not both (before is the older way to page)',
+        'cursor',
+      );
+    }
+    const page = await listDeliveryPage(ctx, recipient.id, { limit, state, before, cursor });
     const out = [];
-    for (const d of deliveries) {
+    for (const d of page.deliveries) {
       const attempts = d.attempts > 0 ? await ctx.store.listAttempts(recipient.id, d.seq) : [];
       out.push(deliveryJson(d, attempts));
     }
-    return { deliveries: out };
+    return { deliveries: out, next_cursor: page.next };
   });
 
   /** A test event for this recipient only: the body's event, or a default one. */

@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { FORM_CONTENT_TYPE, formFields } from '../../events/index.js';
+import { FORM_CONTENT_TYPE, formFields, isEventName } from '../../events/index.js';
 import { badRequest } from '../../http/http-error.js';
 import type { OperationsContext } from '../../operations/context.js';
+import { parseLimit } from '../../operations/cursor.js';
+import { type EventFilters, eventWithDeliveries, listEvents } from '../../operations/events.js';
 import { toNewEvent } from '../../operations/new-event.js';
 import type { NewEvent } from '../../types.js';
+import { eventDetailJson, eventSummaryJson } from '../event-json.js';
 import { sendIdempotent } from '../idempotency.js';
-import { SUBMIT_EVENTS } from '../openapi/events.js';
+import { type Query, queryText, queryTime } from '../list-query.js';
+import { EVENTS_PAGE, GET_EVENT, LIST_EVENTS, SUBMIT_EVENTS } from '../openapi/events.js';
 
 /** Most events in one bulk request. */
 export const MAX_BULK = 10_000;
@@ -31,6 +35,34 @@ export function eventRoutes(app: FastifyInstance, ctx: OperationsContext): void 
       },
       form,
     );
+  });
+
+  app.get('/api/v1/events', LIST_EVENTS, async (request) => {
+    const q = request.query as Query;
+    const filters: EventFilters = {};
+    const lsid = queryText(q, 'lsid');
+    if (lsid !== undefined) filters.lsid = lsid;
+    const externalKey = queryText(q, 'external_key');
+    if (externalKey !== undefined) filters.externalKey = externalKey;
+    const type = queryText(q, 'type');
+    if (type !== undefined) {
+      if (!isEventName(type)) throw badRequest(`type: unknown event "${type}"`, 'type');
+      filters.name = type;
+    }
+    const since = queryTime(q, 'since');
+    if (since !== undefined) filters.since = since;
+    const until = queryTime(q, 'until');
+    if (until !== undefined) filters.until = until;
+    const limit = parseLimit(q.limit, EVENTS_PAGE.default, EVENTS_PAGE.max);
+    const page = await listEvents(ctx, filters, limit, queryText(q, 'cursor'));
+    return {
+      events: page.events.map(({ event, deliveries }) => eventSummaryJson(event, deliveries)),
+      next_cursor: page.next,
+    };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/events/:id', GET_EVENT, async (request) => {
+    return eventDetailJson(await eventWithDeliveries(ctx, request.params.id));
   });
 }
 

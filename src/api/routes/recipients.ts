@@ -3,6 +3,7 @@ import { DestinationPolicy } from '../../delivery/destination-policy.js';
 import { destinationWarnings } from '../../delivery/destination-warning.js';
 import { badRequest } from '../../http/http-error.js';
 import type { OperationsContext } from '../../operations/context.js';
+import { parseLimit } from '../../operations/cursor.js';
 import { loadRecipient, recipientId } from '../../operations/load-recipient.js';
 import {
   createRecipient,
@@ -14,19 +15,23 @@ import {
   setPaused,
   updateRecipient,
 } from '../../operations/recipient-actions.js';
+import { listRecipientPage } from '../../operations/recipient-pages.js';
 import {
   checkIntervals,
+  maskUrl,
   parseRecipientInput,
   parseRecipientPatch,
 } from '../../recipients/index.js';
 import type { Recipient } from '../../types.js';
 import { changedBy } from '../changed-by.js';
+import { type Query, queryText } from '../list-query.js';
 import {
   CREATE_RECIPIENT,
   DELETE_RECIPIENT,
   GET_RECIPIENT,
   LIST_RECIPIENTS,
   PAUSE_RECIPIENT,
+  RECIPIENTS_PAGE,
   REPLAY_FAILED,
   REPLAY_RANGE,
   RESUME_RECIPIENT,
@@ -38,17 +43,23 @@ import { recipientJson } from '../recipient-json.js';
 import { showRecipient } from '../recipient-view.js';
 
 export function recipientRoutes(app: FastifyInstance, ctx: OperationsContext): void {
-  app.get('/api/v1/recipients', LIST_RECIPIENTS, async () => {
-    const [recipients, stats] = await Promise.all([
-      ctx.store.listRecipients(),
+  app.get('/api/v1/recipients', LIST_RECIPIENTS, async (request) => {
+    const q = request.query as Query;
+    const limit = parseLimit(q.limit, RECIPIENTS_PAGE.default, RECIPIENTS_PAGE.max);
+    const [page, stats] = await Promise.all([
+      listRecipientPage(ctx, limit, queryText(q, 'cursor')),
       ctx.store.laneStats(),
     ]);
     const byId = new Map(stats.map((s) => [s.recipientId, s]));
     const now = ctx.clock();
     return {
-      recipients: recipients.map((r) =>
-        recipientJson(r, byId.get(r.id), ctx.dispatcher.laneStatus(r.id), now),
-      ),
+      // The list masks each URL's credentials (a list is shown, logged, pasted); GET …/{id}
+      // gives the full URL, which an edit round trip needs.
+      recipients: page.recipients.map((r) => ({
+        ...recipientJson(r, byId.get(r.id), ctx.dispatcher.laneStatus(r.id), now),
+        url: maskUrl(r.url),
+      })),
+      next_cursor: page.next,
     };
   });
 

@@ -71,6 +71,7 @@ import { PostgresCluster } from './cluster.js';
 import { encodeSignal } from './cluster-signal.js';
 import { PostgresCustomFieldStore } from './custom-fields.js';
 import { PostgresConnection, prepared, type Queryable } from './database.js';
+import { PostgresEventQueries } from './event-queries.js';
 import { PostgresIdempotencyStore } from './idempotency.js';
 import { laneWrite } from './lane-write.js';
 import { migrate } from './migrate.js';
@@ -145,6 +146,7 @@ export class PostgresStore implements Store {
   readonly customFields: CustomFieldStore;
   readonly sessionKeys: SessionKeyStore;
   readonly idempotency: PostgresIdempotencyStore;
+  readonly events: PostgresEventQueries;
   /** Lanes' acks, many to a statement (ack-batcher.ts). */
   readonly acks: AckBatcher;
   /** Failing while the acceptance path cannot reach the server; never lost. */
@@ -161,6 +163,7 @@ export class PostgresStore implements Store {
     this.customFields = new PostgresCustomFieldStore(this.conn);
     this.sessionKeys = new PostgresSessionKeyStore(this.conn);
     this.idempotency = new PostgresIdempotencyStore(this.conn);
+    this.events = new PostgresEventQueries(this.conn);
     this.acks = new AckBatcher(this.conn);
   }
 

@@ -72,6 +72,7 @@ import { SqliteAdminStore } from './admin.js';
 import { SqliteApiAccountStore } from './api-accounts.js';
 import { SqliteCustomFieldStore } from './custom-fields.js';
 import { SqliteConnection } from './database.js';
+import { SqliteEventQueries } from './event-queries.js';
 import { SqliteIdempotencyStore } from './idempotency.js';
 import { migrate } from './migrate.js';
 import { asNameTaken } from './name-taken.js';
@@ -138,6 +139,7 @@ export class SqliteStore implements Store {
   readonly customFields: CustomFieldStore;
   readonly sessionKeys: SessionKeyStore;
   readonly idempotency: SqliteIdempotencyStore;
+  readonly events: SqliteEventQueries;
   readonly writerLock: WriterLock;
   readonly health: StorageHealth;
   private readonly conn: SqliteConnection;
@@ -166,6 +168,7 @@ export class SqliteStore implements Store {
     this.customFields = new SqliteCustomFieldStore(this.conn);
     this.sessionKeys = new SqliteSessionKeyStore(this.conn);
     this.idempotency = new SqliteIdempotencyStore(this.conn);
+    this.events = new SqliteEventQueries(this.conn, () => this.acks.fold());
     // The ack log belongs to the lock's holder: it recovers and empties the log on taking the
     // lock, and one that lost the lock leaves the log alone.
     this.writerLock = new SqliteWriterLock(this.conn, {
