@@ -20,6 +20,8 @@ import { leasingCluster } from './store/lane-leasing.js';
 import { openStore } from './store/open.js';
 import { Retention } from './store/retention.js';
 import type { Store } from './store/store.js';
+import { Telemetry } from './telemetry/telemetry.js';
+import { TracedIngest } from './telemetry/traced-ingest.js';
 
 /**
  * The whole service, wired in the direction the data flows: API → ingest (group commit) →
@@ -34,6 +36,8 @@ export class Service {
   private readonly alerter: Alerter;
   private readonly sender: KindSender;
   private readonly retention: Retention;
+  /** Undefined unless the OTEL_* variables ask for traces: nothing of OpenTelemetry is loaded. */
+  private readonly telemetry: Telemetry | undefined;
   /** Read from the store in start(), before anything is served or sent. */
   private installation: InstallationId = { id: '', overridden: false };
   private ready = false;
@@ -48,6 +52,8 @@ export class Service {
       onFatal?: (error: Error) => void;
       /** Where the JSON log lines go instead of stdout (tests read them). */
       logStream?: { write(line: string): void };
+      /** Where the OTEL_* variables are read from. Default process.env. */
+      env?: NodeJS.ProcessEnv;
     } = {},
   ) {
     const clock = options.clock ?? Date.now;
@@ -86,13 +92,21 @@ export class Service {
       info: (fields, message) => this.app.log.info(fields, message),
       warn: (fields, message) => this.app.log.warn(fields, message),
     });
+    this.telemetry = Telemetry.fromEnv(options.env ?? process.env, {
+      onError: (error, message) => this.app.log.error({ err: error }, message),
+      onInfo: (message) => this.app.log.info(message),
+    });
     // Single-writer (SQLite): the writer lock gives this process every lane; else leases.
     const cluster = leasingCluster(this.store);
     this.dispatcher = new Dispatcher(this.store, this.sender, {
       concurrency: config.concurrency,
       sweepIntervalMs: config.sweepIntervalMs,
       clock,
-      observer: observeAll([this.alerter, lifecycle]),
+      observer: observeAll(
+        this.telemetry === undefined
+          ? [this.alerter, lifecycle]
+          : [this.alerter, lifecycle, this.telemetry.observer],
+      ),
       onError: (error, recipientId) =>
         this.app.log.error({ err: error, recipientId }, 'delivery error'),
       writer: {
@@ -122,7 +136,10 @@ export class Service {
             },
           }),
     });
-    this.ingest = new Ingest(this.store, this.dispatcher, { clock });
+    this.ingest =
+      this.telemetry === undefined
+        ? new Ingest(this.store, this.dispatcher, { clock })
+        : new TracedIngest(this.store, this.dispatcher, { clock }, this.telemetry);
     this.retention = new Retention(this.store, {
       retentionMs: config.retentionDays * 86_400_000,
       clock,
@@ -183,6 +200,7 @@ export class Service {
       this.config.applianceId ?? null,
       Date.now(),
     );
+    await this.telemetry?.start();
     const address = await this.app.listen({ port: this.config.port, host: this.config.host });
     await this.dispatcher.start();
     this.alerter.start();
@@ -205,6 +223,8 @@ export class Service {
       await this.sender.close();
       // After the lanes: their last attempts may still call for a mail.
       await this.alerter.stop();
+      // The last delivery spans go out before the process ends.
+      await this.telemetry?.shutdown();
       this.mail.mailer.close();
       await this.store.close();
     })();
