@@ -119,6 +119,11 @@ describe('the admin controls in chromium', () => {
     const accepted = pending.first().locator('td[data-label="Accepted"] time');
     expect(await accepted.textContent()).toMatch(/^(just now|\d+ s ago)$/);
     expect(await accepted.getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    // Kept current in an open page, from its datetime.
+    await page.evaluate(
+      `document.querySelector('table[data-deliveries="pending"] td[data-label="Accepted"] time').setAttribute('datetime', new Date(Date.now() - 600000).toISOString())`,
+    );
+    await expect.poll(() => accepted.textContent(), { timeout: 15_000 }).toBe('10 min ago');
     await page.click('a[rel="next"]');
     await page.waitForURL(/after=\d+&offset=50/);
     expect(await pending.count()).toBe(10);

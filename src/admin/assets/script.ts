@@ -2,7 +2,7 @@
  * The one script of the admin pages, served from /admin/assets/admin.js (the CSP allows no
  * inline script). It keeps the recipients' status live from the server-sent events of
  * /admin/recipients/stream, asks before destructive actions, generates signing secrets and
- * selects every row of the events list.
+ * keeps relative times current.
  */
 export const SCRIPT = `'use strict';
 (function () {
@@ -95,6 +95,30 @@ export const SCRIPT = `'use strict';
       input.select();
     });
   });
+
+  // Relative times ("5 min ago") as the server wrote them grow stale in an open page: kept
+  // current from their datetime, in the server's words (format.ts formatRelative).
+  function relative(ms, now) {
+    var delta = Math.round((ms - now) / 1000);
+    var s = Math.abs(delta);
+    if (s < 5) return 'just now';
+    var amount;
+    if (s < 60) amount = s + ' s';
+    else if (s < 3600) amount = Math.floor(s / 60) + ' min';
+    else if (s < 86400) amount = Math.floor(s / 3600) + ' h';
+    else if (s < 60 * 86400) amount = Math.floor(s / 86400) + ' d';
+    else return new Date(ms).toISOString().slice(0, 10);
+    return delta < 0 ? amount + ' ago' : 'in ' + amount;
+  }
+  setInterval(function () {
+    var now = Date.now();
+    document.querySelectorAll('time[datetime]').forEach(function (time) {
+      var ms = Date.parse(time.getAttribute('datetime'));
+      if (isNaN(ms)) return;
+      var text = relative(ms, now);
+      if (time.textContent !== text) time.textContent = text;
+    });
+  }, 5000);
 
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
     form.addEventListener('submit', function (event) {
