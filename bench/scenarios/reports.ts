@@ -8,13 +8,13 @@
  * the serve process's RSS every 100 ms. Constant memory is the point: the RSS must not grow
  * with the window.
  */
-import Database from 'better-sqlite3';
 import { request } from 'undici';
 import { NO_LOG } from '../../src/audit/index.js';
 import { createApiAccount } from '../../src/operations/api-accounts.js';
 import { REPORT_PAGE_SIZE } from '../../src/operations/reports.js';
 import { newLsid } from '../../src/sessions/index.js';
 import type { SessionState } from '../../src/sessions/types.js';
+import { loadSqliteDriver } from '../../src/sqlite/index.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { prepareStore, RssSampler, Serve } from '../harness.js';
 import { log, monoMs, round } from '../util.js';
@@ -151,13 +151,13 @@ async function tokenFor(base: string, clientId: string, secret: string): Promise
  * what it measures), numbered as the store numbers them; returns the bytes of state written.
  */
 export function insertSessions(dbPath: string, n: number): number {
-  const db = new Database(dbPath);
+  const db = loadSqliteDriver().open(dbPath);
   let bytes = 0;
   try {
     const insert = db.prepare(
       'INSERT INTO sessions (lsid, state, version, created_at, updated_at, ended_at, lseq) VALUES (?, ?, 5, ?, ?, ?, ?)',
     );
-    db.transaction(() => {
+    db.immediate(() => {
       for (let i = 0; i < n; i++) {
         const start = T0 + i * 30;
         const state = JSON.stringify(sessionState(newLsid(), i, start));
@@ -172,7 +172,7 @@ export function insertSessions(dbPath: string, n: number): number {
         );
       }
       db.prepare('UPDATE session_lseq SET last = ?').run(n);
-    })();
+    });
   } finally {
     db.close();
   }
