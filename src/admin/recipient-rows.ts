@@ -3,7 +3,7 @@ import { type RecipientStatus, recipientStatus } from '../operations/recipient-s
 import { maskUrl } from '../recipients/index.js';
 import type { Recipient } from '../types.js';
 import type { DeliveryRate } from './delivery-rate.js';
-import { formatAge, formatRelative, formatTime } from './format.js';
+import { formatAge, formatTime } from './format.js';
 
 export type StatusKind = 'ok' | 'retrying' | 'sending' | 'queued' | 'paused' | 'disabled';
 
@@ -20,11 +20,14 @@ export interface RecipientRow {
   queued: number;
   failed: number;
   oldestPending: string;
-  /** Relative ("2 min ago"), or — when there was none. */
+  /**
+   * The exact time ("2026-11-24 09:30:00 UTC"), or — when there was none. The pages show it
+   * relative, from lastSuccessAt; the row stays the same from one second to the next, so that
+   * the live stream sends nothing while nothing happens.
+   */
   lastSuccess: string;
-  /** The exact time, for the <time> element's datetime and title. */
+  /** ISO 8601, for the <time> element's datetime. */
   lastSuccessAt: string | null;
-  lastSuccessTitle: string | null;
   lastError: string;
   /** Delivered per minute, over the last minute. */
   rate: string;
@@ -95,12 +98,8 @@ export async function recipientRows(
         failed: status.failed,
         oldestPending: formatAge(status.oldestPendingAgeSeconds),
         lastSuccess:
-          status.lastSuccessAt === null
-            ? '—'
-            : formatRelative(Date.parse(status.lastSuccessAt), now),
+          status.lastSuccessAt === null ? '—' : formatTime(Date.parse(status.lastSuccessAt)),
         lastSuccessAt: status.lastSuccessAt,
-        lastSuccessTitle:
-          status.lastSuccessAt === null ? null : formatTime(Date.parse(status.lastSuccessAt)),
         lastError: status.lastError ?? '',
         rate: perMinute(rates.get(r.id)),
       } satisfies RecipientRow;

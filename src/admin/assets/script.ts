@@ -26,7 +26,7 @@ export const SCRIPT = `'use strict';
         var target = el.querySelector('a') || el;
         var text = row[field] === null || row[field] === undefined ? '' : String(row[field]);
         if (field === 'lastSuccess' && row.lastSuccessAt) {
-          // A <time>: relative, the exact time on hover.
+          // A <time>: relative, the exact time (the row's text) on hover.
           var time = el.querySelector('time');
           if (!time) {
             time = document.createElement('time');
@@ -34,7 +34,8 @@ export const SCRIPT = `'use strict';
             el.appendChild(time);
           }
           time.setAttribute('datetime', row.lastSuccessAt);
-          time.title = row.lastSuccessTitle || '';
+          time.title = text;
+          text = relative(Date.parse(row.lastSuccessAt), Date.now());
           target = time;
         }
         if (target.textContent !== text) target.textContent = text;

@@ -1,6 +1,7 @@
 import type { WebSession } from '../../store/admin-store.js';
 import { html, type SafeHtml } from '../html.js';
 import type { RecipientRow } from '../recipient-rows.js';
+import { timeTag } from '../time-tag.js';
 import { page } from './layout.js';
 
 /** The table's columns: the data-field of their cells (the script keeps them live) and label. */
@@ -20,9 +21,7 @@ export const RECIPIENT_COLUMNS: readonly (readonly [string, string])[] = [
 
 /** The last success as a <time> (relative, exact on hover); the script rebuilds it live. */
 export const lastSuccessHtml = (row: RecipientRow): SafeHtml =>
-  row.lastSuccessAt === null
-    ? html`${row.lastSuccess}`
-    : html`<time datetime="${row.lastSuccessAt}" title="${row.lastSuccessTitle ?? ''}">${row.lastSuccess}</time>`;
+  row.lastSuccessAt === null ? html`${row.lastSuccess}` : timeTag(Date.parse(row.lastSuccessAt));
 
 export function recipientRowHtml(row: RecipientRow): SafeHtml {
   return html`<tr data-recipient-id="${row.id}">
