@@ -65,7 +65,10 @@ describe('recipient alert fields in the API', () => {
       expect(answer.body.field).toBe(field);
       expect(answer.body.message).toMatch(message);
     }
-    expect((await svc.api('GET', '/api/v1/recipients')).body).toEqual({ recipients: [], next_cursor: null });
+    expect((await svc.api('GET', '/api/v1/recipients')).body).toEqual({
+      recipients: [],
+      next_cursor: null,
+    });
   });
 });
 
