@@ -1,4 +1,5 @@
 import { badRequest } from '../http/http-error.js';
+import { parseIsoTime } from '../operations/iso-time.js';
 
 /*
  * Query parameters of the API's listings: each given at most once (a repeated one is a 400
@@ -18,20 +19,8 @@ export function queryText(query: Query, name: string, max = 512): string | undef
   return value;
 }
 
-/** A date (UTC midnight) or a date and time with its zone, as Date.parse reads it unambiguously. */
-const ISO_TIME =
-  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-
 /** An ISO 8601 time as ms since the epoch; 400 naming the parameter when it is not one. */
 export function queryTime(query: Query, name: string): number | undefined {
   const text = queryText(query, name, 40);
-  if (text === undefined) return undefined;
-  const ms = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw badRequest(
-      `${name} must be an ISO 8601 time with its zone, like 2026-11-24T09:30:00Z, or a date`,
-      name,
-    );
-  }
-  return ms;
+  return text === undefined ? undefined : parseIsoTime(text, name);
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { apiAccountCommands } from './api-account.js';
 import { customFieldCommands } from './custom-field.js';
+import { eventCommands } from './events.js';
 import { listenCommand } from './listen.js';
 import { migrateCommand } from './migrate.js';
 import { packageVersion } from './package-version.js';
@@ -26,6 +27,7 @@ userCommands(program);
 apiAccountCommands(program);
 customFieldCommands(program);
 recipientCommands(program);
+eventCommands(program);
 listenCommand(program);
 simulateCommand(program);
 
