@@ -55,7 +55,15 @@ function suite(backend: Backend) {
       { event: BEGIN, lsid: 'L1', external_key: 'INC-1' },
       { event: END, lsid: 'L1', external_key: 'INC-1' },
     ]);
-    await waitUntil(async () => ok.requests.length >= 2 && failing.requests.length >= 1, 'sends');
+    // Recorded, not only sent: the 200 and the failed attempt are in the store.
+    type Shown = { recipient_name: string; state: string; attempts: number };
+    await waitUntil(async () => {
+      const shown: Shown[] = (await get(`/api/v1/events/${begin}`)).body.recipients ?? [];
+      return (
+        shown.some((r) => r.recipient_name === 'ok' && r.state === 'delivered') &&
+        shown.some((r) => r.recipient_name === 'failing' && r.attempts >= 1)
+      );
+    }, 'the delivery and the failed attempt recorded');
     const list = await get('/api/v1/events?lsid=L1');
     expect(list.status).toBe(200);
     expect(list.body.next_cursor).toBeNull();
