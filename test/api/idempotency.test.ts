@@ -9,9 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotent, requestFingerprint } from '../../src/operations/idempotency.js';
 import { hashToken, newToken } from '../../src/operations/tokens.js';
+import { GroupCommitter } from '../../src/store/group-commit.js';
 import { IdempotencyKeyTakenError, KEY_LIFETIME_MS } from '../../src/store/idempotency-store.js';
 import { Retention } from '../../src/store/retention.js';
 import { BACKENDS, type Backend, type TestDatabase } from '../store/backends.js';
+import { newEvent } from '../store/fixtures.js';
 import { startService, type TestService } from '../support/service.js';
 
 const BEGIN = 'support_conference_begin' as const;
@@ -308,6 +310,31 @@ function suite(backend: Backend) {
     // 24 h later it is a new key: taken over.
     await store.acceptEvents([event(`${l}-c`)], now + KEY_LIFETIME_MS, [key]);
     expect((await store.idempotency.find(999_002, 'raced'))?.createdAt).toBe(now + KEY_LIFETIME_MS);
+  });
+
+  it('group commit: a batch holding a key already live fails only that submission', async () => {
+    const store = svc.service.store;
+    const committer = new GroupCommitter(store);
+    const key = (k: string) => ({
+      tokenId: 999_004,
+      key: k,
+      fingerprint: 'f',
+      status: 202,
+      body: '{}',
+    });
+    const l = lsid();
+    await committer.submit([newEvent(BEGIN, { lsid: l })], key('live'));
+    // Submitted in one turn: they share a transaction, which the live key makes fail.
+    const results = await Promise.allSettled([
+      committer.submit([newEvent(BEGIN, { lsid: l })], key('new-1')),
+      committer.submit([newEvent(BEGIN, { lsid: l })], key('live')),
+      committer.submit([newEvent(BEGIN, { lsid: l })], key('new-2')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(IdempotencyKeyTakenError);
+    expect(await eventsOf(l)).toHaveLength(3);
+    expect(await store.idempotency.find(999_004, 'new-1')).toBeDefined();
+    expect(await store.idempotency.find(999_004, 'new-2')).toBeDefined();
   });
 
   it('a key older than 24 h counts as new, and the retention job prunes it (even keeping history)', async () => {
