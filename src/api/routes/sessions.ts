@@ -59,12 +59,15 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
   const show = (record: SessionRecord) => sessionJson(record, ctx.clock());
   const shown = (done: Done): Answer => ({ status: 200, body: show(done.session) });
 
-  /** Runs `perform` once per Idempotency-Key, answering with `answerOf` its outcome. */
+  /**
+   * Runs `perform` once per Idempotency-Key. With a key, the answer is `answerOf` the step's
+   * outcome, made in its transaction and stored with it; without, what `perform` answers.
+   */
   const once = (
     request: FastifyRequest,
     reply: FastifyReply,
-    perform: (remember: RememberStep | undefined) => Promise<Done>,
-    answerOf: (done: Done) => Answer = shown,
+    perform: (remember: RememberStep | undefined) => Promise<Answer>,
+    answerOf: (done: Done) => Answer,
   ) =>
     sendIdempotent(ctx, request, reply, async (rememberAs) => {
       let answer: Answer | undefined;
@@ -74,19 +77,19 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
           answer = answerOf(done);
           return rememberAs(answer);
         });
-      const done = await perform(remember);
-      return answer ?? answerOf(done);
+      const answered = await perform(remember);
+      return answer ?? answered;
     });
   const step = (
     request: FastifyRequest<ByLsid>,
     reply: FastifyReply,
     action: () => SessionAction,
-    answerOf?: (done: Done) => Answer,
+    answerOf: (done: Done) => Answer = shown,
   ) =>
     once(
       request,
       reply,
-      (remember) => stepSession(ctx, request.params.lsid, action(), remember),
+      async (remember) => answerOf(await stepSession(ctx, request.params.lsid, action(), remember)),
       answerOf,
     );
 
@@ -102,7 +105,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
           sessionKey === undefined
             ? await startSession(ctx, input, undefined, remember)
             : await startSessionWithKey(ctx, sessionKey, input, remember);
-        return { session: await findSession(ctx, lsid), result: undefined };
+        return { status: 201, body: { lsid } };
       },
       (done) => ({ status: 201, body: { lsid: done.session.state.lsid } }),
     ),
@@ -149,16 +152,21 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationsContext): voi
     '/api/v1/sessions/:lsid/members/:memberId',
     REMOVE_MEMBER,
     (request, reply) =>
-      once(request, reply, async (remember) => {
-        const { lsid, memberId: raw } = request.params;
-        const memberId = parseMemberId(raw);
-        if (memberId === undefined) {
-          // Still 404 for an unknown session: the session is what the caller got wrong first.
-          await findSession(ctx, lsid);
-          throw new SessionError('MEMBER_NOT_FOUND', `session ${lsid} has no member "${raw}"`);
-        }
-        return stepSession(ctx, lsid, { kind: 'remove-member', memberId }, remember);
-      }),
+      once(
+        request,
+        reply,
+        async (remember) => {
+          const { lsid, memberId: raw } = request.params;
+          const memberId = parseMemberId(raw);
+          if (memberId === undefined) {
+            // Still 404 for an unknown session: the session is what the caller got wrong first.
+            await findSession(ctx, lsid);
+            throw new SessionError('MEMBER_NOT_FOUND', `session ${lsid} has no member "${raw}"`);
+          }
+          return shown(await stepSession(ctx, lsid, { kind: 'remove-member', memberId }, remember));
+        },
+        shown,
+      ),
   );
 
   app.post<ByLsid>('/api/v1/sessions/:lsid/chat', CHAT, (request, reply) =>
