@@ -42,6 +42,8 @@ export const LIST_DELIVERIES = describeRoute({
   operationId: 'listDeliveries',
   summary:
     'Deliveries (pending head first; delivered and failed newest first) with failed attempts',
+  description:
+    'Cursor-paged: pass `next_cursor` as `cursor` for the next page (null on the last). `state=pending` walks the queue from its head, in the order it will be sent (deliveries queued meanwhile come on later pages); otherwise newest first, and deliveries queued meanwhile do not appear in the walk. `before` (a seq) is the older way to page newest first; its answer carries a `next_cursor` too. `cursor` with `before`: 400.',
   params: { id: { type: 'integer', minimum: 1 } },
   query: {
     state: { enum: ['pending', 'delivered', 'failed'] },
