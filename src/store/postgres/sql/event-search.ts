@@ -15,8 +15,7 @@ export function searchEvents(search: EventSearch): QueryConfig {
   add((n) => `accepted_at >= ${n}`, search.from);
   add((n) => `accepted_at <= ${n}`, search.to);
   add(
-    (n) =>
-      `EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state = ${n})`,
+    (n) => `EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state = ${n})`,
     search.deliveryState,
   );
   add((n) => (oldest ? `id > ${n}` : `id < ${n}`), search.afterId);
