@@ -11,6 +11,12 @@ import { log, monoMs, round } from '../util.js';
 import type { Context, ScenarioResult } from './types.js';
 
 export const TARGET_RATIO = 0.7;
+/** serve's CPU per delivery against the loop's CPU per request (issue #17): at most this. */
+export const TARGET_CPU_RATIO = 1.1;
+
+/** CPU per request of a loop run, in µs (its CPU share of one core over its wall time). */
+const loopCpuMicros = (loop: { loadCpu: number; seconds: number; requests: number }) =>
+  (loop.loadCpu * loop.seconds * 1e6) / loop.requests;
 
 export async function ordered(ctx: Context): Promise<ScenarioResult> {
   const { sizes, receiver, load } = ctx;
@@ -53,6 +59,19 @@ export async function ordered(ctx: Context): Promise<ScenarioResult> {
     const ratio = rate / loop.perSecond;
     log(`ordered: ${Math.round(rate)} deliveries/s, ratio ${ratio.toFixed(2)}`);
 
+    // The machine drifts: the loop again, right after the drain, and CPU per request (steadier
+    // than wall-clock) from both runs.
+    await receiver.reset();
+    const loopAfter = await load.loop(receiver.url(), sizes.loopRequests, sizes.loopWarmup);
+    const serveCpuMicros = (cpu * 1e6) / n;
+    const loopCpuBefore = loopCpuMicros(loop);
+    const loopCpuAfter = loopCpuMicros(loopAfter);
+    const loopCpu = (loopCpuBefore + loopCpuAfter) / 2;
+    const cpuRatio = serveCpuMicros / loopCpu;
+    log(
+      `ordered: serve ${Math.round(serveCpuMicros)} µs CPU a delivery, loop ${Math.round(loopCpuBefore)}/${Math.round(loopCpuAfter)} µs a request (before/after): ${cpuRatio.toFixed(2)}×`,
+    );
+
     return {
       name: 'ordered',
       title: 'Ordered delivery to one recipient',
@@ -67,6 +86,16 @@ export async function ordered(ctx: Context): Promise<ScenarioResult> {
           target: `ratio ≥ ${TARGET_RATIO}`,
           pass: ratio >= TARGET_RATIO && after.count === n && after.outOfOrder === 0,
         },
+        {
+          scenario: '1b. Ordered delivery, CPU per delivery (serve) vs per request (the loop)',
+          unit: 'µs CPU',
+          outbound: serveCpuMicros,
+          baseline: loopCpu,
+          baselineLabel: `the loop's CPU per request, mean of before (${Math.round(loopCpuBefore)}) and after (${Math.round(loopCpuAfter)}) the drain`,
+          ratio: cpuRatio,
+          target: `ratio ≤ ${TARGET_CPU_RATIO}`,
+          pass: cpuRatio <= TARGET_CPU_RATIO,
+        },
       ],
       details: {
         events: n,
@@ -77,6 +106,7 @@ export async function ordered(ctx: Context): Promise<ScenarioResult> {
           firstArrivalAfterResumeMs: round((stats.firstAt as number) - t0, 2),
           steadyDeliveriesPerSecond: round(steady, 1),
           serveCpuShareOfOneCore: round(cpu / seconds, 2),
+          serveCpuMicrosPerDelivery: round(serveCpuMicros, 1),
           received: after.count,
           outOfOrder: after.outOfOrder,
           queuedThroughBulkApiSeconds: round(queueSeconds, 2),
@@ -87,12 +117,18 @@ export async function ordered(ctx: Context): Promise<ScenarioResult> {
           seconds: round(loop.seconds, 3),
           non200: loop.non200,
           loadCpuShareOfOneCore: round(loop.loadCpu, 2),
+          cpuMicrosPerRequest: round(loopCpuBefore, 1),
+          after: {
+            requestsPerSecond: round(loopAfter.perSecond, 1),
+            cpuMicrosPerRequest: round(loopCpuAfter, 1),
+          },
           received: loopStats.count,
           outOfOrder: loopStats.outOfOrder,
         },
       },
       windows: [{ label: 'drain', fromMs: t0, toMs: stats.lastAt as number }],
       notes: [
+        `Ordered: serve spent ${round(serveCpuMicros, 1)} µs of CPU per delivery; the loop ${round(loopCpuBefore, 1)} µs per request before the drain (${Math.round(loop.perSecond)} requests/s) and ${round(loopCpuAfter, 1)} µs after it (${Math.round(loopAfter.perSecond)} requests/s): ${cpuRatio.toFixed(2)}× their mean. Against the loop after the drain, the wall-clock ratio is ${(rate / loopAfter.perSecond).toFixed(3)}.`,
         `Ordered: one delivery took ${Math.round(1e6 / rate)} µs end to end against ${Math.round(1e6 / loop.perSecond)} µs per round trip of the loop, so ${Math.round(1e6 / rate - 1e6 / loop.perSecond)} µs of the service's own work sits in series with each request.`,
         `Ordered: clock from just before \`POST /api/v1/recipients/{id}/resume\` to the receiver's arrival of event ${n.toLocaleString('en-US')}; first arrival ${round((stats.firstAt as number) - t0, 1)} ms after the resume call, steady rate ${Math.round(steady).toLocaleString('en-US')}/s; serve used ${round(cpu / seconds, 2)} of a core. Receiver saw ${after.count.toLocaleString('en-US')} requests, ${after.outOfOrder} out of order.`,
       ],
