@@ -1,32 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/operations/tokens.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { cliArgs } from '../support/cli.js';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
+import { type CliResult, runOutbound } from '../support/cli.js';
 
 let dir: string;
 let databaseUrl: string;
 
-async function outbound(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, cliArgs(...args), {
-      cwd: ROOT,
-      env: { ...process.env, OUTBOUND_DATABASE_URL: databaseUrl },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function outbound(...args: string[]): Promise<CliResult> {
+  return runOutbound({ OUTBOUND_DATABASE_URL: databaseUrl }, ...args);
 }
 
 async function withStore<T>(fn: (store: SqliteStore) => Promise<T>): Promise<T> {

@@ -1,33 +1,15 @@
-/**
- * `outbound events list`: the events accepted, newest first, as GET /api/v1/events lists them
- * (same filters, same cursor), read from the store without a running service.
- */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { BEGIN, END, newEvent } from '../store/fixtures.js';
-import { cliArgs } from '../support/cli.js';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
+import { runOutbound } from '../support/cli.js';
 
 let dir: string;
 
 async function outbound(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, cliArgs(...args), {
-      cwd: ROOT,
-      env: { ...process.env, OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'outbound.db')}` },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runOutbound({ OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'outbound.db')}` }, ...args);
 }
 
 beforeEach(() => {

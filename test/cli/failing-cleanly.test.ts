@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliArgs } from '../support/cli.js';
+import { type CliResult, cliArgs, runOutbound } from '../support/cli.js';
 import { freePort, ServeProcess } from '../support/serve-process.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -13,21 +13,8 @@ const execute = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Runs `outbound …` to its end (serve included): exit code and output. */
-async function outbound(
-  env: NodeJS.ProcessEnv,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, cliArgs(...args), {
-      cwd: ROOT,
-      env: { ...process.env, OUTBOUND_LOG_LEVEL: 'info', ...env },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function outbound(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+  return runOutbound({ OUTBOUND_LOG_LEVEL: 'info', ...env }, ...args);
 }
 
 function withoutDatabaseSettings(): NodeJS.ProcessEnv {

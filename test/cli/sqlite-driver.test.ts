@@ -3,20 +3,19 @@
  * that cannot load on this Node, stops the start in one line naming the cause, exit 2, with no
  * database created.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { autoDriverName, type SqliteDriverName } from '../../src/sqlite/index.js';
-import { cliArgs } from '../support/cli.js';
+import { type CliResult, cliArgs, runOutbound } from '../support/cli.js';
 import { freePort } from '../support/serve-process.js';
 import { loadableDrivers } from '../support/sqlite-drivers.js';
 import { waitUntil } from '../support/wait.js';
 
-const execute = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
+
 const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
 
 let dir: string;
@@ -27,21 +26,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function outbound(
-  env: NodeJS.ProcessEnv,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, cliArgs(...args), {
-      cwd: ROOT,
-      env: { ...process.env, OUTBOUND_LOG_LEVEL: 'info', OUTBOUND_PORT: '0', ...env },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function outbound(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+  return runOutbound({ OUTBOUND_LOG_LEVEL: 'info', OUTBOUND_PORT: '0', ...env }, ...args);
 }
 
 /** Starts serve until it says it is serving, stops it, and returns what it logged. */

@@ -1,34 +1,14 @@
-/**
- * `outbound recipient add|update` take the wire options (CONTRACT §7):
- * `--rep-survey-event-name guide|rep`, `--[no-]send-appliance-id`, `--[no-]send-custom-fields`.
- * Without them a new recipient has all off and an update leaves them as they are; each change
- * is in the audit log.
- */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { cliArgs } from '../support/cli.js';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
+import { runOutbound } from '../support/cli.js';
 
 let dir: string;
 
 async function outbound(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, cliArgs(...args), {
-      cwd: ROOT,
-      env: { ...process.env, OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'outbound.db')}` },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runOutbound({ OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'outbound.db')}` }, ...args);
 }
 
 /** The options as `recipient show` prints them. */

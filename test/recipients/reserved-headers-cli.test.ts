@@ -1,29 +1,15 @@
-/** The CLI refuses a reserved header as the API does (exit 2, the header named) and keeps a User-Agent. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliArgs } from '../support/cli.js';
+import { runOutbound } from '../support/cli.js';
 
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'outbound-headers-cli-'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function outbound(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, cliArgs(...args), {
-      cwd: ROOT,
-      env: { ...process.env, OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'o.db')}` },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runOutbound({ OUTBOUND_DATABASE_URL: `sqlite:${join(dir, 'o.db')}` }, ...args);
 }
 
 describe('outbound recipient add --header', () => {
