@@ -1,3 +1,7 @@
+/**
+ * `outbound custom-field add|list|remove`: the definitions integrations set as
+ * `session.custom.<code_name>`, each change in the audit log as `cli:<OS user>`.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

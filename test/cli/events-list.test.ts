@@ -1,3 +1,7 @@
+/**
+ * `outbound events list`: the events accepted, newest first, as GET /api/v1/events lists them
+ * (same filters, same cursor), read from the store without a running service.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

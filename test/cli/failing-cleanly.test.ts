@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,11 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, cliArgs, runOutbound } from '../support/cli.js';
-import { freePort, ServeProcess } from '../support/serve-process.js';
-import { waitUntil } from '../support/wait.js';
+import { freePort, ServeProcess, serveUntilStarted } from '../support/serve-process.js';
 
 const execute = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Runs `outbound …` to its end (serve included): exit code and output. */
 async function outbound(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
@@ -91,29 +89,7 @@ describe('a SQLite database that is not there', () => {
 
   it('serve says in one line that it created a new database, and not the next time', async () => {
     const path = join(dir, 'outbound.db');
-    const started = async () => {
-      const child = spawn(process.execPath, cliArgs('serve'), {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          OUTBOUND_DATABASE_URL: `sqlite:${path}`,
-          OUTBOUND_PORT: String(await freePort()),
-          OUTBOUND_HOST: '127.0.0.1',
-          OUTBOUND_LOG_LEVEL: 'info',
-        },
-      });
-      let output = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      const exited = new Promise((ok) => child.once('close', ok));
-      try {
-        await waitUntil(() => output.includes('outbound serving'), 'serve to start', 20_000);
-      } finally {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      return output;
-    };
+    const started = () => serveUntilStarted({ OUTBOUND_DATABASE_URL: `sqlite:${path}` });
     const first = await started();
     expect(first.match(/created a new database at [^"\n]*/g)).toEqual([
       `created a new database at ${path}`,

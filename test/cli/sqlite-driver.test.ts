@@ -3,18 +3,14 @@
  * that cannot load on this Node, stops the start in one line naming the cause, exit 2, with no
  * database created.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { autoDriverName, type SqliteDriverName } from '../../src/sqlite/index.js';
-import { type CliResult, cliArgs, runOutbound } from '../support/cli.js';
-import { freePort } from '../support/serve-process.js';
+import { type CliResult, runOutbound } from '../support/cli.js';
+import { serveUntilStarted } from '../support/serve-process.js';
 import { loadableDrivers } from '../support/sqlite-drivers.js';
-import { waitUntil } from '../support/wait.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
 
 const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
 
@@ -31,29 +27,7 @@ async function outbound(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliR
 }
 
 /** Starts serve until it says it is serving, stops it, and returns what it logged. */
-async function serveLog(env: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn(process.execPath, cliArgs('serve'), {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      OUTBOUND_PORT: String(await freePort()),
-      OUTBOUND_HOST: '127.0.0.1',
-      OUTBOUND_LOG_LEVEL: 'info',
-      ...env,
-    },
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise((ok) => child.once('close', ok));
-  try {
-    await waitUntil(() => output.includes('outbound serving'), 'serve to start', 20_000);
-  } finally {
-    child.kill('SIGTERM');
-    await exited;
-  }
-  return output;
-}
+const serveLog = serveUntilStarted;
 
 /** The driver's start line, as JSON. */
 function driverLine(log: string): { sqliteDriver: string; choice: string; msg: string } {

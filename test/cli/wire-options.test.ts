@@ -1,3 +1,9 @@
+/**
+ * `outbound recipient add|update` take the wire options (CONTRACT §7):
+ * `--rep-survey-event-name guide|rep`, `--[no-]send-appliance-id`, `--[no-]send-custom-fields`.
+ * Without them a new recipient has all off and an update leaves them as they are; each change
+ * is in the audit log.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

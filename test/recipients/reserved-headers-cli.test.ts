@@ -1,3 +1,4 @@
+/** The CLI refuses a reserved header as the API does (exit 2, the header named) and keeps a User-Agent. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

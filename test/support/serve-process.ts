@@ -138,3 +138,31 @@ export class ServeProcess {
     await this.kill();
   }
 }
+
+/**
+ * Starts `outbound serve` on a free loopback port (info logs, the test's environment plus
+ * `env`) until it says it is serving, stops it with SIGTERM, and returns all it printed.
+ */
+export async function serveUntilStarted(env: NodeJS.ProcessEnv): Promise<string> {
+  const child = spawn(process.execPath, cliArgs('serve'), {
+    cwd: resolve(import.meta.dirname, '../..'),
+    env: {
+      ...process.env,
+      OUTBOUND_PORT: String(await freePort()),
+      OUTBOUND_HOST: '127.0.0.1',
+      OUTBOUND_LOG_LEVEL: 'info',
+      ...env,
+    },
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise((ok) => child.once('close', ok));
+  try {
+    await waitUntil(() => output.includes('outbound serving'), 'serve to start', 20_000);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return output;
+}
