@@ -92,6 +92,7 @@ export async function drainGraphile(
   return withBaseline(GRAPHILE, label, workload, async (child, server, url, queued) => {
     const { drain, settled } = await drainToEnd(ctx, server, {
       label,
+      databaseUrl: url,
       system: GRAPHILE.name,
       workload,
       setupSeconds: queued.seconds,
@@ -155,6 +156,7 @@ export async function windowPgBoss(
       stats,
       cpu: cpu / seconds,
       dbCpu: db / seconds,
+      commitsPerDelivery: Number.NaN,
       extra: {
         settings,
         windowMs,

@@ -26,7 +26,13 @@ import { checks, clean, cpuText, type Drain, summarize } from '../drains/measure
 import { drainOutbound } from '../drains/outbound.js';
 import type { Workload } from '../pg-harness.js';
 import { postgres } from '../postgres.js';
-import { log } from '../util.js';
+import {
+  projectScaleOut,
+  type ScaleOutPoint,
+  type ScaleOutProjection,
+  scaleOutNote,
+} from '../scale-out.js';
+import { fmt, log, round } from '../util.js';
 import type { Context, Row, ScenarioResult } from './types.js';
 
 export const TARGET_ONE_VS_GRAPHILE = 4;
@@ -100,6 +106,7 @@ export async function pgOne(ctx: Context): Promise<ScenarioResult> {
     },
     notes: [
       `PostgreSQL, one recipient: ${serverNote(server.kind)}. Rate = deliveries / (last arrival − first arrival); pg-boss over ${Math.round(sizes.pgBossWindowMs / 1000)} s from its first arrival. CPU during the drain — Outbound: ${cpuText(outbound)}; graphile-worker: ${cpuText(graphile)}; pg-boss: ${cpuText(boss)}. Receiver — Outbound: ${checks(outbound)}; graphile-worker: ${checks(graphile)}; pg-boss: ${checks(boss)}.`,
+      perDeliveryNote(outbound),
     ],
   };
 }
@@ -120,7 +127,7 @@ export async function pgMany(ctx: Context): Promise<ScenarioResult> {
   log(
     `pg-many: ${total.toLocaleString('en-US')} deliveries over ${r.toLocaleString('en-US')} recipients`,
   );
-  const outbound = await drainOutbound(ctx, 'pg_many', workload);
+  const outbound = await drainOutbound(ctx, 'pg_many', workload, 1, 0, IDLE_MS);
   const graphile = await drainGraphile(ctx, 'pg_many', workload);
   const boss = await windowPgBoss(ctx, 'pg_many', bossWorkload, sizes.pgBossWindowMs);
   // Without burstWhenBatchFull: one batch per polling interval (issue #5's 220/s).
@@ -132,6 +139,12 @@ export async function pgMany(ctx: Context): Promise<ScenarioResult> {
     { ...PGBOSS_SETTINGS, burst: false },
     'pg-boss (no burst)',
   );
+  const scaleOut = projectScaleOut({
+    rate: outbound.rate,
+    nodeCpu: outbound.cpu,
+    postgresCpu: outbound.dbCpu,
+    idlePostgresCpu: (outbound.extra.idleCpuShareOfOneCore as { postgresCpu: number }).postgresCpu,
+  });
   const rows: Row[] = [
     rateRow(
       `7a. PostgreSQL, ${total.toLocaleString('en-US')} deliveries over ${r.toLocaleString('en-US')} recipients, drain rate`,
@@ -152,6 +165,7 @@ export async function pgMany(ctx: Context): Promise<ScenarioResult> {
       bossPolled,
       `pg-boss 12 as 7b without burstWhenBatchFull (a batch per ${PGBOSS_SETTINGS.pollingIntervalSeconds} s poll), ${bossPolled.delivered.toLocaleString('en-US')} delivered in ${bossPolled.seconds.toFixed(1)} s`,
     ),
+    ...scaleOutRows(scaleOut),
   ];
   return {
     name: 'pg-many',
@@ -159,6 +173,7 @@ export async function pgMany(ctx: Context): Promise<ScenarioResult> {
     rows,
     details: {
       server: server.kind,
+      scaleOut: scaleOutDetails(scaleOut),
       outbound: summarize(outbound),
       graphileWorker: summarize(graphile),
       pgBoss: summarize(boss),
@@ -166,7 +181,79 @@ export async function pgMany(ctx: Context): Promise<ScenarioResult> {
     },
     notes: [
       `PostgreSQL, ${r.toLocaleString('en-US')} recipients: ${workload.events} events, each to every recipient (Outbound stores an event once and fans it out; graphile-worker has a job per delivery, queued event by event). pg-boss: ${bossWorkload.events} events to each of ${sizes.pgBossRecipients} recipients (the same number of deliveries), rate over at most ${Math.round(sizes.pgBossWindowMs / 1000)} s. ${serverNote(server.kind)}. CPU during the drain — Outbound: ${cpuText(outbound)}; graphile-worker: ${cpuText(graphile)}; pg-boss: ${cpuText(boss)}; pg-boss without burst: ${cpuText(bossPolled)}. Receiver — Outbound: ${checks(outbound)}; graphile-worker: ${checks(graphile)}; pg-boss: ${checks(boss)}; without burst: ${checks(bossPolled)}.`,
+      scaleOutNote(scaleOut, SERVE_CONCURRENCY),
     ],
+  };
+}
+
+/** The serve children's OUTBOUND_CONCURRENCY (the default). */
+const SERVE_CONCURRENCY = 64;
+/** How long pg-many measures the idle node's load on PostgreSQL before the drain. */
+const IDLE_MS = 2000;
+
+/**
+ * Where a lone lane's delivery time goes: the time between two deliveries (1 / rate), the
+ * HTTP request within it as Outbound timed it, and the rest; CPU per delivery on either side.
+ */
+function perDeliveryNote(d: Drain): string {
+  const each = 1e6 / d.rate;
+  const http = d.extra.httpRequestMs as { mean: number; p50: number; p99: number } | undefined;
+  const split =
+    http === undefined
+      ? ''
+      : `: the HTTP request (from leaving to the response's end, as Outbound timed it) ${(http.mean * 1000).toFixed(0)} µs on average (p50 ${(http.p50 * 1000).toFixed(0)}, p99 ${(http.p99 * 1000).toFixed(0)}), the rest ${(each - http.mean * 1000).toFixed(0)} µs (the ack's round trip to PostgreSQL, the lane's own work, reading ahead 128 at a time)`;
+  return `Outbound, one recipient, per delivery: ${each.toFixed(0)} µs between two deliveries${split}. CPU per delivery: \`outbound serve\` ${perDeliveryUs(d.cpu, d.rate)} µs, PostgreSQL ${perDeliveryUs(d.dbCpu, d.rate)} µs.`;
+}
+
+/** CPU microseconds per delivery, from a share of a core and a rate. */
+function perDeliveryUs(cores: number, rate: number): string {
+  return ((cores / rate) * 1e6).toFixed(0);
+}
+
+/** 7d and 7e: CPU per delivery on either side, and the projection of 10 nodes against 1. */
+function scaleOutRows(p: ScaleOutProjection): Row[] {
+  const at = (k: number) => p.points.find((x) => x.nodes === k) as ScaleOutPoint;
+  const one = at(1);
+  const three = at(3);
+  const ten = at(10);
+  const primary = p.assumptions.primaryCores;
+  return [
+    {
+      scenario:
+        '7d. PostgreSQL, many recipients, CPU per delivery: `outbound serve` vs the PostgreSQL server',
+      unit: 'µs CPU',
+      outbound: p.nodeCpuUsPerDelivery,
+      baseline: p.postgresCpuUsPerDelivery,
+      baselineLabel: 'PostgreSQL server, same drain, µs CPU',
+      ratio: p.nodeCpuUsPerDelivery / p.postgresCpuUsPerDelivery,
+      target: null,
+      pass: null,
+    },
+    {
+      scenario: `7e. Scale-out on paper: 10 nodes vs 1 on separate machines sharing a ${primary}-core primary (projected from 7d)`,
+      unit: 'deliveries/s',
+      outbound: ten.throughput,
+      baseline: one.throughput,
+      baselineLabel: `one node, projected; 3 nodes ${fmt(three.throughput)}/s; 10 nodes bound by ${ten.bound === 'nodes' ? "the nodes' CPU" : "the primary's CPU"}`,
+      ratio: ten.throughput / one.throughput,
+      target: null,
+      pass: null,
+    },
+  ];
+}
+
+function scaleOutDetails(p: ScaleOutProjection) {
+  return {
+    ...p,
+    nodeCpuUsPerDelivery: round(p.nodeCpuUsPerDelivery, 1),
+    postgresCpuUsPerDelivery: round(p.postgresCpuUsPerDelivery, 1),
+    nodeCap: round(p.nodeCap, 0),
+    nodesUntilPostgresBound: round(p.nodesUntilPostgresBound, 2),
+    points: p.points.map((x) => ({
+      ...x,
+      throughput: round(x.throughput, 0),
+      primaryCoresUsed: round(x.primaryCoresUsed, 2),
+    })),
   };
 }
 
@@ -210,7 +297,7 @@ export async function pgNodes(ctx: Context): Promise<ScenarioResult> {
       threeNodes: summarize(three),
     },
     notes: [
-      `PostgreSQL, 1 vs 3 nodes: ${workload.events} events to each of ${r.toLocaleString('en-US')} recipients; the receiver answers each request ${delay} ms after its body arrived. Each \`outbound serve\` has OUTBOUND_CONCURRENCY 64; the 3 nodes share one database, each on its own port, all on this machine's cores with PostgreSQL and the receiver. 1 node: ${Math.round(one.rate)}/s, ${checks(one)}, ${cpuText(one)}. 3 nodes: ${Math.round(three.rate)}/s, ${checks(three)}, ${cpuText(three)} together; delivered per node ${(three.extra.deliveredPerNode as number[]).join(' / ')}${caveat}.`,
+      `PostgreSQL, 1 vs 3 nodes: ${workload.events} events to each of ${r.toLocaleString('en-US')} recipients; the receiver answers each request ${delay} ms after its body arrived. Each \`outbound serve\` has OUTBOUND_CONCURRENCY 64; the 3 nodes share one database, each on its own port, all on this machine's cores with PostgreSQL and the receiver. 1 node: ${Math.round(one.rate)}/s, ${checks(one)}, ${cpuText(one)}. 3 nodes: ${Math.round(three.rate)}/s, ${checks(three)}, ${cpuText(three)} together; delivered per node ${(three.extra.deliveredPerNode as number[]).join(' / ')}${caveat}. PostgreSQL CPU per delivery (what the scale-out projection of pg-many assumes constant): 1 node ${perDeliveryUs(one.dbCpu, one.rate)} µs, 3 nodes ${perDeliveryUs(three.dbCpu, three.rate)} µs.`,
     ],
   };
 }
