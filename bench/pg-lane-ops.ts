@@ -3,7 +3,7 @@
  * without HTTP: the store's own calls, in process, on a fresh database of the bench's server
  * (an embedded PostgreSQL, or OUTBOUND_BENCH_DATABASE_URL). For each kind of operation, wall
  * time per operation (one after another, as a lone lane makes them), this process's CPU and
- * the server's CPU per operation:
+ * the server's CPU and the WAL it wrote per operation:
  *
  * - `SELECT 1`: the floor, a round trip that does nothing;
  * - `ack, fenced`: markDelivered under a lease, as `outbound serve` acks (the lane's write
@@ -26,13 +26,23 @@ interface Measured {
   wallUs: number;
   cpuUs: number;
   dbCpuUs: number;
+  walBytes: number;
+}
+
+async function walLsn(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ b: string }>(
+    "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS b",
+  );
+  return Number(rows[0]?.b);
 }
 
 async function measure(
   server: { cpuSeconds(): number },
+  raw: pg.Client,
   n: number,
   op: (i: number) => Promise<unknown>,
 ): Promise<Measured> {
+  const wal0 = await walLsn(raw);
   const db0 = server.cpuSeconds();
   const cpu0 = cpuUsage();
   const t0 = performance.now();
@@ -44,6 +54,7 @@ async function measure(
     wallUs: (wall * 1000) / n,
     cpuUs: (cpu.user + cpu.system) / n,
     dbCpuUs: (db * 1e6) / n,
+    walBytes: ((await walLsn(raw)) - wal0) / n,
   };
 }
 
@@ -96,11 +107,11 @@ async function main(): Promise<void> {
       const from = round * n;
       note(
         'SELECT 1',
-        await measure(server, n, () => raw.query({ name: 'one', text: 'SELECT 1' })),
+        await measure(server, raw, n, () => raw.query({ name: 'one', text: 'SELECT 1' })),
       );
       note(
         'ack, fenced',
-        await measure(server, n, (i) =>
+        await measure(server, raw, n, (i) =>
           store.markDelivered(
             { recipientId: fencedId, seq: fencedSeqs[from + i] as number, attempts: 0 },
             outcome(Date.now()),
@@ -110,7 +121,7 @@ async function main(): Promise<void> {
       );
       note(
         'ack, unfenced',
-        await measure(server, n, (i) =>
+        await measure(server, raw, n, (i) =>
           store.markDelivered(
             { recipientId: plainId, seq: plainSeqs[from + i] as number, attempts: 0 },
             outcome(Date.now()),
@@ -118,29 +129,37 @@ async function main(): Promise<void> {
         ),
       );
       const reads = Math.max(1, Math.floor(n / 128));
-      const read = await measure(server, reads, () => store.pendingDeliveries(fencedId, 128));
+      const read = await measure(server, raw, reads, () => store.pendingDeliveries(fencedId, 128));
       note('read ahead (per delivery)', {
         wallUs: read.wallUs / 128,
         cpuUs: read.cpuUs / 128,
         dbCpuUs: read.dbCpuUs / 128,
+        walBytes: read.walBytes / 128,
       });
     }
     process.stdout.write(
       `${n} operations per kind and round, ${rounds} rounds, ${server.kind}\n` +
-        'kind                          wall µs/op   this process CPU µs/op   PostgreSQL CPU µs/op\n',
+        'kind                          wall µs/op   this process CPU µs/op   PostgreSQL CPU µs/op   WAL B/op\n',
     );
     for (const [kind, ms] of Object.entries(results)) {
       const median = (f: (m: Measured) => number) =>
         ms.map(f).sort((a, b) => a - b)[Math.floor(ms.length / 2)] as number;
-      process.stdout.write(
-        `${kind.padEnd(30)}${median((m) => m.wallUs)
+      const cells = [
+        kind.padEnd(30),
+        median((m) => m.wallUs)
           .toFixed(0)
-          .padStart(10)}${median((m) => m.cpuUs)
+          .padStart(10),
+        median((m) => m.cpuUs)
           .toFixed(0)
-          .padStart(25)}${median((m) => m.dbCpuUs)
+          .padStart(25),
+        median((m) => m.dbCpuUs)
           .toFixed(0)
-          .padStart(23)}\n`,
-      );
+          .padStart(23),
+        median((m) => m.walBytes)
+          .toFixed(0)
+          .padStart(11),
+      ];
+      process.stdout.write(`${cells.join('')}\n`);
     }
   } finally {
     await raw.end();

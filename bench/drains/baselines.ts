@@ -156,7 +156,7 @@ export async function windowPgBoss(
       stats,
       cpu: cpu / seconds,
       dbCpu: db / seconds,
-      commitsPerDelivery: Number.NaN,
+      writesPerDelivery: { transactions: Number.NaN, walBytes: Number.NaN },
       extra: {
         settings,
         windowMs,

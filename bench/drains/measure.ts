@@ -10,7 +10,7 @@ import type { Workload } from '../pg-harness.js';
 import { type PostgresServer, postgres } from '../postgres.js';
 import type { ReceiverStats } from '../receiver-stats.js';
 import type { Context } from '../scenarios/types.js';
-import { log, monoMs, round, sleep } from '../util.js';
+import { log, monoMs, round } from '../util.js';
 
 export interface Drain {
   system: string;
@@ -28,11 +28,11 @@ export interface Drain {
   /** CPU of the PostgreSQL server over the drain (NaN when not the embedded one). */
   dbCpu: number;
   /**
-   * Transactions committed in the drain's database per delivery, from the start to shortly
-   * after the end (pg_stat_database; NaN when not counted). Background work such as
-   * heartbeats and polling counts too.
+   * Per delivery, from the start to the last arrival: write transactions (transaction ids
+   * assigned) and bytes of WAL written on the server; NaN when not counted. Background work
+   * such as heartbeats and polling counts too.
    */
-  commitsPerDelivery: number;
+  writesPerDelivery: { transactions: number; walBytes: number };
   extra: Record<string, unknown>;
 }
 
@@ -47,7 +47,8 @@ export function summarize(d: Drain) {
     setupSeconds: round(d.setupSeconds, 2),
     cpuShareOfOneCore: round(d.cpu, 2),
     postgresCpuShareOfOneCore: round(d.dbCpu, 2),
-    commitsPerDelivery: round(d.commitsPerDelivery, 3),
+    writeTransactionsPerDelivery: round(d.writesPerDelivery.transactions, 3),
+    walBytesPerDelivery: round(d.writesPerDelivery.walBytes, 0),
     receiver: {
       requests: d.stats.count,
       outOfOrder: d.stats.outOfOrder,
@@ -63,13 +64,13 @@ export function checks(d: Drain): string {
   return `${d.stats.count.toLocaleString('en-US')} requests, ${d.stats.outOfOrder} out of order, ${d.stats.duplicates} duplicates, ${d.stats.overlapping} overlapping`;
 }
 
-/** "0.37 of a core (PostgreSQL 0.80; 1.02 commits per delivery)" */
+/** "0.37 of a core (PostgreSQL 0.80; per delivery 1.02 write transactions, 612 B of WAL)" */
 export function cpuText(d: Drain): string {
   const db = [
     Number.isNaN(d.dbCpu) ? '' : `PostgreSQL ${d.dbCpu.toFixed(2)}`,
-    Number.isNaN(d.commitsPerDelivery)
+    Number.isNaN(d.writesPerDelivery.transactions)
       ? ''
-      : `${d.commitsPerDelivery.toFixed(2)} commits per delivery`,
+      : `per delivery ${d.writesPerDelivery.transactions.toFixed(2)} write transactions, ${Math.round(d.writesPerDelivery.walBytes)} B of WAL`,
   ].filter((part) => part !== '');
   return `${d.cpu.toFixed(2)} of a core${db.length === 0 ? '' : ` (${db.join('; ')})`}`;
 }
@@ -111,17 +112,20 @@ export function cpuMeter(
 }
 
 /**
- * Transactions committed in the database so far (pg_stat_database): a backend reports its
- * counts when it goes idle, at most once a second, so a reading waits that long after the work.
+ * Where the server's write-ahead log and transaction ids are: server-wide, so a drain alone on
+ * the server is charged with what its system wrote. Reading the next transaction id assigns
+ * none (a read-only transaction gets no id), and neither changes with reading them.
  */
-async function commitsIn(url: string): Promise<number> {
+async function serverWrites(url: string): Promise<{ xid: bigint; lsn: bigint }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>(
-      'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+    const { rows } = await client.query<{ xid: string; lsn: string }>(
+      'SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xid, pg_current_wal_lsn()::text AS lsn',
     );
-    return Number(rows[0]?.n ?? Number.NaN);
+    const row = rows[0] as { xid: string; lsn: string };
+    const [high, low] = row.lsn.split('/') as [string, string];
+    return { xid: BigInt(row.xid), lsn: (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`) };
   } finally {
     await client.end();
   }
@@ -129,7 +133,7 @@ async function commitsIn(url: string): Promise<number> {
 
 interface DrainRun<T> {
   label: string;
-  /** The drain's database: its commits per delivery are counted when given. */
+  /** The drain's database: its write transactions and WAL per delivery are counted when given. */
   databaseUrl?: string;
   system: string;
   workload: Workload;
@@ -153,25 +157,32 @@ export async function drainToEnd<T>(
   ctx: Context,
   server: PostgresServer,
   run: DrainRun<T>,
-): Promise<{ drain: Drain; settled: T; firstArrivalAfterStartMs: number }> {
+): Promise<{
+  drain: Drain;
+  settled: T;
+  firstArrivalAfterStartMs: number;
+  /** From the first arrival to the last, on the monotonic clock (a CPU profile's window). */
+  arrivals: { fromMs: number; toMs: number };
+}> {
   const total = run.workload.events * run.workload.recipients;
   await ctx.receiver.reset(false, { perPath: true, delayMs: run.delayMs ?? 0 });
-  const commits0 = run.databaseUrl === undefined ? undefined : await commitsIn(run.databaseUrl);
+  const writes0 = run.databaseUrl === undefined ? undefined : await serverWrites(run.databaseUrl);
   const cpuUsed = cpuMeter(server, run.pids);
   const startedAt = monoMs();
   await run.start();
   const stats = await ctx.receiver.awaitCount(total, 60_000, `${run.label} ${run.system}`);
   const { cpu, db } = cpuUsed();
-  const stillReporting = sleep(1100);
+  const writes1 = run.databaseUrl === undefined ? undefined : await serverWrites(run.databaseUrl);
   const settled = await run.settle();
   const after = await ctx.receiver.stats();
-  let commitsPerDelivery = Number.NaN;
-  if (run.databaseUrl !== undefined && commits0 !== undefined) {
-    await stillReporting;
-    // Less this reading's own transaction and the one before it.
-    commitsPerDelivery = ((await commitsIn(run.databaseUrl)) - commits0 - 1) / total;
-  }
   const seconds = ((stats.lastAt as number) - (stats.firstAt as number)) / 1000;
+  const written =
+    writes0 === undefined || writes1 === undefined
+      ? { transactions: Number.NaN, walBytes: Number.NaN }
+      : {
+          transactions: Number(writes1.xid - writes0.xid) / total,
+          walBytes: Number(writes1.lsn - writes0.lsn) / total,
+        };
   const drain: Drain = {
     system: run.system,
     recipients: run.workload.recipients,
@@ -183,10 +194,15 @@ export async function drainToEnd<T>(
     stats: after,
     cpu: cpu / seconds,
     dbCpu: db / seconds,
-    commitsPerDelivery,
+    writesPerDelivery: written,
     extra: {},
   };
-  return { drain, settled, firstArrivalAfterStartMs: (stats.firstAt as number) - startedAt };
+  return {
+    drain,
+    settled,
+    firstArrivalAfterStartMs: (stats.firstAt as number) - startedAt,
+    arrivals: { fromMs: stats.firstAt as number, toMs: stats.lastAt as number },
+  };
 }
 
 /** "pg_one: graphile-worker: 512 deliveries/s (7.81 s; 4,000 requests, …)" */

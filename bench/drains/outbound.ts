@@ -101,7 +101,7 @@ export async function drainOutbound(
       );
       for (let i = 0; i < nodes; i++) serves.push(await Serve.start(prepared, ctx.serveOptions));
       const idle = idleMs === undefined ? undefined : await idleCpu(server, serves, idleMs);
-      const { drain, settled, firstArrivalAfterStartMs } = await drainToEnd(ctx, server, {
+      const { drain, settled, firstArrivalAfterStartMs, arrivals } = await drainToEnd(ctx, server, {
         label,
         databaseUrl: url,
         system: name,
@@ -123,6 +123,7 @@ export async function drainOutbound(
         nodes,
         receiverDelayMs: delayMs,
         firstArrivalAfterResumeStartMs: round(firstArrivalAfterStartMs, 1),
+        arrivalsMonotonicMs: arrivals,
         deliveredPerNode: perNode,
         ...(idle === undefined ? {} : { idleCpuShareOfOneCore: idle }),
         httpRequestMs: settled,

@@ -98,6 +98,13 @@ export async function pgOne(ctx: Context): Promise<ScenarioResult> {
     name: 'pg-one',
     title: 'PostgreSQL drain to one recipient',
     rows,
+    // What `--profile` summarizes serve's profile over, besides its whole life.
+    windows: [
+      {
+        label: 'outbound drain',
+        ...(outbound.extra.arrivalsMonotonicMs as { fromMs: number; toMs: number }),
+      },
+    ],
     details: {
       server: server.kind,
       outbound: summarize(outbound),
