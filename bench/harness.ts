@@ -122,6 +122,31 @@ export class LoadGenerator {
   }
 }
 
+/** The idle-latency baseline (relay-process.ts): fsync, forward to `recipientUrl`, 202. */
+export class Relay {
+  private constructor(
+    readonly ipc: IpcChild,
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+
+  static async start(recipientUrl: string): Promise<Relay> {
+    const dir = makeTempDir('outbound-bench-relay-');
+    const ipc = new IpcChild('relay-process.ts', [recipientUrl, dir]);
+    const ready = await ipc.waitFor((m) => m.type === 'ready');
+    return new Relay(ipc, Number(ready.port), dir);
+  }
+
+  get base(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await this.ipc.stop();
+    removeTempDir(this.dir);
+  }
+}
+
 export class HelloWorld {
   private constructor(
     readonly ipc: IpcChild,
@@ -280,11 +305,15 @@ export class Serve {
         ? ['--import', 'tsx', ...profile, 'src/cli/main.ts']
         : [...profile, join(options.compiledDir, 'cli', 'main.js')];
     const child = track(
-      spawn(process.execPath, [...entry, 'serve'], {
-        cwd: ROOT_DIR,
-        env,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      }),
+      spawn(
+        process.execPath,
+        [...(process.env.BENCH_SERVE_FLAGS?.split(' ').filter(Boolean) ?? []), ...entry, 'serve'],
+        {
+          cwd: ROOT_DIR,
+          env,
+          stdio: ['ignore', process.env.BENCH_SERVE_FLAGS ? 'inherit' : 'ignore', 'pipe'],
+        },
+      ),
     );
     const serve = new Serve(child, port, prepared);
     await serve.waitReady();

@@ -75,7 +75,10 @@ export function markdownTable(rows: Row[]): string {
     '|---|---:|---:|---:|---|---|',
   ];
   for (const row of rows) {
-    const baseline = row.baseline === null ? '—' : `${fmt(row.baseline)} (${row.baselineLabel})`;
+    const baseline =
+      row.baseline === null
+        ? '—'
+        : `${fmt(row.baseline, row.unit === 'ms' ? 2 : 0)} (${row.baselineLabel})`;
     lines.push(
       `| ${row.scenario} | ${figure(row.outbound, row.unit)} | ${baseline} | ${row.ratio === null ? '—' : row.ratio.toFixed(3)} | ${row.target ?? '—'} | ${verdict(row)} |`,
     );

@@ -10,7 +10,8 @@ import { cpuSeconds, prepareStore, queueThroughApi, Serve } from '../harness.js'
 import { log, monoMs, round } from '../util.js';
 import type { Context, ScenarioResult } from './types.js';
 
-export const TARGET_RATIO = 0.7;
+/** Issue #17: the wall-clock ratio should reach this once the CPU target is met. */
+export const TARGET_RATIO = 0.9;
 /** serve's CPU per delivery against the loop's CPU per request (issue #17): at most this. */
 export const TARGET_CPU_RATIO = 1.1;
 
