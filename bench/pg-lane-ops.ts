@@ -9,6 +9,9 @@
  * - `ack, fenced`: markDelivered under a lease, as `outbound serve` acks (the lane's write
  *   after each 200; synchronous_commit off);
  * - `ack, unfenced`: the same without the lease check;
+ * - `ack statement, pg's query path` and `…, short path`: the fenced ack statement alone on a
+ *   connection like the store's, sent through pg's Query or the way a lone ack goes
+ *   (short-statement.ts), side by side;
  * - `read ahead`: pendingDeliveries of 128 (a lane reads its queue 128 at a time), per delivery.
  *
  * The acks take the N queued deliveries in order, as a lane does. Rounds alternate the kinds.
@@ -16,6 +19,9 @@
 import { cpuUsage } from 'node:process';
 import pg from 'pg';
 import { openStore } from '../src/store/open.js';
+import { prepared } from '../src/store/postgres/database.js';
+import { runShort, type ShortParam } from '../src/store/postgres/short-statement.js';
+import { MARK_DELIVERED_FENCED } from '../src/store/postgres/sql/acks.js';
 import type { PostgresStore } from '../src/store/postgres/store.js';
 import type { AttemptOutcome } from '../src/types.js';
 import { insertPostgresBacklog, preparePostgresStore } from './pg-harness.js';
@@ -64,22 +70,30 @@ async function main(): Promise<void> {
   const rounds = 3;
   const server = await postgres();
   const url = await server.createDatabase('lane_ops');
-  const recipients = [0, 1].map((k) => ({
+  const recipients = [0, 1, 2, 3].map((k) => ({
     name: `r${k}`,
     url: `http://127.0.0.1:9/r/${k}`,
     paused: true,
   }));
   const { recipientIds } = await preparePostgresStore(url, recipients);
-  // Enough deliveries for every round's acks, for both recipients.
-  await insertPostgresBacklog(url, n * rounds, 2);
+  // Enough deliveries for every round's acks, for every recipient.
+  await insertPostgresBacklog(url, n * rounds, recipients.length);
   const store = openStore(url) as PostgresStore;
   const raw = new pg.Client({ connectionString: url });
   await raw.connect();
+  // A connection like the store's `off` pool, for the ack statement on either path.
+  const off = new pg.Client({ connectionString: url, options: '-c synchronous_commit=off' });
+  await off.connect();
   try {
     const cluster = store.cluster;
     const node = await cluster.register('lane-ops', 60_000);
     const held = await cluster.claim(node, recipientIds);
-    const [fencedId, plainId] = recipientIds as [number, number];
+    const [fencedId, plainId, queryPathId, shortPathId] = recipientIds as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const fence = { node, token: held.get(fencedId) as number };
     const seqs = async (id: number) =>
       (
@@ -90,6 +104,17 @@ async function main(): Promise<void> {
       ).rows.map((r) => Number(r.seq));
     const fencedSeqs = await seqs(fencedId);
     const plainSeqs = await seqs(plainId);
+    const queryPathSeqs = await seqs(queryPathId);
+    const shortPathSeqs = await seqs(shortPathId);
+    const ackValues = (id: number, seq: number) => [
+      id,
+      seq,
+      Date.now(),
+      200,
+      0.5,
+      node,
+      held.get(id),
+    ];
     const outcome = (at: number): AttemptOutcome => ({
       at,
       status: 200,
@@ -128,6 +153,27 @@ async function main(): Promise<void> {
           ),
         ),
       );
+      note(
+        "ack statement, pg's query path",
+        await measure(server, raw, n, (i) =>
+          off.query(
+            prepared(
+              MARK_DELIVERED_FENCED,
+              ackValues(queryPathId, queryPathSeqs[from + i] as number),
+            ),
+          ),
+        ),
+      );
+      note(
+        'ack statement, short path',
+        await measure(server, raw, n, (i) => {
+          const config = prepared(
+            MARK_DELIVERED_FENCED,
+            ackValues(shortPathId, shortPathSeqs[from + i] as number),
+          );
+          return runShort(off, config.name as string, config.text, config.values as ShortParam[]);
+        }),
+      );
       const reads = Math.max(1, Math.floor(n / 128));
       const read = await measure(server, raw, reads, () => store.pendingDeliveries(fencedId, 128));
       note('read ahead (per delivery)', {
@@ -163,6 +209,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await raw.end();
+    await off.end();
     await store.close();
     await server.dropDatabase(url).catch(() => undefined);
     await stopPostgres();

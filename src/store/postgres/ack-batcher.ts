@@ -2,6 +2,7 @@ import pg from 'pg';
 import { type LaneFence, LeaseLostError } from '../cluster-store.js';
 import { type PostgresConnection, prepared } from './database.js';
 import { laneWrite } from './lane-write.js';
+import { runShort, type ShortParam, type ShortResult } from './short-statement.js';
 import { MARK_DELIVERED, MARK_DELIVERED_BATCH, MARK_DELIVERED_FENCED } from './sql/acks.js';
 
 /** A lane's 200, as the batched statement takes it. */
@@ -87,12 +88,22 @@ export class AckBatcher {
     return client;
   }
 
-  private async query<R extends pg.QueryResultRow>(
-    config: pg.QueryConfig,
-  ): Promise<pg.QueryResult<R>> {
+  private query<R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
+    return this.onClient((client) => client.query<R>(config));
+  }
+
+  /** A lone ack's statement the short way (short-statement.ts): its parameters are scalars. */
+  private short(config: pg.QueryConfig): Promise<ShortResult> {
+    const { name, text, values } = config;
+    return this.onClient((client) =>
+      runShort(client, name as string, text, (values ?? []) as ShortParam[]),
+    );
+  }
+
+  private async onClient<T>(send: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = this.client ?? (await this.connect());
     try {
-      return await client.query<R>(config);
+      return await send(client);
     } catch (error) {
       // The server refused the statement: the connection itself is fine.
       if (error instanceof pg.DatabaseError && this.broken === undefined) throw error;
@@ -169,10 +180,13 @@ export class AckBatcher {
     }
   }
 
-  /** A lone ack: the plain statement, planned once per connection, which is cheaper alone. */
+  /**
+   * A lone ack: the plain statement, planned once per connection, which is cheaper alone, and
+   * sent the short way, since the lane waits for it before its next request.
+   */
   private async writeOne(ack: Waiting): Promise<void> {
     const values = [ack.recipientId, ack.seq, ack.at, ack.status, ack.latencyMs];
-    const run = (query: pg.QueryConfig) => this.query(query);
+    const run = (query: pg.QueryConfig) => this.short(query);
     await laneWrite(run, MARK_DELIVERED, MARK_DELIVERED_FENCED, values, ack.fence).then(
       () => ack.resolve(),
       (error) => {

@@ -4,7 +4,7 @@ import { prepared } from './database.js';
 import { LANE_HELD } from './sql/lane.js';
 
 /** Sends one statement on whatever connection the caller uses (a pool, or a kept client). */
-export type RunQuery = (query: pg.QueryConfig) => Promise<pg.QueryResult>;
+export type RunQuery = (query: pg.QueryConfig) => Promise<{ rowCount: number | null }>;
 
 /**
  * One lane write, plain or, under `fence`, made only while the lane is still held with it.
