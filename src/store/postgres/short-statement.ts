@@ -8,7 +8,11 @@ export interface ShortResult {
   rowCount: number;
 }
 
-/** The parts of pg's connection a short statement uses (pg's Query uses the same ones). */
+/**
+ * The parts of pg's connection a short statement uses (pg's Query uses the same ones). They are
+ * pg internals, not its API: package.json pins pg to an exact version for this reason, and
+ * test/store/postgres-short-statement.test.ts must pass before any upgrade.
+ */
 interface WireConnection {
   stream: { writable: boolean; write(chunk: Buffer): boolean };
   /** Statements this connection's server has parsed, by name (pg's own bookkeeping). */
