@@ -65,6 +65,11 @@ export class FailureBackoff {
     }
   }
 
+  /** Keys tracked now (at most `maxKeys`). */
+  get size(): number {
+    return this.failures.size;
+  }
+
   /** Forgets `key` (after a successful sign-in). */
   reset(key: string): void {
     this.failures.delete(key);
