@@ -62,6 +62,9 @@ async function bearerStep(
   const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(header);
   if (match === null) return unauthorized(request, reply, NO_CREDENTIALS, 'Bearer');
   const caller = await authenticateBearer(ctx, match[1] as string);
+  // Not counted as a failed attempt, unlike secrets and passwords: a token is 256 random bits
+  // looked up by its hash, so guessing gets nowhere, while an integration whose token just
+  // expired must not find its fresh one refused.
   if (caller === undefined) {
     return unauthorized(request, reply, BAD_TOKEN, 'Bearer error="invalid_token"');
   }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type CredentialThrottle, waitText } from '../credentials/credential-throttle.js';
 import { decodeFormBody, EventValidationError } from '../events/index.js';
 import { PUBLIC } from '../http/access.js';
 import { issueAccessToken } from '../operations/api-accounts.js';
@@ -7,9 +8,11 @@ import type { OperationsContext } from '../operations/context.js';
 /** An error of RFC 6749 §5.2: `{"error": code, "error_description": text}`. */
 class OAuthError extends Error {
   constructor(
-    readonly code: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type',
+    readonly code: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'slow_down',
     message: string,
     readonly status = 400,
+    /** Seconds the client must wait, for a 429. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -33,6 +36,7 @@ function sendOAuthError(
   if (error instanceof OAuthError) {
     // §5.2: a failed client authentication is a 401 inviting the scheme the client may use.
     if (error.status === 401) reply.header('www-authenticate', 'Basic realm="oauth2"');
+    if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
     return sendOAuth(reply, error.status, { error: error.code, error_description: error.message });
   }
   const status =
@@ -126,9 +130,15 @@ function clientCredentials(
 /**
  * `POST /oauth2/token`: the client credentials grant of RFC 6749 §4.4, as the appliance
  * serves it to its API accounts. Its own errors, in the RFC's JSON shape, not the API's.
- * Not throttled: a client secret is 256 random bits, which no rate of guessing reaches.
+ * Failed client authentications slow down whoever made them, as failed admin sign-ins do
+ * (`throttle`, keyed by client id and address): a 256-bit secret is beyond any rate of
+ * guessing, but a guesser is refused cheaply, named in the log, and gets nothing checked.
  */
-export function oauthRoutes(app: FastifyInstance, ctx: OperationsContext): void {
+export function oauthRoutes(
+  app: FastifyInstance,
+  ctx: OperationsContext,
+  throttle: CredentialThrottle,
+): void {
   app.register(async (scope) => {
     scope.setErrorHandler(sendOAuthError);
     scope.post('/oauth2/token', PUBLIC, async (request, reply) => {
@@ -145,18 +155,29 @@ export function oauthRoutes(app: FastifyInstance, ctx: OperationsContext): void 
           `grant_type ${grantType.slice(0, 64)} is not supported: use client_credentials`,
         );
       }
+      const now = ctx.clock();
+      const wait = throttle.wait(clientId, request.ip, now);
+      // Refused before the secret is checked: a guess made while waiting tells nothing.
+      if (wait > 0) {
+        refused(request, clientId, 429);
+        throw new OAuthError(
+          'slow_down',
+          `too many failed client authentications: try again in ${waitText(wait)}`,
+          429,
+          Math.ceil(wait / 1000),
+        );
+      }
       const issued = await issueAccessToken(ctx, clientId, clientSecret);
       if (issued === undefined) {
-        request.log.warn(
-          { clientId: clientId.slice(0, 64), ip: request.ip },
-          'OAuth2 client refused',
-        );
+        throttle.fail(clientId, request.ip, now);
+        refused(request, clientId, 401);
         throw new OAuthError(
           'invalid_client',
           'unknown client, wrong secret, or a disabled account',
           401,
         );
       }
+      throttle.succeed(clientId, request.ip);
       return sendOAuth(reply, 200, {
         access_token: issued.accessToken,
         token_type: 'Bearer',
@@ -164,4 +185,12 @@ export function oauthRoutes(app: FastifyInstance, ctx: OperationsContext): void 
       });
     });
   });
+}
+
+/** As the admin's refused sign-ins are logged: operators see who guesses, and from where. */
+function refused(request: FastifyRequest, clientId: string, status: 401 | 429): void {
+  request.log.warn(
+    { clientId: clientId.slice(0, 64), ip: request.ip, status },
+    'OAuth2 client refused',
+  );
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CredentialThrottle } from '../credentials/credential-throttle.js';
 import type { SignIn } from '../credentials/sign-in.js';
 import type { OperationsContext } from '../operations/context.js';
 import { isStorageUnavailable, storageFaultOf } from '../store/storage-health.js';
@@ -13,6 +14,8 @@ export interface ApplianceOptions {
   ctx: OperationsContext;
   /** The admin /login's failure counting: legacy username/password attempts count there too. */
   signIn: SignIn;
+  /** Failed OAuth2 client authentications, by client id and address (tests pass their own). */
+  clientThrottle?: CredentialThrottle;
 }
 
 /**
@@ -27,7 +30,7 @@ export async function appliancePlugin(
   options: ApplianceOptions,
 ): Promise<void> {
   defineApplianceAccess(app, options);
-  oauthRoutes(app, options.ctx);
+  oauthRoutes(app, options.ctx, options.clientThrottle ?? new CredentialThrottle());
   app.register(async (api) => {
     // The appliance never took multipart: refused here with its XML error, not a JSON 415.
     api.addContentTypeParser('multipart/form-data', async () => {

@@ -8,6 +8,10 @@ import { parseFormBody } from '../../src/api/body-parsers.js';
 import { applianceParams } from '../../src/appliance-api/params.js';
 import { appliancePlugin, sendApplianceError } from '../../src/appliance-api/plugin.js';
 import { NO_LOG } from '../../src/audit/index.js';
+import {
+  CredentialThrottle,
+  FAILED_ATTEMPT_DEFAULTS,
+} from '../../src/credentials/credential-throttle.js';
 import { SIGN_IN_DEFAULTS, SignIn } from '../../src/credentials/sign-in.js';
 import { AccessControl } from '../../src/http/access.js';
 import type { ChangedBy } from '../../src/operations/api-accounts.js';
@@ -20,6 +24,8 @@ export interface Harness {
   url: string;
   app: FastifyInstance;
   signIn: SignIn;
+  /** The OAuth2 token endpoint's count of failed client authentications. */
+  clientThrottle: CredentialThrottle;
   /** The clock the service reads; move it forward to expire tokens. */
   clock: { now: number };
   ctx: OperationsContext;
@@ -30,7 +36,8 @@ export interface Harness {
 
 export async function startHarness(
   store: Store,
-  options: { legacyApiAuth?: boolean } = {},
+  /** `clientThrottleKeys`: the keys each of the token endpoint's counts keeps at most. */
+  options: { legacyApiAuth?: boolean; clientThrottleKeys?: number } = {},
 ): Promise<Harness> {
   const clock = { now: Date.parse('2026-12-03T12:00:00Z') };
   const ctx = {
@@ -49,7 +56,11 @@ export async function startHarness(
   access.install(app);
   app.decorate('accessControl', access);
   const signIn = new SignIn(store.admin, ctx.clock, SIGN_IN_DEFAULTS);
-  await app.register(appliancePlugin, { ctx, signIn });
+  const clientThrottle = new CredentialThrottle(
+    FAILED_ATTEMPT_DEFAULTS,
+    options.clientThrottleKeys,
+  );
+  await app.register(appliancePlugin, { ctx, signIn, clientThrottle });
   const reached = { count: 0 };
   // In a scope with the appliance routes' error handler, as the real routes are.
   await app.register(async (scope) => {
@@ -70,7 +81,7 @@ export async function startHarness(
     }
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, app, signIn, clock, ctx, reached, close: () => app.close() };
+  return { url, app, signIn, clientThrottle, clock, ctx, reached, close: () => app.close() };
 }
 
 export const basic = (id: string, secret: string) =>
