@@ -1,6 +1,6 @@
 import type { LaneStatus } from '../delivery/index.js';
 import { recipientStatus } from '../operations/recipient-status.js';
-import { maskSecret } from '../recipients/index.js';
+import { maskHeaders, maskSecret, maskUrl } from '../recipients/index.js';
 import type { LaneStats, Recipient } from '../types.js';
 
 /*
@@ -50,6 +50,17 @@ export function recipientJson(
     updatedAt: new Date(r.updatedAt).toISOString(),
     status: recipientStatus(r, stats, lane, now),
   };
+}
+
+/**
+ * A recipient as a list shows it (the API's list, the command line's add and list): its URL's
+ * credentials and every extra header's value masked too, as a list is shown, logged and pasted.
+ * The single recipient (GET /api/v1/recipients/{id}, `outbound recipient show`) keeps them in
+ * full: an edit round trip needs them.
+ */
+export function listedRecipientJson(...args: Parameters<typeof recipientJson>) {
+  const [r] = args;
+  return { ...recipientJson(...args), url: maskUrl(r.url), headers: maskHeaders(r.headers) };
 }
 
 function iso(ms: number | null | undefined): string | null {

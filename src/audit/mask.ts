@@ -1,4 +1,5 @@
-import { CREDENTIAL_NAMES, maskUrl } from '../recipients/url-mask.js';
+import { maskHeaders } from '../recipients/header-mask.js';
+import { maskUrl } from '../recipients/url-mask.js';
 
 /** Keys whose values never reach the audit log in clear. */
 const SECRET_KEYS = /^(secret|previousSecret|password|passwordHash|token)$/i;
@@ -11,7 +12,8 @@ function maskString(value: string): string {
 /**
  * A copy of `value` fit for the audit log: secrets replaced by their masked form (`whsec_…`
  * secrets keep their last four characters, as the API shows them; anything else becomes •••),
- * and so are credential-like extra headers and URL query parameters.
+ * and so are every extra header's value (the name kept, as the recipient lists show them) and a
+ * URL's credentials.
  */
 export function maskSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskSecrets);
@@ -21,9 +23,7 @@ export function maskSecrets(value: unknown): unknown {
     if (SECRET_KEYS.test(key) && typeof v === 'string') out[key] = maskString(v);
     else if (key === 'url' && typeof v === 'string') out[key] = maskUrl(v);
     else if (key === 'headers' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
-      out[key] = Object.fromEntries(
-        Object.entries(v).map(([name, h]) => [name, CREDENTIAL_NAMES.test(name) ? '•••' : h]),
-      );
+      out[key] = maskHeaders(v as Record<string, string>);
     } else out[key] = maskSecrets(v);
   }
   return out;

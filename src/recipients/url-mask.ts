@@ -1,7 +1,8 @@
 /** Header and query parameter names that carry credentials (`X-Api-Key`, `?outbound_event_token=`). */
 export const CREDENTIAL_NAMES = /auth|key|token|secret|pass|cookie|signature|sig$|^code$/i;
 
-const MASK = '•••';
+/** What stands in place of a secret wherever one is shown masked (URLs, header values). */
+export const MASK = '•••';
 
 /**
  * The URL as it may be shown once saved: the password of its user-info and the values of

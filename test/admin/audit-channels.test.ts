@@ -79,7 +79,7 @@ describe('audit of changes through the API', () => {
     expect(create?.after).toMatchObject({
       name: 'crm',
       secret: expect.stringMatching(/^whsec_…/),
-      headers: { authorization: '•••', 'x-team': 'blue' },
+      headers: { authorization: '•••', 'x-team': '•••' },
       url: 'http://127.0.0.1:9/hook?access_token=•••',
     });
     expect(update?.before).toMatchObject({ timeoutSeconds: 10 });

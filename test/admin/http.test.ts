@@ -253,7 +253,7 @@ describe('admin interface: changes', () => {
     expect(entry).toMatchObject({ actor: 'admin', action: 'recipient.create', before: null });
     const after = entry!.after as Record<string, any>;
     expect(after.secret).toBe('whsec_…LaSw');
-    expect(after.headers).toEqual({ 'x-api-key': '•••', 'x-team': 'blue' });
+    expect(after.headers).toEqual({ 'x-api-key': '•••', 'x-team': '•••' });
     expect(after.url).toBe('http://127.0.0.1:9/hook?outbound_event_token=•••');
     const auditPage = await client.get('/admin/audit');
     expect(auditPage.text).toContain('recipient.create');

@@ -26,11 +26,11 @@ export const RECIPIENTS_PAGE = { default: 100, max: 500 };
 export const LIST_RECIPIENTS = describeRoute({
   operationId: 'listRecipients',
   summary: 'List recipients with their delivery status, in id order, a page at a time',
-  description: `Each \`url\` is masked: a user-info password and the values of credential-like query parameters (names containing auth, key, token, secret, pass, cookie, signature…) read \`•••\`, so that a list can be shown, logged or pasted safely. \`GET /api/v1/recipients/{id}\` gives the full URL (what an edit round trip needs). Cursor-paged: ${RECIPIENTS_PAGE.default} per page unless \`limit\` says otherwise (at most ${RECIPIENTS_PAGE.max}); \`next_cursor\` is null on the last page. A recipient added while you page comes on a later page; none is skipped or repeated.`,
+  description: `Each \`url\` is masked: a user-info password and the values of credential-like query parameters (names containing auth, key, token, secret, pass, cookie, signature…) read \`•••\`, and so does every extra header's value in \`headers\` (its name kept), so that a list can be shown, logged or pasted safely. \`GET /api/v1/recipients/{id}\` gives the full URL and header values (what an edit round trip needs). Cursor-paged: ${RECIPIENTS_PAGE.default} per page unless \`limit\` says otherwise (at most ${RECIPIENTS_PAGE.max}); \`next_cursor\` is null on the last page. A recipient added while you page comes on a later page; none is skipped or repeated.`,
   query: pageQuery(RECIPIENTS_PAGE),
   responses: {
     200: {
-      description: 'Recipients, URLs masked',
+      description: 'Recipients, URLs and header values masked',
       schema: {
         type: 'object',
         properties: {
@@ -53,7 +53,7 @@ export const CREATE_RECIPIENT = describeRoute({
 
 export const GET_RECIPIENT = describeRoute({
   operationId: 'getRecipient',
-  summary: 'One recipient, with its full URL (the list masks it)',
+  summary: 'One recipient, with its full URL and header values (the list masks them)',
   params: id,
   responses: { 200: { description: 'The recipient', schema: recipient } },
   errors: [401, 404],

@@ -18,7 +18,6 @@ import {
 import { listRecipientPage } from '../../operations/recipient-pages.js';
 import {
   checkIntervals,
-  maskUrl,
   parseRecipientInput,
   parseRecipientPatch,
 } from '../../recipients/index.js';
@@ -39,7 +38,7 @@ import {
   SET_HEAD_ASIDE,
   UPDATE_RECIPIENT,
 } from '../openapi/recipients.js';
-import { recipientJson } from '../recipient-json.js';
+import { listedRecipientJson } from '../recipient-json.js';
 import { showRecipient } from '../recipient-view.js';
 
 export function recipientRoutes(app: FastifyInstance, ctx: OperationsContext): void {
@@ -53,12 +52,11 @@ export function recipientRoutes(app: FastifyInstance, ctx: OperationsContext): v
     const byId = new Map(stats.map((s) => [s.recipientId, s]));
     const now = ctx.clock();
     return {
-      // The list masks each URL's credentials (a list is shown, logged, pasted); GET …/{id}
-      // gives the full URL, which an edit round trip needs.
-      recipients: page.recipients.map((r) => ({
-        ...recipientJson(r, byId.get(r.id), ctx.dispatcher.laneStatus(r.id), now),
-        url: maskUrl(r.url),
-      })),
+      // The list masks URLs' credentials and header values (a list is shown, logged, pasted);
+      // GET …/{id} gives them in full, which an edit round trip needs.
+      recipients: page.recipients.map((r) =>
+        listedRecipientJson(r, byId.get(r.id), ctx.dispatcher.laneStatus(r.id), now),
+      ),
       next_cursor: page.next,
     };
   });
