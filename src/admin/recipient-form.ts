@@ -2,6 +2,8 @@ import { EVENT_NAMES } from '../events/index.js';
 import {
   checkIntervals,
   RECIPIENT_DEFAULTS as D,
+  MASK,
+  maskHeaderValue,
   maskSecret,
   maskUrl,
   parseRecipientInput,
@@ -11,6 +13,7 @@ import {
 } from '../recipients/index.js';
 import type { Recipient, RecipientInput, RecipientPatch } from '../types.js';
 import type { Form } from './form.js';
+import { type Mask, postedInFull, type ShowableField, unmasked } from './masked-field.js';
 
 /** What the form shows: the fields as typed (or as stored), with an error per field. */
 export interface RecipientFormValues {
@@ -86,26 +89,49 @@ export function valuesOf(r: Recipient | undefined): RecipientFormValues {
   };
 }
 
-/** The mask maskUrl puts in place of a secret. */
-export const URL_MASK = '•••';
-
 /**
  * The URL a form posted. The edit form shows the saved URL masked until "Show" is pressed: the
  * masked value posted back untouched means "keep the saved URL"; any other value still holding
- * the mask is refused, so that a mask is never saved as part of a URL.
+ * the mask is refused (masked-field.ts).
  */
 export function postedUrl(
   posted: string,
   current: Recipient | undefined,
 ): { value: string; error?: string } {
-  if (current !== undefined && posted === maskUrl(current.url)) return { value: current.url };
-  if (posted.includes(URL_MASK))
-    return {
-      value: posted,
-      error: `URL: still holds a masked part (${URL_MASK}): press Show and edit the full URL`,
-    };
-  return { value: posted };
+  const url = unmasked(posted, current?.url, maskUrl);
+  if (!url.stillMasked) return { value: url.value };
+  return {
+    value: posted,
+    error: `URL: still holds a masked part (${MASK}): press Show and edit the full URL`,
+  };
 }
+
+/** The "Extra headers" box with every value masked (`Name: •••`), lines and names as they are. */
+export function maskHeaderText(text: string): string {
+  return text
+    .split(/(\r?\n)/)
+    .map((line, i) => {
+      const at = line.indexOf(':');
+      // Odd items are the line breaks; a line without a name is left as typed (and refused).
+      if (i % 2 === 1 || at <= 0) return line;
+      return `${line.slice(0, at + 1)} ${maskHeaderValue(line.slice(at + 1).trim())}`;
+    })
+    .join('');
+}
+
+/** How each field the edit form masks is shown until "Show", as its text in the form. */
+export const FIELD_MASKS: Record<ShowableField, Mask> = { url: maskUrl, headers: maskHeaderText };
+
+/** Whether the form, showing these values, hides part of `field` (so "Show" reveals something). */
+export const hidesSecret = (values: RecipientFormValues, field: ShowableField): boolean =>
+  FIELD_MASKS[field](values[field]) !== values[field];
+
+/**
+ * Whether a refused form shows the posted `field` again as it was, rather than masked: when it
+ * holds something the mask would hide (typed, or after "Show").
+ */
+export const shownInFull = (form: Form, field: ShowableField): boolean =>
+  postedInFull((form.get(field) ?? '').trim(), FIELD_MASKS[field]);
 
 /** "Name: value" lines into an object; undefined values mark a malformed line. */
 function headerLines(text: string): { headers: Record<string, string> } | { error: string } {
@@ -118,6 +144,35 @@ function headerLines(text: string): { headers: Record<string, string> } | { erro
     headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
   }
   return { headers };
+}
+
+/**
+ * The headers a form posted. The edit form shows every saved value masked until "Show": a
+ * header posted back with its masked value keeps its saved value (so that one can be added or
+ * removed without Show); any other value still holding the mask is refused, naming the header.
+ */
+function postedHeaders(
+  text: string,
+  current: Recipient | undefined,
+): { headers: Record<string, string> } | { error: string } {
+  const lines = headerLines(text);
+  if ('error' in lines) return lines;
+  const saved = current?.headers ?? {};
+  for (const [name, value] of Object.entries(lines.headers)) {
+    const lower = name.toLowerCase();
+    const header = unmasked(
+      value,
+      Object.hasOwn(saved, lower) ? saved[lower] : undefined,
+      maskHeaderValue,
+    );
+    if (header.stillMasked) {
+      return {
+        error: `${name}: still holds a masked value (${MASK}): press Show and type the full value`,
+      };
+    }
+    lines.headers[name] = header.value;
+  }
+  return lines;
 }
 
 const seconds = (text: string | undefined) =>
@@ -181,7 +236,7 @@ function read(form: Form, current: Recipient | undefined, now: number) {
   const errors: FieldErrors = {};
   if (url.error !== undefined) errors.url = url.error;
   if (events.length === 0) errors.events = 'Events to Send: choose at least one event type';
-  const parsedHeaders = headerLines(form.get('headers') ?? '');
+  const parsedHeaders = postedHeaders(form.get('headers') ?? '', current);
   if ('error' in parsedHeaders) errors.headers = `Extra headers: ${parsedHeaders.error}`;
   else body.headers = parsedHeaders.headers;
   const ca = (form.get('caCertificate') ?? '').trim();

@@ -4,12 +4,18 @@ import { destinationWarnings } from '../../delivery/destination-warning.js';
 import { OutboundError } from '../../errors.js';
 import { loadRecipient } from '../../operations/load-recipient.js';
 import { createRecipient, updateRecipient } from '../../operations/recipient-actions.js';
-import { maskUrl } from '../../recipients/index.js';
 import type { Recipient } from '../../types.js';
 import type { AdminContext } from '../context.js';
-import { formOf } from '../form.js';
+import { type Form, formOf } from '../form.js';
+import { isShowable, SHOWABLE_FIELDS, type ShowableField } from '../masked-field.js';
 import { recipientSnapshot, recipientTarget } from '../recipient-audit.js';
-import { readNewRecipient, readRecipientChange, valuesOf } from '../recipient-form.js';
+import {
+  hidesSecret,
+  readNewRecipient,
+  readRecipientChange,
+  shownInFull,
+  valuesOf,
+} from '../recipient-form.js';
 import { recipientRows } from '../recipient-rows.js';
 import { audit, sendPage } from '../respond.js';
 import { recipientFormPage } from '../views/recipient-form.js';
@@ -78,13 +84,25 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
     const recipient = await loadRecipient(api, request.params);
     // An email recipient has its address and events only: managed on its own page.
     if (recipient.kind === 'email') return reply.redirect('/admin/email-recipients', 303);
+    const values = valuesOf(recipient);
+    const show = (request.query as { show?: unknown }).show;
+    // "Show": a saved secret leaves the server in full; who saw which one is kept, never it.
+    const shown = isShowable(show) && hidesSecret(values, show) ? show : undefined;
+    if (shown !== undefined) {
+      await audit(admin, request, {
+        action: 'recipient.show-secret',
+        target: recipientTarget(recipient),
+        before: null,
+        after: { field: shown },
+      });
+    }
     return sendPage(
       reply,
       recipientFormPage({
         session: sessions.of(request),
         id: recipient.id,
-        values: valuesOf(recipient),
-        showUrl: (request.query as { show?: string }).show === 'url',
+        values,
+        show: new Set(shown === undefined ? [] : [shown]),
       }),
     );
   });
@@ -103,7 +121,7 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
           id: current.id,
           values: result.values,
           errors: result.errors,
-          showUrl: shownInFull(form, current),
+          show: postedShown(form),
         }),
         400,
       );
@@ -126,7 +144,7 @@ export function recipientListRoutes(app: FastifyInstance, admin: AdminContext): 
           id: current.id,
           values: { ...valuesOf(current), ...fromInput(form) },
           errors: { [error.field]: error.message },
-          showUrl: shownInFull(form, current),
+          show: postedShown(form),
         }),
         error.status,
       );
@@ -142,14 +160,14 @@ async function pageAfterSave(admin: AdminContext, r: Recipient, notice: string):
 }
 
 /**
- * Whether the form posted the URL in full (typed, or after "Show"): shown again as it was.
- * Posted masked, it stays masked.
+ * The fields a refused form posted in full (typed, or after "Show"): shown again as they were.
+ * Posted masked, they stay masked.
  */
-const shownInFull = (form: ReturnType<typeof formOf>, current: Recipient): boolean =>
-  (form.get('url') ?? '').trim() !== maskUrl(current.url);
+const postedShown = (form: Form): Set<ShowableField> =>
+  new Set(SHOWABLE_FIELDS.filter((field) => shownInFull(form, field)));
 
 /** The typed values to show again when the store refused an otherwise valid form. */
-function fromInput(form: ReturnType<typeof formOf>) {
+function fromInput(form: Form) {
   return {
     enabled: form.has('enabled'),
     name: form.get('name') ?? '',

@@ -1,8 +1,14 @@
 import { EVENT_NAMES } from '../../events/index.js';
-import { MAX_ALERT_CONTACTS, MAX_TIMEOUT_SECONDS, maskUrl } from '../../recipients/index.js';
+import { MAX_ALERT_CONTACTS, MAX_TIMEOUT_SECONDS } from '../../recipients/index.js';
 import type { WebSession } from '../../store/admin-store.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
-import type { FieldErrors, RecipientFormValues } from '../recipient-form.js';
+import type { ShowableField } from '../masked-field.js';
+import {
+  FIELD_MASKS,
+  type FieldErrors,
+  hidesSecret,
+  type RecipientFormValues,
+} from '../recipient-form.js';
 import { csrfField, page } from './layout.js';
 
 function field(
@@ -47,30 +53,51 @@ function wireFieldset(values: RecipientFormValues, errors: FieldErrors): SafeHtm
 </fieldset>`;
 }
 
+/** What the edit form shows of a field holding a saved secret. */
+interface SecretField {
+  /** Undefined for a new recipient: nothing saved, nothing to mask. */
+  id: number | undefined;
+  name: ShowableField;
+  label: string;
+  values: RecipientFormValues;
+  /** After "Show", or typed in full: the value as it is. */
+  show: boolean;
+  errors: FieldErrors;
+  control: (value: string, masked: boolean) => SafeHtml;
+  hint: string;
+  /** Said under a masked field: what saving it as shown does. */
+  maskedHint: string;
+}
+
 /**
- * The URL. A saved one is shown masked (its password and credential-like query values as •••)
- * until "Show" asks for the page again with it in full; posted back untouched, the masked value
- * keeps the saved URL (recipient-form.ts).
+ * A field holding a saved secret (the URL, the extra headers): shown masked until "Show" asks
+ * for the page again with it in full (?show=<field>, audited); posted back untouched, the masked
+ * value keeps the saved one (recipient-form.ts, masked-field.ts).
  */
-function urlField(
-  id: number | undefined,
-  url: string,
-  show: boolean,
-  errors: FieldErrors,
-): SafeHtml {
-  const masked = maskUrl(url);
-  const hidden = id !== undefined && !show && masked !== url;
-  const hint = 'http:// or https://, used exactly as given, query string included.';
-  if (!hidden) return field('url', 'URL', errors, input('url', url, 'url', html` required`), hint);
+function secretField(f: SecretField): SafeHtml {
+  const value = f.values[f.name];
+  const hidden = f.id !== undefined && !f.show && hidesSecret(f.values, f.name);
+  if (!hidden) return field(f.name, f.label, f.errors, f.control(value, false), f.hint);
+  const show = html`<a class="button" href="/admin/recipients/${f.id}/edit?show=${f.name}#${f.name}" data-show-${f.name}>Show</a>`;
   return field(
-    'url',
-    'URL',
-    errors,
-    html`<div class="with-button">${input('url', masked, 'text', html` required data-masked`)}
-  <a class="button" href="/admin/recipients/${id}/edit?show=url#url" data-show-url>Show</a></div>`,
-    `${hint} Its secret parts are masked (•••); saved as shown, they stay as they are.`,
+    f.name,
+    f.label,
+    f.errors,
+    html`<div class="with-button">${f.control(FIELD_MASKS[f.name](value), true)}
+  ${show}</div>`,
+    `${f.hint} ${f.maskedHint}`,
   );
 }
+
+const masked = (on: boolean) => (on ? html` data-masked` : '');
+
+const urlControl = (value: string, hidden: boolean) =>
+  hidden
+    ? input('url', value, 'text', html` required${masked(true)}`)
+    : input('url', value, 'url', html` required`);
+
+const headersControl = (value: string, hidden: boolean) =>
+  html`<textarea id="headers" name="headers" rows="3"${masked(hidden)}>${value}</textarea>`;
 
 const REP_SURVEY_NAMES = [
   ['guide', "The guide's: support_conference_representative_exit_survey_completed"],
@@ -83,8 +110,11 @@ export function recipientFormPage(options: {
   id?: number;
   values: RecipientFormValues;
   errors?: FieldErrors;
-  /** The saved URL in full (after "Show"); otherwise its secret parts are masked. */
-  showUrl?: boolean;
+  /**
+   * The fields shown in full (after "Show", or as typed); in the others a saved URL's secret
+   * parts and every saved header value are masked.
+   */
+  show?: ReadonlySet<ShowableField>;
 }): SafeHtml {
   const { values, id } = options;
   const errors = options.errors ?? {};
@@ -100,7 +130,17 @@ ${csrfField(options.session)}
 <div class="field"><label><input type="checkbox" name="enabled" value="on"${checked(values.enabled)}> Enabled</label>
   <div class="hint">A disabled recipient is queued nothing.</div></div>
 ${field('name', 'Name', errors, input('name', values.name, 'text', html` required maxlength="200"`), 'Unique.')}
-${urlField(options.id, values.url, options.showUrl === true, errors)}
+${secretField({
+  id,
+  name: 'url',
+  label: 'URL',
+  values,
+  show: options.show?.has('url') === true,
+  errors,
+  control: urlControl,
+  hint: 'http:// or https://, used exactly as given, query string included.',
+  maskedHint: 'Its secret parts are masked (•••); saved as shown, they stay as they are.',
+})}
 ${field(
   'caCertificate',
   'CA certificate',
@@ -123,7 +163,18 @@ ${field('alertContacts', 'Email Contact', errors, html`<textarea id="alertContac
 ${field('alertAfterSeconds', 'Send Email Alert After (seconds)', errors, input('alertAfterSeconds', values.alertAfterSeconds, 'number', html` min="0" step="any"`), 'No mail if the failing event gets through before this.')}
 ${field('resendAlertsSeconds', 'Resend Email Alerts (seconds)', errors, input('resendAlertsSeconds', values.resendAlertsSeconds, 'number', html` min="0" step="any"`), 'Again every so often while it keeps failing. 0 = alert once.')}
 ${field('timeoutSeconds', 'Request time-out (seconds)', errors, input('timeoutSeconds', values.timeoutSeconds, 'number', html` min="0.01" max="${MAX_TIMEOUT_SECONDS}" step="any"`), `At most ${MAX_TIMEOUT_SECONDS} seconds.`)}
-${field('headers', 'Extra headers', errors, html`<textarea id="headers" name="headers" rows="3">${values.headers}</textarea>`, 'One per line: Name: value')}
+${secretField({
+  id,
+  name: 'headers',
+  label: 'Extra headers',
+  values,
+  show: options.show?.has('headers') === true,
+  errors,
+  control: headersControl,
+  hint: 'One per line: Name: value',
+  maskedHint:
+    'Values are masked (•••); saved as shown, they stay as they are, so a line can be added or removed without Show.',
+})}
 ${field(
   'secret',
   'Signing secret',
