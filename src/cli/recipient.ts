@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { recipientJson } from '../api/recipient-json.js';
+import { listedRecipientJson, recipientJson } from '../api/recipient-json.js';
 import { loadConfig } from '../config/config.js';
 import { DestinationPolicy } from '../delivery/destination-policy.js';
 import { destinationWarnings } from '../delivery/destination-warning.js';
@@ -185,16 +185,20 @@ async function warnAboutDestination(url: string): Promise<void> {
   }
 }
 
+/**
+ * One line per recipient (add, list, update, pause, resume), its URL and header values masked
+ * as the API's list shows them: a terminal is read over a shoulder, scrolled back and pasted.
+ * `outbound recipient show` prints them in full.
+ */
 function print(recipient: Recipient, json: boolean | undefined): void {
+  const listed = listedRecipientJson(recipient);
   if (json) {
-    process.stdout.write(`${JSON.stringify(recipientJson(recipient))}\n`);
+    process.stdout.write(`${JSON.stringify(listed)}\n`);
     return;
   }
   const events = recipient.events === 'all' ? 'all' : recipient.events.join(',');
   const state = !recipient.enabled ? 'disabled' : recipient.paused ? 'paused' : 'enabled';
-  process.stdout.write(
-    `${recipient.id}\t${recipient.name}\t${state}\t${recipient.url}\t${events}\n`,
-  );
+  process.stdout.write(`${recipient.id}\t${recipient.name}\t${state}\t${listed.url}\t${events}\n`);
 }
 
 export function recipientCommands(program: Command): void {

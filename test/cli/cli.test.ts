@@ -71,10 +71,12 @@ describe('outbound CLI', () => {
     );
     expect(added.code).toBe(0);
     const json = JSON.parse(added.stdout);
+    // Echoed masked, as `list` prints it; `show` gives the URL and headers in full.
+    const masked = 'http://127.0.0.1:9/hook?outbound_event_token=•••&appliance_id=x';
     expect(json).toMatchObject({
       id: 1,
       name: 'tickets',
-      url,
+      url: masked,
       events: [
         'support_conference_begin',
         'support_conference_representative_exit_survey_completed',
@@ -82,10 +84,10 @@ describe('outbound CLI', () => {
       retryIntervalSeconds: 2,
       retryDurationSeconds: 60,
       timeoutSeconds: 3,
-      headers: { 'x-api-key': 'k1' },
+      headers: { 'x-api-key': '•••' },
     });
     expect((await outbound('recipient', 'list')).stdout).toBe(
-      `1\ttickets\tenabled\t${url}\tsupport_conference_begin,support_conference_representative_exit_survey_completed\n`,
+      `1\ttickets\tenabled\t${masked}\tsupport_conference_begin,support_conference_representative_exit_survey_completed\n`,
     );
     const updated = await outbound(
       'recipient',
@@ -106,6 +108,7 @@ describe('outbound CLI', () => {
     expect((await outbound('recipient', 'resume', 'tickets')).stdout).toContain('\tenabled\t');
     const shown = JSON.parse((await outbound('recipient', 'show', 'tickets')).stdout);
     expect(shown.status.state).toBe('idle');
+    expect(shown).toMatchObject({ url, headers: { 'x-api-key': 'k1' } });
     expect((await outbound('recipient', 'remove', 'tickets')).stdout).toBe(
       'removed recipient 1 (tickets)\n',
     );

@@ -28,6 +28,9 @@ describe('outbound recipient add --header', () => {
       '--json',
     );
     expect(added.code, added.stderr).toBe(0);
-    expect(JSON.parse(added.stdout).headers).toEqual({ 'user-agent': 'Helpdesk/3' });
+    // `add` echoes header values masked; `show` gives them in full.
+    expect(JSON.parse(added.stdout).headers).toEqual({ 'user-agent': '•••' });
+    const shown = await outbound('recipient', 'show', 'b');
+    expect(JSON.parse(shown.stdout).headers).toEqual({ 'user-agent': 'Helpdesk/3' });
   }, 120_000);
 });
