@@ -247,7 +247,7 @@ export function recipientCommands(program: Command): void {
 
   recipient
     .command('show')
-    .description('show one recipient as JSON')
+    .description('show one recipient as JSON, its URL and header values in full')
     .argument('<id-or-name>')
     .option('--database-url <url>', 'store (env OUTBOUND_DATABASE_URL)')
     .action(

@@ -171,7 +171,7 @@ ${secretField({
   show: options.show?.has('headers') === true,
   errors,
   control: headersControl,
-  hint: 'One per line: Name: value',
+  hint: 'One per line: Name: value.',
   maskedHint:
     'Values are masked (•••); saved as shown, they stay as they are, so a line can be added or removed without Show.',
 })}
