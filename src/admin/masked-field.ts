@@ -28,7 +28,7 @@ export function unmasked(
  */
 export const postedInFull = (posted: string, mask: Mask): boolean => mask(posted) !== posted;
 
-/** A field whose saved value is masked now, and what "Show" reveals: for the audit log. */
+/** The edit form's fields that hold a saved secret, each with its own Show (`?show=url`). */
 export const SHOWABLE_FIELDS = ['url', 'headers'] as const;
 export type ShowableField = (typeof SHOWABLE_FIELDS)[number];
 
