@@ -12,20 +12,12 @@ import { FIND_KEY, PRUNE_KEYS, REMEMBER_KEY } from './sql/idempotency.js';
 
 /** The idempotency_keys table in the SQLite file, on the store's one connection. */
 export class SqliteIdempotencyStore implements IdempotencyStore {
-  constructor(
-    private readonly conn: SqliteConnection,
-    /** Resolves once every commit made so far is durable (WalSync.settled). */
-    private readonly settled: () => Promise<void> = () => Promise.resolve(),
-  ) {}
+  constructor(private readonly conn: SqliteConnection) {}
 
   async find(tokenId: number, key: string): Promise<RememberedKey | undefined> {
-    const found = this.conn.first(FIND_KEY, [tokenId, key], (row: IdempotencyKeyRow) =>
+    return this.conn.first(FIND_KEY, [tokenId, key], (row: IdempotencyKeyRow) =>
       toRememberedKey(row),
     );
-    // Its commit may still be on its way to the device: the first request is not answered
-    // before then, nor may a retry be.
-    if (found !== undefined) await this.settled();
-    return found;
   }
 
   async prune(cutoff: number): Promise<number> {

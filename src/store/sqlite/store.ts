@@ -72,7 +72,6 @@ import { SqliteAdminStore } from './admin.js';
 import { SqliteApiAccountStore } from './api-accounts.js';
 import { SqliteCustomFieldStore } from './custom-fields.js';
 import { SqliteConnection } from './database.js';
-import { companionsOf } from './database-files.js';
 import { SqliteEventQueries } from './event-queries.js';
 import { SqliteIdempotencyStore } from './idempotency.js';
 import { migrate } from './migrate.js';
@@ -122,7 +121,6 @@ import {
   REVOKE_TOKEN,
   USE_TOKEN,
 } from './sql/tokens.js';
-import { type DataSync, WalSync } from './wal-sync.js';
 import { SqliteWriterLock } from './writer-lock.js';
 
 /**
@@ -147,11 +145,6 @@ export class SqliteStore implements Store {
   private readonly conn: SqliteConnection;
   private readonly acks: AckJournal;
   private readonly subscriptions = new Subscriptions();
-  private readonly walSync: WalSync;
-  /** Lanes whose reads stopped below a commit not yet durable: woken once it is. */
-  private readonly heldBack = new Set<number>();
-  /** This process holds the writer lock, so the lanes reading the file are its own. */
-  private lanesHere = false;
 
   constructor(
     path: string,
@@ -159,16 +152,10 @@ export class SqliteStore implements Store {
       onError?: (error: unknown) => void;
       /** OUTBOUND_SQLITE_DRIVER: which driver opens the file (default auto). */
       driver?: SqliteDriverChoice;
-      /** For tests: how the write-ahead log is flushed (default fs.fdatasync). */
-      dataSync?: DataSync;
     } = {},
   ) {
     this.conn = new SqliteConnection(path, options.driver);
     this.health = this.conn.health;
-    this.walSync = new WalSync(
-      path === ':memory:' ? undefined : companionsOf(path).wal,
-      options.dataSync,
-    );
     this.acks = new AckJournal(
       this.conn,
       path === ':memory:' ? undefined : `${path}-acks`,
@@ -180,20 +167,13 @@ export class SqliteStore implements Store {
     this.apiAccounts = new SqliteApiAccountStore(this.conn);
     this.customFields = new SqliteCustomFieldStore(this.conn);
     this.sessionKeys = new SqliteSessionKeyStore(this.conn);
-    // A key is answered again only once the commit that stored it is durable.
-    this.idempotency = new SqliteIdempotencyStore(this.conn, () => this.walSync.settled());
+    this.idempotency = new SqliteIdempotencyStore(this.conn);
     this.events = new SqliteEventQueries(this.conn, () => this.acks.fold());
     // The ack log belongs to the lock's holder: it recovers and empties the log on taking the
     // lock, and one that lost the lock leaves the log alone.
     this.writerLock = new SqliteWriterLock(this.conn, {
-      acquired: () => {
-        this.acks.own();
-        this.lanesHere = true;
-      },
-      lost: () => {
-        this.acks.disown();
-        this.lanesHere = false;
-      },
+      acquired: () => this.acks.own(),
+      lost: () => this.acks.disown(),
       verify: () => this.verifyFiles(),
     });
   }
@@ -229,7 +209,6 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     try {
-      this.walSync.close();
       if (this.conn.db.isOpen) this.acks.close();
     } finally {
       // A lost or failing database still lets go of its file.
@@ -249,45 +228,14 @@ export class SqliteStore implements Store {
     now: number,
     keys: readonly KeyToRemember[] = [],
   ): Promise<AcceptResult> {
-    return this.accepting(() => {
-      this.idempotency.rememberIn(keys, now);
-      return this.insertEvents(events, now);
-    });
-  }
-
-  /**
-   * Commits what the API acknowledges. The writer lock's holder, whose lanes are the only ones
-   * reading this file, commits at NORMAL and flushes the log off the event loop (WalSync),
-   * holding its lanes back meanwhile; any other process (a serve still waiting for the lock,
-   * the CLI) commits at FULL, since the holder's lanes cannot know of its commits.
-   */
-  private async accepting<T extends AcceptResult>(fn: () => T): Promise<T> {
-    if (!this.lanesHere) return this.conn.transaction('FULL', fn, PROVES_RECOVERY);
-    return this.durable(this.conn.transaction('NORMAL', fn, PROVES_RECOVERY));
-  }
-
-  /**
-   * Resolves with `result` once the NORMAL commit that made it is on the device (WalSync);
-   * called right after that commit. With the recipients whose lane reads were held back while
-   * commits were not yet durable, so that the caller wakes them too.
-   */
-  private async durable<T extends AcceptResult>(result: T): Promise<T> {
-    try {
-      await this.walSync.durable(result.ids[0]);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      this.health.lost(
-        `the write-ahead log could not be flushed to the device (${code}), so what it took since its last flush may not be on the device`,
-      );
-      throw this.health.error(error);
-    }
-    this.conn.verifyFiles();
-    if (this.heldBack.size === 0 || this.walSync.durableBelow() !== Number.MAX_SAFE_INTEGER) {
-      return result;
-    }
-    const recipientIds = [...new Set([...result.recipientIds, ...this.heldBack])];
-    this.heldBack.clear();
-    return { ...result, recipientIds };
+    return this.conn.transaction(
+      'FULL',
+      () => {
+        this.idempotency.rememberIn(keys, now);
+        return this.insertEvents(events, now);
+      },
+      PROVES_RECOVERY,
+    );
   }
 
   /** The events and their deliveries; inside a transaction. */
@@ -352,27 +300,31 @@ export class SqliteStore implements Store {
   ): Promise<SessionChangeResult<T>> {
     // IMMEDIATE: the read below already holds the write lock, so no other change to the
     // session (from this process or another) can slip in between read and write.
-    return this.accepting(() => {
-      const row = this.sql(GET_SESSION).get(lsid) as SessionRow | undefined;
-      const current = row && toSessionRecord(row);
-      let step = nextSession(lsid, current, update, now);
-      const { decided, stateText } = step;
-      const params = { lsid, state: stateText, now, ended_at: step.session.endedAt };
-      if (current === undefined) {
-        const { last } = this.sql(NEXT_LSEQ).get() as { last: number };
-        step = withLseq(step, last);
-        this.sql(INSERT_SESSION).run({ ...params, lseq: last });
-      } else if (
-        this.sql(UPDATE_SESSION).run({ ...params, version: current.version }).changes !== 1
-      ) {
-        throw concurrentChange(lsid);
-      }
-      const { session } = step;
-      if (remember !== undefined) {
-        this.idempotency.rememberIn([remember({ session, result: decided.result })], now);
-      }
-      return { ...this.insertEvents(decided.events, now), session, result: decided.result };
-    });
+    return this.conn.transaction(
+      'FULL',
+      () => {
+        const row = this.sql(GET_SESSION).get(lsid) as SessionRow | undefined;
+        const current = row && toSessionRecord(row);
+        let step = nextSession(lsid, current, update, now);
+        const { decided, stateText } = step;
+        const params = { lsid, state: stateText, now, ended_at: step.session.endedAt };
+        if (current === undefined) {
+          const { last } = this.sql(NEXT_LSEQ).get() as { last: number };
+          step = withLseq(step, last);
+          this.sql(INSERT_SESSION).run({ ...params, lseq: last });
+        } else if (
+          this.sql(UPDATE_SESSION).run({ ...params, version: current.version }).changes !== 1
+        ) {
+          throw concurrentChange(lsid);
+        }
+        const { session } = step;
+        if (remember !== undefined) {
+          this.idempotency.rememberIn([remember({ session, result: decided.result })], now);
+        }
+        return { ...this.insertEvents(decided.events, now), session, result: decided.result };
+      },
+      PROVES_RECOVERY,
+    );
   }
 
   async getEvent(id: number): Promise<StoredEvent | undefined> {
@@ -442,14 +394,7 @@ export class SqliteStore implements Store {
     afterSeq = 0,
   ): Promise<PendingDelivery[]> {
     this.acks.fold();
-    const below = this.walSync.durableBelow();
-    if (below !== Number.MAX_SAFE_INTEGER) this.heldBack.add(recipientId);
-    const rows = this.sql(PENDING_DELIVERIES).all(
-      recipientId,
-      afterSeq,
-      below,
-      limit,
-    ) as PendingRow[];
+    const rows = this.sql(PENDING_DELIVERIES).all(recipientId, afterSeq, limit) as PendingRow[];
     return rows.map(toPending);
   }
 

@@ -3,7 +3,7 @@ SELECT d.recipient_id, d.seq, d.event_id, e.uid, e.name, e.body, e.custom_fields
   d.attempts, d.first_failed_at, d.next_attempt_at
 FROM deliveries d INDEXED BY deliveries_pending
 JOIN events e ON e.id = d.event_id
-WHERE d.recipient_id = ? AND d.state = 'pending' AND d.seq > ? AND d.seq < ?
+WHERE d.recipient_id = ? AND d.state = 'pending' AND d.seq > ?
 ORDER BY d.seq
 LIMIT ?`;
 
