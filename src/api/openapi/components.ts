@@ -139,7 +139,7 @@ export const COMPONENTS = {
         caCertificate: { type: ['string', 'null'], description: 'PEM root certificate to trust' },
         headers: {
           type: 'object',
-          description: `Extra request headers: at most ${MAX_HEADERS}; names are HTTP tokens of at most ${MAX_HEADER_NAME_LENGTH} characters; values at most ${MAX_HEADER_VALUE_LENGTH} characters of tab, printable ASCII or Latin-1. Refused, as Outbound sets them or leaves them out: ${RESERVED_HEADERS.join(', ')}, Webhook-*. A User-Agent replaces Outbound's.`,
+          description: `Extra request headers: at most ${MAX_HEADERS}; names are HTTP tokens of at most ${MAX_HEADER_NAME_LENGTH} characters; values at most ${MAX_HEADER_VALUE_LENGTH} characters of tab, printable ASCII or Latin-1. Refused, as Outbound sets them or leaves them out: ${RESERVED_HEADERS.join(', ')}, Webhook-*. A User-Agent replaces Outbound's. In the recipient list every value reads ••• (the name kept); GET /api/v1/recipients/{id} gives them in full.`,
           maxProperties: MAX_HEADERS,
           additionalProperties: { type: 'string', maxLength: MAX_HEADER_VALUE_LENGTH },
         },
